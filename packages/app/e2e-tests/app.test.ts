@@ -1,0 +1,48 @@
+import { test, expect } from '@playwright/test';
+
+const screenshotDir = 'test-results/screenshots';
+
+test('a guest signs in and opens demo-chatbot from the catalog', async ({
+  page,
+}) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', error => pageErrors.push(String(error)));
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+
+  // The local catalog from catalog/ is ingested and lists the demo chatbot.
+  const row = page.getByRole('link', { name: 'Demo chatbot' });
+  await expect(row).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/catalog.png`,
+    fullPage: true,
+  });
+  await row.click();
+
+  await expect(page).toHaveURL(/\/catalog\/default\/component\/demo-chatbot/);
+  await expect(
+    page.getByRole('heading', { name: 'Demo chatbot' }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText('RAG chatbot over uploaded PDFs', { exact: false }).first(),
+  ).toBeVisible();
+  // Ownership and system relations resolved from the catalog.
+  await expect(
+    page.getByRole('link', { name: 'ml-platform' }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'LLM chatbot platform' }).first(),
+  ).toBeVisible();
+
+  await page.screenshot({
+    path: `${screenshotDir}/demo-chatbot-entity-page.png`,
+    fullPage: true,
+  });
+  expect(pageErrors).toEqual([]);
+});

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Quick start, command 2: installs what is missing, then runs the whole suite:
+# typecheck, lint, unit tests, the production-config boot test on a real
+# PostgreSQL 15, and the browser end-to-end test in Debian's Chromium.
+# Screenshots: test-results/screenshots/.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+bash scripts/install.sh || exit 1
+bash scripts/system-deps.sh || exit 1
+
+export CI="${CI:-true}" # jest and playwright: no watch mode, no reuse of a dev server
+passed=0
+failed=()
+run_suite() {
+  local name="$1"; shift
+  echo
+  echo "==> $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "==> $name passed in $((SECONDS - start))s"
+  else
+    failed+=("$name")
+    echo "==> $name FAILED in $((SECONDS - start))s"
+  fi
+}
+
+run_suite typecheck yarn tsc
+run_suite lint yarn backstage-cli repo lint
+run_suite "unit tests" yarn backstage-cli repo test
+run_suite "production boot" node --test --test-force-exit --test-timeout=600000 "tests/**/*.test.mjs"
+run_suite "browser end-to-end" yarn playwright test
+
+echo
+[ ${#failed[@]} -eq 0 ] || echo "Failed suites: ${failed[*]}"
+echo "suites: $passed passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ]
