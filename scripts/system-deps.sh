@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The test suite's system packages: Debian's Chromium for the browser test and
-# PostgreSQL 15 for the production boot test. Installed with apt when missing
+# The test suite's system packages: Debian's Chromium for the browser test,
+# PostgreSQL 15 for the production boot test, qpdf for the chatbot's fixtures. Installed with apt when missing
 # and running as root; otherwise it says what to install.
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+# qpdf encrypts the chatbot's PDF fixtures; apt-get download fetches a real manual.
+command -v qpdf >/dev/null || missing+=(qpdf)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

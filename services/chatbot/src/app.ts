@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import type Database from 'better-sqlite3';
+import type { ServiceConfig } from './config.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Repository } from './store/Repository.js';
+import { openDatabase } from './store/database.js';
+import { createVectorStore } from './vector/index.js';
+import { createEmbeddings } from './embeddings/index.js';
+import { createChatProvider } from './llm/index.js';
+import { IngestionQueue } from './ingest/IngestionQueue.js';
+import { ChatService } from './rag/ChatService.js';
+import { HttpError } from './errors.js';
+import { requireBearerToken } from './http/auth.js';
+import { collectionGuard, collectionRoutes } from './routes/collections.js';
+import { documentRoutes, uploadDirFor } from './routes/documents.js';
+import { chatRoutes, StreamRegistry } from './routes/chat.js';
+import { healthRoutes } from './routes/health.js';
+import { openApiDocument } from './openapi.js';
+import type { VectorStore } from './vector/VectorStore.js';
+
+export interface ChatbotApp {
+  app: express.Express;
+  db: Database.Database;
+  repo: Repository;
+  store: VectorStore;
+  queue: IngestionQueue;
+  streams: StreamRegistry;
+  metrics: Metrics;
+  shutdown: { requested: boolean };
+}
+
+/** `/v1/collections/:collectionId/chat`, not the concrete path: bounded label values. */
+function routeTemplate(req: express.Request): string {
+  if (!req.route?.path) return 'unmatched';
+  let path = `${req.baseUrl}${req.route.path === '/' ? '' : req.route.path}`;
+  for (const [name, value] of Object.entries(req.params ?? {})) {
+    if (typeof value === 'string' && value) path = path.split(`/${value}`).join(`/:${name}`);
+  }
+  return path || '/';
+}
+
+/** Wires the service together. server.ts listens; tests call this directly. */
+export async function createChatbotApp(config: ServiceConfig, logger: Logger): Promise<ChatbotApp> {
+  const db = openDatabase(config.DATA_DIR);
+  const repo = new Repository(db);
+  const metrics = createMetrics();
+  const store = createVectorStore(config, db, repo, logger);
+  const { embeddings } = createEmbeddings(config);
+  const provider = createChatProvider(config);
+  const shutdown = { requested: false };
+
+  for (const job of repo.failInterruptedJobs()) {
+    logger.warn({ jobId: job.id, documentId: job.documentId }, 'marked job interrupted by restart as failed');
+    await store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+  }
+
+  const queue = new IngestionQueue(repo, store, embeddings, metrics, logger, {
+    concurrency: config.INGEST_CONCURRENCY,
+    queueLimit: config.INGEST_QUEUE_LIMIT,
+    maxPages: config.MAX_PAGES,
+    chunkSize: config.CHUNK_SIZE,
+    chunkOverlap: config.CHUNK_OVERLAP,
+  });
+  const chat = new ChatService(repo, store, embeddings, provider, metrics, logger, {
+    topK: config.RETRIEVAL_TOP_K,
+    minScore: config.RETRIEVAL_MIN_SCORE,
+    memoryTurns: config.MEMORY_TURNS,
+  });
+  const streams = new StreamRegistry();
+  const requireCollection = collectionGuard(repo);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.use(helmet());
+  app.use((req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const start = performance.now();
+    res.on('close', () => {
+      const route = routeTemplate(req);
+      const seconds = (performance.now() - start) / 1000;
+      metrics.httpDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+      logger.info(
+        { requestId, method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000) },
+        'request',
+      );
+    });
+    next();
+  });
+
+  app.use(healthRoutes(store, provider, metrics, () => shutdown.requested));
+
+  const v1 = express.Router();
+  v1.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      message: { error: { name: 'TooManyRequests', message: 'rate limit exceeded; retry after the time in RateLimit-Reset' } },
+    }),
+  );
+  v1.use(requireBearerToken(config.CHATBOT_API_TOKEN));
+  v1.use(express.json({ limit: '64kb' }));
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  v1.use('/collections', collectionRoutes(repo, store, requireCollection));
+  v1.use(
+    '/collections/:collectionId/documents',
+    documentRoutes(
+      repo,
+      store,
+      queue,
+      {
+        uploadDir: uploadDirFor(config.DATA_DIR),
+        maxUploadBytes: config.MAX_UPLOAD_MB * 1024 * 1024,
+        maxFiles: config.MAX_FILES_PER_UPLOAD,
+      },
+      requireCollection,
+    ),
+  );
+  v1.use(
+    '/collections/:collectionId/chat',
+    chatRoutes(repo, chat, streams, metrics, logger, { maxConcurrent: config.MAX_CONCURRENT_CHATS }, requireCollection),
+  );
+  app.use('/v1', v1);
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'no such route; see /v1/openapi.json', 'NotFound')));
+  const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+    const requestId = res.getHeader('x-request-id');
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: { name: error.code, message: error.message }, requestId });
+      return;
+    }
+    if ((error as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: { name: 'BadRequest', message: 'the body is not valid JSON' }, requestId });
+      return;
+    }
+    if ((error as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ error: { name: 'PayloadTooLarge', message: 'the JSON body is over 64 KB' }, requestId });
+      return;
+    }
+    logger.error({ requestId, err: (error as Error).message, stack: (error as Error).stack }, 'unhandled error');
+    if (!res.headersSent) {
+      res.status(500).json({ error: { name: 'InternalError', message: 'internal error; report the request id' }, requestId });
+    }
+  };
+  app.use(errorHandler);
+
+  return { app, db, repo, store, queue, streams, metrics, shutdown };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Service configuration, read once from the environment. Every variable is
+ * listed in README.md. Secrets (tokens, API keys) come only from the
+ * environment, which in Kubernetes is filled from a Secret.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  CHATBOT_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
+  MAX_FILES_PER_UPLOAD: z.coerce.number().int().positive().default(10),
+  MAX_PAGES: z.coerce.number().int().positive().default(2000),
+  INGEST_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(100),
+  CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(1000),
+  CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(150),
+
+  RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(4),
+  RETRIEVAL_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.12),
+  MEMORY_TURNS: z.coerce.number().int().min(0).max(50).default(6),
+  MAX_CONCURRENT_CHATS: z.coerce.number().int().positive().default(64),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+
+  VECTOR_STORE: z.enum(['embedded', 'pinecone']).default('embedded'),
+  PINECONE_API_KEY: z.string().optional(),
+  PINECONE_INDEX: z.string().optional(),
+  PINECONE_INDEX_HOST: z.string().url().optional(),
+
+  EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
+  EMBEDDINGS_BASE_URL: z.string().url().optional(),
+  EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
+  EMBEDDINGS_API_KEY: z.string().optional(),
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().positive().optional(),
+
+  LLM_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_API_KEY: z.string().optional(),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.1),
+  LLM_MAX_TOKENS: z.coerce.number().int().positive().default(512),
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default('llm-chatbot'),
+});
+
+export type ServiceConfig = z.infer<typeof schema>;
+
+/** Thrown when the environment cannot configure the service. */
+export class ConfigError extends Error {
+  name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
+  const blank = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = schema.safeParse(blank);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      issue => `  - ${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  const requireFor = (when: boolean, keys: (keyof ServiceConfig)[], why: string) => {
+    const missing = when ? keys.filter(key => config[key] === undefined) : [];
+    if (missing.length > 0) {
+      throw new ConfigError(`Invalid configuration: ${missing.join(', ')} required ${why}`);
+    }
+  };
+  requireFor(config.VECTOR_STORE === 'pinecone', ['PINECONE_API_KEY', 'PINECONE_INDEX'], 'when VECTOR_STORE=pinecone');
+  requireFor(config.EMBEDDINGS_PROVIDER === 'openai', ['EMBEDDINGS_BASE_URL'], 'when EMBEDDINGS_PROVIDER=openai');
+  requireFor(config.LLM_PROVIDER === 'openai', ['LLM_BASE_URL'], 'when LLM_PROVIDER=openai');
+  if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
+    throw new ConfigError('Invalid configuration: CHUNK_OVERLAP must be smaller than CHUNK_SIZE');
+  }
+  return config;
+}

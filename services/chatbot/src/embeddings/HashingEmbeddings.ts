@@ -1,0 +1,59 @@
+import { Embeddings } from '@langchain/core/embeddings';
+
+const STOPWORDS = new Set(
+  ('a an and are as at be but by for from has have how i if in into is it its of on or ' +
+    'so such that the their then there these they this to was were what when where which ' +
+    'who why will with you your do does did can could should would about')
+    .split(' '),
+);
+
+export function tokenize(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+    .filter(t => t.length > 1 && !STOPWORDS.has(t))
+    .map(t => (t.length > 4 && t.endsWith('s') && !t.endsWith('ss') ? t.slice(0, -1) : t));
+}
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The offline default: feature-hashed unigrams and bigrams with sublinear
+ * term weights, L2-normalised. It needs no model download, so it works on
+ * air-gapped clusters and in CI, and it is deterministic. It matches words,
+ * not meaning: configure an embeddings endpoint for semantic retrieval.
+ */
+export class HashingEmbeddings extends Embeddings {
+  constructor(readonly dimensions = 256) {
+    super({});
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map(t => this.embed(t));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return this.embed(text);
+  }
+
+  embed(text: string): number[] {
+    const counts = new Map<string, number>();
+    const tokens = tokenize(text);
+    tokens.forEach((t, i) => {
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      if (i > 0) counts.set(`${tokens[i - 1]} ${t}`, (counts.get(`${tokens[i - 1]} ${t}`) ?? 0) + 0.5);
+    });
+    const v = new Array<number>(this.dimensions).fill(0);
+    for (const [feature, tf] of counts) {
+      const h = fnv1a(feature);
+      v[h % this.dimensions] += (h & 0x80000000 ? -1 : 1) * (1 + Math.log(tf));
+    }
+    const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
+    return v.map(x => x / norm);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Embeddings } from '@langchain/core/embeddings';
+import { OpenAIEmbeddings } from '@langchain/openai';
+import type { ServiceConfig } from '../config.js';
+import { HashingEmbeddings } from './HashingEmbeddings.js';
+
+export interface EmbeddingsProvider {
+  name: string;
+  embeddings: Embeddings;
+}
+
+/**
+ * `offline`: hashing embeddings, no network. `openai`: any OpenAI-compatible
+ * /v1/embeddings endpoint — OpenAI, Hugging Face TEI, Ollama, vLLM — through
+ * langchain's OpenAIEmbeddings with a custom base URL.
+ */
+export function createEmbeddings(config: ServiceConfig): EmbeddingsProvider {
+  switch (config.EMBEDDINGS_PROVIDER) {
+    case 'offline':
+      return { name: 'offline', embeddings: new HashingEmbeddings(256) };
+    case 'openai':
+      return {
+        name: 'openai',
+        embeddings: new OpenAIEmbeddings({
+          model: config.EMBEDDINGS_MODEL,
+          // Self-hosted servers (TEI, Ollama, vLLM) accept any key.
+          apiKey: config.EMBEDDINGS_API_KEY ?? 'unused',
+          dimensions: config.EMBEDDINGS_DIMENSIONS,
+          batchSize: 64,
+          maxRetries: config.UPSTREAM_RETRIES,
+          timeout: config.UPSTREAM_TIMEOUT_MS,
+          configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
+        }),
+      };
+    default:
+      throw new Error(`unknown EMBEDDINGS_PROVIDER ${config.EMBEDDINGS_PROVIDER satisfies never}`);
+  }
+}

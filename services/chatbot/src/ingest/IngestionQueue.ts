@@ -1,0 +1,155 @@
+import fs from 'node:fs/promises';
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { JobRecord, Repository } from '../store/Repository.js';
+import type { VectorStore } from '../vector/VectorStore.js';
+import { unavailable } from '../errors.js';
+import { chunkPages } from './chunking.js';
+import { parsePdf, PdfRejected } from './pdf.js';
+
+export interface QueuedUpload {
+  job: JobRecord;
+  path: string; // the upload on disk, named by the service, never by the client
+  bytes: number;
+  sha256: string;
+}
+
+export interface IngestionOptions {
+  concurrency: number;
+  queueLimit: number;
+  maxPages: number;
+  chunkSize: number;
+  chunkOverlap: number;
+  embedBatch?: number;
+}
+
+const tracer = trace.getTracer('llm-chatbot');
+
+/**
+ * Runs ingestion jobs with bounded concurrency and a bounded queue. Uploads
+ * wait on disk, not in memory. A document is committed in one step at the
+ * end (VectorStore.commitDocument), so a crash leaves it fully present or
+ * absent; the job row says which.
+ */
+export class IngestionQueue {
+  private readonly waiting: QueuedUpload[] = [];
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+  private accepting = true;
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly store: VectorStore,
+    private readonly embeddings: Embeddings,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: IngestionOptions,
+  ) {}
+
+  /** Throws a 503 when the queue is full or the service is shutting down. */
+  assertCapacity(files: number) {
+    if (!this.accepting) throw unavailable('the service is shutting down; retry shortly');
+    if (this.waiting.length + files > this.options.queueLimit) {
+      throw unavailable(
+        `the ingestion queue is full (${this.options.queueLimit} files waiting); retry in a minute`,
+      );
+    }
+  }
+
+  enqueue(upload: QueuedUpload) {
+    this.waiting.push(upload);
+    this.pump();
+  }
+
+  /** Stops taking work and resolves when running jobs have finished. */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    if (this.running === 0 && this.waiting.length === 0) return;
+    await new Promise<void>(resolve => this.idleWaiters.push(resolve));
+  }
+
+  private pump() {
+    while (this.running < this.options.concurrency && this.waiting.length > 0) {
+      const next = this.waiting.shift()!;
+      this.running++;
+      void this.process(next).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.waiting.length === 0) {
+          this.idleWaiters.splice(0).forEach(resolve => resolve());
+        }
+      });
+    }
+  }
+
+  private async process({ job, path, bytes, sha256 }: QueuedUpload) {
+    const log = this.logger.child({ jobId: job.id, documentId: job.documentId, collectionId: job.collectionId });
+    await tracer.startActiveSpan('ingest.document', async span => {
+      span.setAttributes({ 'chatbot.collection': job.collectionId, 'chatbot.document': job.documentId, 'chatbot.bytes': bytes });
+      try {
+        this.repo.updateJob(job.id, { status: 'running' });
+        const data = new Uint8Array(await fs.readFile(path));
+        let lastReported = 0;
+        let totalPages = 0;
+        const pages = await parsePdf(data, {
+          maxPages: this.options.maxPages,
+          onPage: (parsed, total) => {
+            totalPages = total;
+            this.metrics.ingestionPages.inc();
+            if (parsed === 1 || parsed - lastReported >= 10 || parsed === total) {
+              lastReported = parsed;
+              this.repo.updateJob(job.id, { pagesParsed: parsed, pagesTotal: total });
+            }
+          },
+        });
+        const chunks = await chunkPages(pages, this.options.chunkSize, this.options.chunkOverlap);
+        const vectors: number[][] = [];
+        const batch = this.options.embedBatch ?? 64;
+        for (let i = 0; i < chunks.length; i += batch) {
+          const texts = chunks.slice(i, i + batch).map(c => c.text);
+          vectors.push(...(await this.embeddings.embedDocuments(texts)));
+          this.repo.updateJob(job.id, { chunksEmbedded: vectors.length });
+        }
+        let stored = 0;
+        await this.store.commitDocument(
+          {
+            id: job.documentId,
+            collectionId: job.collectionId,
+            filename: job.filename,
+            pages: totalPages,
+            chunks: chunks.length,
+            bytes,
+            sha256,
+            createdAt: new Date().toISOString(),
+          },
+          chunks.map((c, i) => ({ id: `${job.documentId}:${i}`, page: c.page, text: c.text, vector: vectors[i] })),
+          n => {
+            stored += n;
+            this.repo.updateJob(job.id, { chunksStored: stored });
+          },
+        );
+        this.repo.updateJob(job.id, { status: 'succeeded' });
+        this.metrics.ingestionChunks.inc(chunks.length);
+        span.setAttributes({ 'chatbot.pages': pages.length, 'chatbot.chunks': chunks.length });
+        log.info({ pages: pages.length, chunks: chunks.length }, 'document ingested');
+      } catch (error) {
+        const reason = error instanceof PdfRejected ? error.reason : 'upstream';
+        const message =
+          error instanceof PdfRejected
+            ? error.message
+            : `ingestion failed: ${(error as Error).message}; nothing was stored, upload the file again`;
+        this.repo.updateJob(job.id, { status: 'failed', error: message });
+        this.metrics.ingestionFailures.inc({ reason });
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+        log.warn({ reason, err: (error as Error).message }, 'ingestion failed');
+        await this.store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+      } finally {
+        span.end();
+        await fs.rm(path, { force: true });
+      }
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * JSON logs. Authorization headers and anything named like a secret are
+ * redacted; document text and chat messages are never passed to the logger.
+ */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'llm-chatbot' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        '*.apiKey',
+        '*.token',
+        '*.password',
+        'headers.authorization',
+      ],
+      censor: '[redacted]',
+    },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}

@@ -1,0 +1,163 @@
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+import type { Embeddings } from '@langchain/core/embeddings';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Repository } from '../store/Repository.js';
+import type { VectorStore } from '../vector/VectorStore.js';
+import { NO_ANSWER, type ChatProvider, type Passage } from '../llm/ChatProvider.js';
+
+export interface Source {
+  documentId: string;
+  filename: string;
+  page: number;
+  snippet: string;
+  score: number;
+}
+
+/** The events of one answer, in the order they are emitted. */
+export type ChatEvent =
+  | { event: 'start'; data: { conversationId: string; standaloneQuestion: string } }
+  | { event: 'sources'; data: { sources: Source[] } }
+  | { event: 'token'; data: { text: string } }
+  | {
+      event: 'done';
+      data: {
+        conversationId: string;
+        answered: boolean;
+        usage: { promptTokens: number; completionTokens: number };
+        timings: { retrievalMs: number; firstTokenMs: number | null; totalMs: number };
+      };
+    };
+
+export interface ChatOptions {
+  topK: number;
+  minScore: number;
+  memoryTurns: number;
+}
+
+const tracer = trace.getTracer('llm-chatbot');
+
+/**
+ * One chat turn: rewrite a follow-up into a standalone question, retrieve
+ * from the collection only, stream the answer, and remember the turn. When
+ * nothing relevant is retrieved it says so instead of asking the model.
+ */
+export class ChatService {
+  constructor(
+    private readonly repo: Repository,
+    private readonly store: VectorStore,
+    private readonly embeddings: Embeddings,
+    private readonly provider: ChatProvider,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: ChatOptions,
+  ) {}
+
+  async *answer(
+    collectionId: string,
+    conversationId: string,
+    message: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    const started = performance.now();
+    const history = this.repo.recentMessages(conversationId, this.options.memoryTurns);
+    const standalone = await this.provider.rewriteQuestion(history, message, signal);
+    yield { event: 'start', data: { conversationId, standaloneQuestion: standalone } };
+
+    const retrievalStart = performance.now();
+    const passages = await tracer.startActiveSpan('rag.retrieve', async span => {
+      try {
+        const vector = await this.embeddings.embedQuery(standalone);
+        const hits = await this.store.search(collectionId, vector, this.options.topK);
+        const relevant = hits.filter(h => h.score >= this.options.minScore);
+        span.setAttributes({ 'chatbot.hits': hits.length, 'chatbot.relevant': relevant.length });
+        return this.withFilenames(collectionId, relevant);
+      } finally {
+        span.end();
+      }
+    });
+    const retrievalMs = performance.now() - retrievalStart;
+    this.metrics.retrievalDuration.observe({ store: this.store.name }, retrievalMs / 1000);
+
+    yield {
+      event: 'sources',
+      data: {
+        sources: passages.map(p => ({
+          documentId: p.documentId,
+          filename: p.filename,
+          page: p.page,
+          snippet: snippet(p.text),
+          score: Number(p.score.toFixed(4)),
+        })),
+      },
+    };
+
+    let answer = '';
+    let firstTokenMs: number | null = null;
+    let usage = { promptTokens: 0, completionTokens: 0 };
+    const providerName = passages.length ? this.provider.name : 'none';
+    const stream = passages.length
+      ? this.provider.streamAnswer({ question: standalone, passages, history, signal })
+      : noAnswer();
+
+    const span = tracer.startSpan('llm.generate', { attributes: { 'chatbot.provider': providerName } });
+    try {
+      for await (const part of stream) {
+        if (part.type === 'usage') {
+          usage = { promptTokens: part.promptTokens, completionTokens: part.completionTokens };
+          continue;
+        }
+        if (firstTokenMs === null) {
+          firstTokenMs = performance.now() - started;
+          this.metrics.timeToFirstToken.observe({ provider: providerName }, firstTokenMs / 1000);
+        }
+        this.metrics.tokensStreamed.inc({ provider: providerName });
+        answer += part.text;
+        yield { event: 'token', data: { text: part.text } };
+      }
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+    if (signal.aborted) return;
+
+    this.repo.appendMessages(conversationId, [
+      { role: 'user', content: message },
+      { role: 'assistant', content: answer },
+    ]);
+    yield {
+      event: 'done',
+      data: {
+        conversationId,
+        answered: passages.length > 0,
+        usage,
+        timings: {
+          retrievalMs: round(retrievalMs),
+          firstTokenMs: firstTokenMs === null ? null : round(firstTokenMs),
+          totalMs: round(performance.now() - started),
+        },
+      },
+    };
+  }
+
+  private withFilenames(collectionId: string, hits: Omit<Passage, 'filename'>[]): Passage[] {
+    const names = new Map(this.repo.listDocuments(collectionId).map(d => [d.id, d.filename]));
+    return hits
+      .filter(h => names.has(h.documentId))
+      .map(h => ({ ...h, filename: names.get(h.documentId)! }));
+  }
+}
+
+async function* noAnswer() {
+  yield { type: 'token' as const, text: NO_ANSWER };
+}
+
+function snippet(text: string) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -1,0 +1,101 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Repository } from '../store/Repository.js';
+import type { ChatService } from '../rag/ChatService.js';
+import { badRequest, HttpError, notFound, unavailable, UpstreamError } from '../errors.js';
+import { SseStream } from '../http/sse.js';
+
+const body = z.object({
+  conversationId: z.string().uuid().optional(),
+  message: z.string().trim().min(1, 'message is empty').max(4000, 'message is longer than 4000 characters'),
+});
+
+export interface ChatLimits {
+  maxConcurrent: number;
+}
+
+/** Tracks open streams so shutdown can wait for them, then cut them off. */
+export class StreamRegistry {
+  private readonly open = new Set<AbortController>();
+  get size() {
+    return this.open.size;
+  }
+  add(c: AbortController) {
+    this.open.add(c);
+  }
+  delete(c: AbortController) {
+    this.open.delete(c);
+  }
+  abortAll(reason: string) {
+    for (const c of this.open) c.abort(new Error(reason));
+  }
+}
+
+export function chatRoutes(
+  repo: Repository,
+  chat: ChatService,
+  streams: StreamRegistry,
+  metrics: Metrics,
+  logger: Logger,
+  limits: ChatLimits,
+  requireCollection: RequestHandler,
+) {
+  const router = Router({ mergeParams: true });
+
+  router.post('/', requireCollection, async (req, res) => {
+    const collectionId = req.params.collectionId as string;
+    const parsed = body.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      throw badRequest(parsed.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    }
+    const { message } = parsed.data;
+    let { conversationId } = parsed.data;
+    if (conversationId && !repo.conversationInCollection(conversationId, collectionId)) {
+      throw notFound(`conversation ${conversationId} not found in collection ${collectionId}`);
+    }
+    if (streams.size >= limits.maxConcurrent) {
+      throw unavailable(`too many chats in progress (${limits.maxConcurrent}); retry shortly`);
+    }
+    conversationId ??= repo.startConversation(collectionId);
+
+    const controller = new AbortController();
+    streams.add(controller);
+    metrics.chatsInFlight.inc();
+    // The client went away: cancel retrieval and the upstream LLM call.
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+    });
+
+    const sse = new SseStream(res);
+    try {
+      for await (const event of chat.answer(collectionId, conversationId, message, controller.signal)) {
+        sse.send(event.event, event.data);
+      }
+    } catch (error) {
+      const e = error as Error;
+      if (error instanceof UpstreamError) {
+        metrics.upstreamErrors.inc({ provider: error.provider, kind: error.retryable ? 'retryable' : 'fatal' });
+      }
+      if (!controller.signal.aborted) {
+        logger.warn({ err: e.message, requestId: res.getHeader('x-request-id') }, 'chat stream failed');
+        const known = error instanceof UpstreamError || error instanceof HttpError;
+        sse.send('error', {
+          message: known ? e.message : 'the answer failed unexpectedly; retry, and report the request id if it persists',
+          requestId: res.getHeader('x-request-id'),
+        });
+      }
+    } finally {
+      const reason = controller.signal.reason as Error | undefined;
+      if (controller.signal.aborted && reason?.message !== 'client disconnected') {
+        sse.send('error', { message: reason?.message ?? 'the answer was cancelled' });
+      }
+      sse.end();
+      streams.delete(controller);
+      metrics.chatsInFlight.dec();
+    }
+  });
+
+  return router;
+}

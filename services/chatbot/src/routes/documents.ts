@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import type { Repository } from '../store/Repository.js';
+import type { VectorStore } from '../vector/VectorStore.js';
+import type { IngestionQueue } from '../ingest/IngestionQueue.js';
+import { looksLikePdf } from '../ingest/pdf.js';
+import { badRequest, conflict, notFound, tooLarge, unsupportedMedia } from '../errors.js';
+import { assertUuid, displayFilename } from '../http/validation.js';
+
+export interface DocumentRoutesOptions {
+  uploadDir: string;
+  maxUploadBytes: number;
+  maxFiles: number;
+}
+
+export function documentRoutes(
+  repo: Repository,
+  store: VectorStore,
+  queue: IngestionQueue,
+  options: DocumentRoutesOptions,
+  requireCollection: RequestHandler,
+) {
+  fs.mkdirSync(options.uploadDir, { recursive: true });
+  const upload = multer({
+    storage: multer.diskStorage({
+      destination: options.uploadDir,
+      filename: (_req, _file, cb) => cb(null, `${randomUUID()}.upload`),
+    }),
+    limits: { fileSize: options.maxUploadBytes, files: options.maxFiles, fields: 10, parts: options.maxFiles + 10 },
+  }).array('files', options.maxFiles);
+
+  const receive: RequestHandler = (req, res, next) =>
+    upload(req, res, error => {
+      if (!error) return next();
+      const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+      void Promise.all(files.map(f => fsp.rm(f.path, { force: true })));
+      if (error instanceof multer.MulterError) {
+        if (error.code === 'LIMIT_FILE_SIZE') {
+          return next(tooLarge(`a file is larger than the ${options.maxUploadBytes / 1024 / 1024} MB limit (MAX_UPLOAD_MB)`));
+        }
+        if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') {
+          return next(badRequest(`send at most ${options.maxFiles} PDFs in the multipart field "files"`));
+        }
+        return next(badRequest(`bad multipart upload: ${error.message}`));
+      }
+      next(badRequest(`bad multipart upload: ${(error as Error).message}`));
+    });
+
+  const router = Router({ mergeParams: true });
+
+  router.post('/', requireCollection, receive, async (req, res) => {
+    const collectionId = req.params.collectionId as string;
+    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    try {
+      if (files.length === 0) {
+        throw badRequest('no files: send one or more PDFs as multipart/form-data in the field "files"');
+      }
+      queue.assertCapacity(files.length);
+      const checked = [];
+      const seen = new Map(repo.listDocuments(collectionId).map(d => [d.sha256, d]));
+      for (const file of files) {
+        const filename = displayFilename(file.originalname);
+        if (file.size === 0) throw badRequest(`${filename} is empty (0 bytes)`);
+        const head = await readHead(file.path);
+        if (!looksLikePdf(head)) {
+          throw unsupportedMedia(`${filename} is not a PDF: its content does not start with %PDF- (whatever its name or type says)`);
+        }
+        const sha256 = await hashFile(file.path);
+        const existing = seen.get(sha256);
+        if (existing) {
+          throw conflict(`${filename} is already in this collection as document ${existing.id} (${existing.filename})`);
+        }
+        seen.set(sha256, { id: 'pending', filename } as never);
+        checked.push({ file, filename, sha256 });
+      }
+      const jobs = checked.map(({ file, filename, sha256 }) => {
+        const job = repo.createJob(collectionId, filename);
+        queue.enqueue({ job, path: file.path, bytes: file.size, sha256 });
+        return job;
+      });
+      res.status(202).json({
+        jobs: jobs.map(j => ({
+          id: j.id,
+          documentId: j.documentId,
+          filename: j.filename,
+          status: j.status,
+          href: `/v1/collections/${collectionId}/jobs/${j.id}`,
+        })),
+      });
+    } catch (error) {
+      await Promise.all(files.map(f => fsp.rm(f.path, { force: true })));
+      throw error;
+    }
+  });
+
+  router.get('/', requireCollection, (req, res) => {
+    res.json({ documents: repo.listDocuments(req.params.collectionId as string).map(publicDocument) });
+  });
+
+  router.get('/:documentId', requireCollection, (req, res) => {
+    const { collectionId, documentId } = req.params as Record<string, string>;
+    const doc = repo.getDocument(collectionId, assertUuid(documentId, 'document'));
+    if (!doc) throw notFound(`document ${documentId} not found in collection ${collectionId}`);
+    res.json(publicDocument(doc));
+  });
+
+  router.delete('/:documentId', requireCollection, async (req, res) => {
+    const { collectionId, documentId } = req.params as Record<string, string>;
+    if (!repo.getDocument(collectionId, assertUuid(documentId, 'document'))) {
+      throw notFound(`document ${documentId} not found in collection ${collectionId}`);
+    }
+    await store.deleteDocument(collectionId, documentId);
+    repo.deleteDocument(collectionId, documentId);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function publicDocument(d: ReturnType<Repository['listDocuments']>[number]) {
+  const { sha256: _omit, collectionId: _c, ...rest } = d;
+  return rest;
+}
+
+async function readHead(file: string): Promise<Uint8Array> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(1024);
+    const { bytesRead } = await handle.read(buffer, 0, 1024, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', chunk => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+export const uploadDirFor = (dataDir: string) => path.join(dataDir, 'uploads');

@@ -1,0 +1,39 @@
+export interface RetryOptions {
+  retries: number;
+  /** First backoff; doubles each attempt, with jitter. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  isRetryable: (error: unknown) => boolean;
+  onRetry?: (error: unknown, attempt: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Runs `fn` and retries retryable failures with exponential backoff. */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { retries, baseDelayMs = 200, maxDelayMs = 5000 } = options;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      if (attempt >= retries || !options.isRetryable(error) || options.signal?.aborted) throw error;
+      options.onRetry?.(error, attempt + 1);
+      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+      await sleep(delay, options.signal);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/** HTTP statuses worth retrying: rate limits and server-side failures. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return status === 408 || status === 429 || (status !== undefined && status >= 500);
+}

@@ -1,0 +1,35 @@
+import type { DocumentRecord } from '../store/Repository.js';
+
+export interface ChunkToStore {
+  id: string;
+  page: number;
+  text: string;
+  vector: number[];
+}
+
+export interface SearchHit {
+  chunkId: string;
+  documentId: string;
+  page: number;
+  text: string;
+  score: number;
+}
+
+/**
+ * Where chunk vectors live. `commitDocument` must leave the document either
+ * fully stored and listed, or absent: the metadata row is written last, in
+ * the same transaction where the store allows it.
+ */
+export interface VectorStore {
+  readonly name: string;
+  commitDocument(
+    doc: DocumentRecord,
+    chunks: ChunkToStore[],
+    onStored: (count: number) => void,
+  ): Promise<void>;
+  deleteDocument(collectionId: string, documentId: string): Promise<void>;
+  deleteCollection(collectionId: string): Promise<void>;
+  search(collectionId: string, vector: number[], topK: number): Promise<SearchHit[]>;
+  /** Throws when the store cannot serve requests; used by /readyz. */
+  ping(): Promise<void>;
+}
