@@ -2,6 +2,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatMessage } from '../store/Repository.js';
 import { UpstreamError } from '../errors.js';
+import { withRetry } from '../util/retry.js';
 import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
 
 const SYSTEM_PROMPT = `You answer questions using only the numbered context passages from the user's documents.
@@ -68,7 +69,15 @@ export class OpenAICompatibleChat implements ChatProvider {
     ];
     let stream;
     try {
-      stream = await this.model.stream(messages, { signal });
+      // langchain retries 5xx and a 429 that carries Retry-After; a bare 429
+      // (TGI and vLLM when overloaded) it hands back at once as a capacity
+      // error. Back off and retry those here too.
+      stream = await withRetry(() => this.model.stream(messages, { signal }), {
+        retries: this.options.retries,
+        baseDelayMs: 250,
+        isRetryable: error => (error as Error)?.name === 'RateLimitCapacityError',
+        signal,
+      });
     } catch (error) {
       throw upstream(error);
     }

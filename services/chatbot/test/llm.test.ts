@@ -1,0 +1,141 @@
+import { test, before, after, afterEach, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { textPdf } from './helpers/pdfs.js';
+import { completion, LLM_BASE, modelsHandler, sseResponse } from './fakes/openai.js';
+
+const server = setupServer(modelsHandler);
+let svc: RunningService;
+const requests: any[] = [];
+
+before(async () => {
+  server.listen({ onUnhandledRequest: 'bypass' });
+  server.events.on('request:start', async ({ request }) => {
+    if (request.url.startsWith(LLM_BASE) && request.method === 'POST') requests.push(await request.clone().json());
+  });
+  svc = await startService({
+    LLM_PROVIDER: 'openai',
+    LLM_BASE_URL: LLM_BASE,
+    LLM_API_KEY: 'sk-test-key-not-real',
+    LLM_MODEL: 'test-model',
+    UPSTREAM_RETRIES: '1',
+  });
+  await api(svc.url, 'PUT', '/v1/collections/docs');
+  const { body } = await upload(svc.url, 'docs', [
+    { name: 'manual.pdf', data: await textPdf(['Intro page.', 'Hold the reset button for ten seconds to restore factory settings.']) },
+  ]);
+  assert.equal((await waitForJob(svc.url, 'docs', body.jobs[0].id)).status, 'succeeded');
+});
+
+afterEach(() => {
+  server.resetHandlers();
+  requests.length = 0;
+});
+
+after(async () => {
+  await svc.close();
+  server.close();
+});
+
+const question = { message: 'How do I restore factory settings with the reset button?' };
+
+describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
+  test('streams the model tokens, sends the retrieved context and reports usage', async () => {
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+      sseResponse({ tokens: ['Hold ', 'it ', 'ten ', 'seconds ', '[manual.pdf p. 2].'] }, request.signal)));
+    const { events, answer } = await chat(svc.url, 'docs', question);
+    assert.equal(answer, 'Hold it ten seconds [manual.pdf p. 2].');
+    assert.equal(events.filter(e => e.event === 'token').length, 5);
+    const done = events.at(-1)!;
+    assert.equal(done.event, 'done');
+    assert.deepEqual(done.data.usage, { promptTokens: 42, completionTokens: 5 });
+    const sent = requests[0];
+    assert.equal(sent.model, 'test-model');
+    assert.equal(sent.stream, true);
+    assert.match(sent.messages.at(-1).content, /\[manual\.pdf p\. 2\]\nHold the reset button/);
+    assert.match(sent.messages[0].content, /could not find it in the documents/);
+  });
+
+  test('rewrites a follow-up with the model before retrieving', async () => {
+    server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+      const body = (await request.clone().json()) as any;
+      return body.stream ? sseResponse({ tokens: ['Ten seconds.'] }, request.signal) : completion('How long must the reset button be held?');
+    }));
+    const first = await chat(svc.url, 'docs', question);
+    const conversationId = first.events[0].data.conversationId;
+    const second = await chat(svc.url, 'docs', { conversationId, message: 'For how long?' });
+    assert.equal(second.events[0].data.standaloneQuestion, 'How long must the reset button be held?');
+    const rewrite = requests.find(r => !r.stream && r.messages.some((m: any) => /standalone question/.test(m.content)));
+    assert.ok(rewrite, 'a rewrite request was sent');
+    assert.ok(rewrite.messages.some((m: any) => m.content === question.message), 'history was sent');
+  });
+
+  test('retries a 429 that carries Retry-After, and a bare 429 from TGI-style servers', async () => {
+    let calls = 0;
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) => {
+      calls++;
+      if (calls === 1) {
+        return HttpResponse.json({ error: { message: 'Rate limit reached', type: 'rate_limit_error' } }, { status: 429, headers: { 'retry-after': '0.05' } });
+      }
+      if (calls === 2) return HttpResponse.json({ error: 'Model is overloaded' }, { status: 429 });
+      return sseResponse({ tokens: ['OK'] }, request.signal);
+    }));
+    const { answer, events } = await chat(svc.url, 'docs', question);
+    assert.equal(calls, 3);
+    assert.equal(answer, 'OK');
+    assert.equal(events.at(-1)!.event, 'done');
+  });
+
+  test('sends an error event naming the upstream failure when the model server keeps failing', async () => {
+    server.use(http.post(`${LLM_BASE}/chat/completions`, () =>
+      HttpResponse.json({ error: { message: 'model overloaded' } }, { status: 503 })));
+    const { events } = await chat(svc.url, 'docs', question);
+    const error = events.at(-1)!;
+    assert.equal(error.event, 'error');
+    assert.match(error.data.message, /llm: .*503/);
+    assert.ok(error.data.requestId);
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    assert.match(metrics, /chatbot_upstream_errors_total\{provider="llm",kind="retryable"\} [1-9]/);
+  });
+
+  test('sends an error event after partial output when the upstream stream breaks', async () => {
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+      sseResponse({ tokens: ['Partial ', 'answer ', 'never ', 'finished'], failAfter: 2, delayMs: 10 }, request.signal)));
+    const { events, answer } = await chat(svc.url, 'docs', question);
+    assert.equal(answer, 'Partial answer ');
+    assert.equal(events.at(-1)!.event, 'error');
+    assert.ok(!events.some(e => e.event === 'done'));
+  });
+
+  test('cancels the upstream LLM call when the client disconnects', async () => {
+    let upstreamAborted = false;
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+      sseResponse({ tokens: Array.from({ length: 100 }, (_, i) => `t${i} `), delayMs: 50, onAbort: () => (upstreamAborted = true) }, request.signal)));
+    const client = new AbortController();
+    const res = await fetch(`${svc.url}/v1/collections/docs/chat`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer test-token-0123456789abcdef', 'content-type': 'application/json' },
+      body: JSON.stringify(question),
+      signal: client.signal,
+    });
+    const reader = res.body!.getReader();
+    let seen = '';
+    while (!seen.includes('event: token')) seen += new TextDecoder().decode((await reader.read()).value);
+    client.abort();
+    const deadline = Date.now() + 2000;
+    while (!upstreamAborted && Date.now() < deadline) await new Promise(r => setTimeout(r, 20));
+    assert.equal(upstreamAborted, true, 'the upstream request was aborted');
+    await new Promise(r => setTimeout(r, 100));
+    assert.equal(svc.streams.size, 0);
+  });
+
+  test('readiness follows the model server', async () => {
+    assert.equal((await fetch(`${svc.url}/readyz`)).status, 200);
+    server.use(http.get(`${LLM_BASE}/models`, () => HttpResponse.json({ error: 'down' }, { status: 502 })));
+    const res = await fetch(`${svc.url}/readyz`);
+    assert.equal(res.status, 503);
+    assert.match((await res.json()).checks.llm, /502/);
+  });
+});
