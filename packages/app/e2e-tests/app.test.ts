@@ -46,3 +46,16 @@ test('a guest signs in and opens demo-chatbot from the catalog', async ({
   });
   expect(pageErrors).toEqual([]);
 });
+
+test('the start command also runs the chatbot service on its offline defaults', async ({
+  request,
+}) => {
+  const ready = await request.get('http://127.0.0.1:8080/readyz');
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({
+    status: 'ready',
+    checks: { vectorStore: 'embedded: ok', llm: 'offline: ok' },
+  });
+  // Its API is closed without the token.
+  expect((await request.get('http://127.0.0.1:8080/v1/collections')).status()).toBe(401);
+});

@@ -1,0 +1,176 @@
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { auth, chat, TOKEN } from './helpers/service.js';
+import { debianManual } from './helpers/pdfs.js';
+import { chunk } from './fakes/openai.js';
+
+// These tests run the production build (dist/) with plain node, as the
+// Dockerfile does, and treat it as a black box over HTTP and signals.
+const root = path.resolve(import.meta.dirname, '..');
+let dataDir: string;
+let manual: Buffer;
+
+function freePort(): Promise<number> {
+  return new Promise(resolve => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  logs: () => string;
+}
+
+async function startBuilt(env: Record<string, string> = {}): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/server.js'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', d => (output += d));
+  child.stderr!.on('data', d => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { child, url, logs: () => output };
+    } catch {
+      /* not yet listening */
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`service did not start: ${output}`);
+}
+
+const get = async (url: string) => (await fetch(url, { headers: auth })).json() as Promise<any>;
+
+async function uploadManual(url: string) {
+  const form = new FormData();
+  form.append('files', new Blob([new Uint8Array(manual)], { type: 'application/pdf' }), 'gnuplot.pdf');
+  const res = await fetch(`${url}/v1/collections/manuals/documents`, { method: 'POST', headers: auth, body: form });
+  assert.equal(res.status, 202);
+  return (await res.json()).jobs[0];
+}
+
+before(() => {
+  if (!fs.existsSync(path.join(root, 'dist/server.js'))) execFileSync('npm', ['run', 'build'], { cwd: root });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-proc-'));
+  manual = fs.readFileSync(debianManual());
+});
+
+after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('the production build as a process', () => {
+  test('refuses to start without a token, naming the variable', () => {
+    const result = spawnSyncStatus({ CHATBOT_API_TOKEN: '' });
+    assert.equal(result.status, 1);
+    assert.match(result.output, /CHATBOT_API_TOKEN/);
+    assert.doesNotMatch(result.output, /\n\s+at /);
+  });
+
+  test('after kill -9 mid-ingestion a document is absent and its job says why; re-upload works', async () => {
+    let svc = await startBuilt();
+    await fetch(`${svc.url}/v1/collections/manuals`, { method: 'PUT', headers: auth });
+    const job = await uploadManual(svc.url);
+    const deadline = Date.now() + 30_000;
+    let status;
+    do {
+      status = await get(`${svc.url}/v1/collections/manuals/jobs/${job.id}`);
+    } while (status.status !== 'succeeded' && status.progress.pagesParsed === 0 && Date.now() < deadline);
+    assert.notEqual(status.status, 'succeeded', 'ingestion finished before the kill; the test needs a slower document');
+    svc.child.kill('SIGKILL');
+    await once(svc.child, 'exit');
+
+    svc = await startBuilt();
+    const after = await get(`${svc.url}/v1/collections/manuals/jobs/${job.id}`);
+    assert.equal(after.status, 'failed');
+    assert.match(after.error, /interrupted: the service restarted/);
+    assert.deepEqual((await get(`${svc.url}/v1/collections/manuals/documents`)).documents, []);
+
+    const retry = await uploadManual(svc.url);
+    let done;
+    do {
+      await new Promise(r => setTimeout(r, 200));
+      done = await get(`${svc.url}/v1/collections/manuals/jobs/${retry.id}`);
+    } while (done.status === 'queued' || done.status === 'running');
+    assert.equal(done.status, 'succeeded', done.error);
+    assert.equal(done.progress.pagesTotal, 311);
+    const [doc] = (await get(`${svc.url}/v1/collections/manuals/documents`)).documents;
+    assert.equal(doc.pages, 311);
+    assert.equal(doc.chunks, done.progress.chunksStored);
+
+    // A real question on the real manual cites real pages.
+    const { events } = await chat(svc.url, 'manuals', { message: 'How do I send output to a png file with set terminal pngcairo?' });
+    const sources = events.find(e => e.event === 'sources')!.data.sources;
+    assert.ok(sources.length > 0);
+    assert.ok(sources.some((s: any) => /png/i.test(s.snippet)), JSON.stringify(sources));
+    assert.ok(sources.every((s: any) => s.page >= 1 && s.page <= 311));
+
+    svc.child.kill('SIGTERM');
+    assert.equal((await once(svc.child, 'exit'))[0], 0);
+  });
+
+  test('on SIGTERM it stops taking requests but finishes the stream in flight', async () => {
+    // A slow OpenAI-compatible model server on loopback: one token per 100 ms.
+    const llm = http.createServer((req, res) => {
+      if (req.url?.endsWith('/models')) return void res.end(JSON.stringify({ data: [] }));
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < 10) res.write(`data: ${JSON.stringify(chunk(`w${i++} `))}\n\n`);
+        else {
+          clearInterval(timer);
+          res.end('data: [DONE]\n\n');
+        }
+      }, 100);
+      req.on('close', () => clearInterval(timer));
+    });
+    llm.listen(0, '127.0.0.1');
+    await once(llm, 'listening');
+    const llmUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+    const svc = await startBuilt({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llmUrl, SHUTDOWN_GRACE_MS: '10000' });
+    try {
+      const streaming = chat(svc.url, 'manuals', { message: 'How do I set the terminal to png?' });
+      await new Promise(r => setTimeout(r, 400));
+      svc.child.kill('SIGTERM');
+      await new Promise(r => setTimeout(r, 100));
+      await assert.rejects(fetch(`${svc.url}/healthz`), 'new connections are refused');
+      const { events, answer } = await streaming;
+      assert.equal(events.at(-1)!.event, 'done');
+      assert.equal(answer, 'w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 ');
+      assert.equal((await once(svc.child, 'exit'))[0], 0);
+      assert.match(svc.logs(), /shut down cleanly/);
+    } finally {
+      llm.closeAllConnections();
+      llm.close();
+    }
+  });
+});
+
+function spawnSyncStatus(env: Record<string, string>) {
+  try {
+    const output = execFileSync(process.execPath, ['dist/server.js'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env },
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
+    return { status: 0, output };
+  } catch (error: any) {
+    return { status: error.status as number, output: `${error.stdout}${error.stderr}` };
+  }
+}
