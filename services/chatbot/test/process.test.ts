@@ -8,7 +8,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { auth, chat, TOKEN } from './helpers/service.js';
-import { debianManual } from './helpers/pdfs.js';
+import { debianManual, textPdf } from './helpers/pdfs.js';
 import { chunk } from './fakes/openai.js';
 
 // These tests run the production build (dist/) with plain node, as the
@@ -122,6 +122,35 @@ describe('the production build as a process', () => {
 
     svc.child.kill('SIGTERM');
     assert.equal((await once(svc.child, 'exit'))[0], 0);
+  });
+
+  test('logs JSON lines with request ids, never the token or document text', async () => {
+    const svc = await startBuilt({ LOG_LEVEL: 'info' });
+    try {
+      const secretPhrase = 'Zanzibar quokka protocol 7731';
+      await fetch(`${svc.url}/v1/collections/logs`, { method: 'PUT', headers: auth });
+      const form = new FormData();
+      form.append('files', new Blob([new Uint8Array(await textPdf([`The ${secretPhrase} is confidential.`]))]), 'private.pdf');
+      const { jobs } = await (await fetch(`${svc.url}/v1/collections/logs/documents`, { method: 'POST', headers: auth, body: form })).json();
+      let job;
+      do job = await get(`${svc.url}/v1/collections/logs/jobs/${jobs[0].id}`);
+      while (job.status === 'queued' || job.status === 'running');
+      await chat(svc.url, 'logs', { message: `Tell me about the ${secretPhrase}` });
+      await fetch(`${svc.url}/v1/collections`, { headers: { Authorization: 'Bearer wrong-token-attempt-123' } });
+    } finally {
+      svc.child.kill('SIGTERM');
+      await once(svc.child, 'exit');
+    }
+    const lines = svc.logs().trim().split('\n');
+    const records = lines.map(l => JSON.parse(l));
+    const requests = records.filter(r => r.msg === 'request');
+    assert.ok(requests.length >= 4);
+    assert.ok(requests.every(r => typeof r.requestId === 'string' && r.route && r.status));
+    assert.ok(records.some(r => r.msg === 'document ingested' && r.jobId));
+    const all = svc.logs();
+    assert.ok(!all.includes(TOKEN), 'the API token was logged');
+    assert.ok(!all.includes('wrong-token-attempt-123'), 'a presented token was logged');
+    assert.ok(!/quokka/i.test(all), 'document or chat text was logged');
   });
 
   test('on SIGTERM it stops taking requests but finishes the stream in flight', async () => {

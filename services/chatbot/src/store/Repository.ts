@@ -40,22 +40,32 @@ const now = () => new Date().toISOString();
 
 /** Metadata access: collections, documents, jobs and conversation memory. */
 export class Repository {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(readonly db: Database.Database) {}
 
+  /** Compiles each SQL string once; chats and job updates reuse them. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   createCollection(id: string): { created: boolean } {
-    const result = this.db
-      .prepare('INSERT OR IGNORE INTO collections (id, created_at) VALUES (?, ?)')
+    const result = this.stmt('INSERT OR IGNORE INTO collections (id, created_at) VALUES (?, ?)')
       .run(id, now());
     return { created: result.changes > 0 };
   }
 
   collectionExists(id: string): boolean {
-    return !!this.db.prepare('SELECT 1 FROM collections WHERE id = ?').get(id);
+    return !!this.stmt('SELECT 1 FROM collections WHERE id = ?').get(id);
   }
 
   listCollections(): { id: string; createdAt: string; documents: number }[] {
-    return this.db
-      .prepare(
+    return this.stmt(
         `SELECT c.id, c.created_at AS createdAt, count(d.id) AS documents
          FROM collections c LEFT JOIN documents d ON d.collection_id = c.id
          GROUP BY c.id ORDER BY c.id`,
@@ -65,15 +75,14 @@ export class Repository {
 
   deleteCollection(id: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM chunks WHERE collection_id = ?').run(id);
-      this.db.prepare('DELETE FROM jobs WHERE collection_id = ?').run(id);
-      this.db.prepare('DELETE FROM collections WHERE id = ?').run(id);
+      this.stmt('DELETE FROM chunks WHERE collection_id = ?').run(id);
+      this.stmt('DELETE FROM jobs WHERE collection_id = ?').run(id);
+      this.stmt('DELETE FROM collections WHERE id = ?').run(id);
     })();
   }
 
   listDocuments(collectionId: string): DocumentRecord[] {
-    return this.db
-      .prepare(
+    return this.stmt(
         `SELECT id, collection_id AS collectionId, filename, pages, chunks, bytes,
                 sha256, created_at AS createdAt
          FROM documents WHERE collection_id = ? ORDER BY created_at, id`,
@@ -86,15 +95,13 @@ export class Repository {
   }
 
   documentIds(collectionId: string): Set<string> {
-    const rows = this.db
-      .prepare('SELECT id FROM documents WHERE collection_id = ?')
+    const rows = this.stmt('SELECT id FROM documents WHERE collection_id = ?')
       .all(collectionId) as { id: string }[];
     return new Set(rows.map(r => r.id));
   }
 
   private listDocumentsWhere(where: string, ...args: unknown[]): DocumentRecord[] {
-    return this.db
-      .prepare(
+    return this.stmt(
         `SELECT id, collection_id AS collectionId, filename, pages, chunks, bytes,
                 sha256, created_at AS createdAt FROM documents WHERE ${where}`,
       )
@@ -103,8 +110,7 @@ export class Repository {
 
   /** Inserts the document row; call inside the transaction that stores its chunks. */
   insertDocument(doc: DocumentRecord): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
          VALUES (@id, @collectionId, @filename, @pages, @chunks, @bytes, @sha256, @createdAt)`,
       )
@@ -113,10 +119,9 @@ export class Repository {
 
   deleteDocument(collectionId: string, id: string): boolean {
     return this.db.transaction(() => {
-      this.db.prepare('DELETE FROM chunks WHERE document_id = ?').run(id);
+      this.stmt('DELETE FROM chunks WHERE document_id = ?').run(id);
       return (
-        this.db
-          .prepare('DELETE FROM documents WHERE collection_id = ? AND id = ?')
+        this.stmt('DELETE FROM documents WHERE collection_id = ? AND id = ?')
           .run(collectionId, id).changes > 0
       );
     })();
@@ -133,8 +138,7 @@ export class Repository {
       createdAt: now(),
       updatedAt: now(),
     };
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO jobs (id, collection_id, document_id, filename, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
       )
@@ -155,13 +159,12 @@ export class Repository {
       chunksStored: 'chunks_stored',
     };
     const sets = Object.keys(patch).map(key => `${columns[key]} = @${key}`);
-    this.db
-      .prepare(`UPDATE jobs SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`)
+    this.stmt(`UPDATE jobs SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`)
       .run({ ...patch, id, updatedAt: now() });
   }
 
   getJob(id: string): JobRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as
+    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as
       | Record<string, any>
       | undefined;
     if (!row) return undefined;
@@ -188,8 +191,7 @@ export class Repository {
    * never committed, so they are marked failed with the reason.
    */
   failInterruptedJobs(): JobRecord[] {
-    const rows = this.db
-      .prepare("SELECT id FROM jobs WHERE status IN ('queued', 'running')")
+    const rows = this.stmt("SELECT id FROM jobs WHERE status IN ('queued', 'running')")
       .all() as { id: string }[];
     for (const { id } of rows) {
       this.updateJob(id, {
@@ -202,21 +204,18 @@ export class Repository {
 
   startConversation(collectionId: string): string {
     const id = randomUUID();
-    this.db
-      .prepare('INSERT INTO conversations (id, collection_id, created_at) VALUES (?, ?, ?)')
+    this.stmt('INSERT INTO conversations (id, collection_id, created_at) VALUES (?, ?, ?)')
       .run(id, collectionId, now());
     return id;
   }
 
   conversationInCollection(id: string, collectionId: string): boolean {
-    return !!this.db
-      .prepare('SELECT 1 FROM conversations WHERE id = ? AND collection_id = ?')
+    return !!this.stmt('SELECT 1 FROM conversations WHERE id = ? AND collection_id = ?')
       .get(id, collectionId);
   }
 
   recentMessages(conversationId: string, turns: number): ChatMessage[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         'SELECT role, content FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?',
       )
       .all(conversationId, turns * 2) as ChatMessage[];
@@ -225,10 +224,9 @@ export class Repository {
 
   appendMessages(conversationId: string, messages: ChatMessage[]): void {
     this.db.transaction(() => {
-      const { next } = this.db
-        .prepare('SELECT coalesce(max(seq), 0) + 1 AS next FROM messages WHERE conversation_id = ?')
+      const { next } = this.stmt('SELECT coalesce(max(seq), 0) + 1 AS next FROM messages WHERE conversation_id = ?')
         .get(conversationId) as { next: number };
-      const insert = this.db.prepare(
+      const insert = this.stmt(
         'INSERT INTO messages (conversation_id, seq, role, content) VALUES (?, ?, ?, ?)',
       );
       messages.forEach((m, i) => insert.run(conversationId, next + i, m.role, m.content));

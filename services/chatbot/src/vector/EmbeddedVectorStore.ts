@@ -20,25 +20,29 @@ interface CollectionIndex {
 export class EmbeddedVectorStore implements VectorStore {
   readonly name = 'embedded';
   private readonly indexes = new Map<string, CollectionIndex>();
+  private readonly insertChunk: Database.Statement;
+  private readonly chunkText: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
     private readonly repo: Repository,
-  ) {}
+  ) {
+    this.insertChunk = db.prepare(
+      'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.chunkText = db.prepare('SELECT page, text FROM chunks WHERE id = ?');
+  }
 
   async commitDocument(
     doc: DocumentRecord,
     chunks: ChunkToStore[],
     onStored: (count: number) => void,
   ): Promise<void> {
-    const insert = this.db.prepare(
-      'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
-    );
     const vectors = chunks.map(c => normalise(Float32Array.from(c.vector)));
     this.db.transaction(() => {
       this.repo.insertDocument(doc);
       chunks.forEach((c, i) =>
-        insert.run(c.id, doc.id, doc.collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
+        this.insertChunk.run(c.id, doc.id, doc.collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
       );
     })();
     onStored(chunks.length);
@@ -69,9 +73,8 @@ export class EmbeddedVectorStore implements VectorStore {
     }
     const query = normalise(Float32Array.from(vector));
     const top = topKByDot(index, query, topK);
-    const getText = this.db.prepare('SELECT page, text FROM chunks WHERE id = ?');
     return top.map(({ row, score }) => {
-      const { page, text } = getText.get(index.chunkIds[row]) as { page: number; text: string };
+      const { page, text } = this.chunkText.get(index.chunkIds[row]) as { page: number; text: string };
       return { chunkId: index.chunkIds[row], documentId: index.documentIds[row], page, text, score };
     });
   }
