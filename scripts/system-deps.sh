@@ -8,6 +8,8 @@ missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 # qpdf encrypts the chatbot's PDF fixtures; apt-get download fetches a real manual.
 command -v qpdf >/dev/null || missing+=(qpdf)
+# promtool checks the alert rules.
+command -v promtool >/dev/null || missing+=(prometheus)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

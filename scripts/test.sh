@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Quick start, command 2: installs what is missing, then runs the whole suite:
 # typecheck, lint, unit tests, the production-config boot test on a real
-# PostgreSQL 15, the chatbot service's suite (real PDFs, HTTP and SSE), and
-# the browser end-to-end test in Debian's Chromium.
+# PostgreSQL 15, the chatbot service's suite (real PDFs, HTTP and SSE), its
+# short benchmark and load test, the deployment-asset checks (helm/,
+# terraform/, templates/), and the browser end-to-end test in Debian's Chromium.
 # Screenshots: test-results/screenshots/.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
@@ -33,7 +34,8 @@ run_suite "unit tests" yarn backstage-cli repo test
 run_suite "chatbot service" bash -c 'cd services/chatbot && npm run --silent typecheck && npm run --silent build && npm test'
 run_suite "chatbot benchmark (short)" bash -c 'cd services/chatbot && npm run --silent bench:short'
 run_suite "chatbot load test (short)" bash -c 'cd services/chatbot && npm run --silent load -- --short'
-run_suite "production boot" node --test --test-force-exit --test-timeout=600000 "tests/**/*.test.mjs"
+run_suite "production boot" node --test --test-force-exit --test-timeout=600000 tests/production-boot.test.mjs
+run_suite "deployment assets" node --test --test-force-exit --test-timeout=300000 "tests/deploy/*.test.mjs"
 run_suite "browser end-to-end" yarn playwright test
 
 echo

@@ -1,0 +1,93 @@
+// helm/model-serving: values validate against values.schema.json, the schema
+// rejects unsafe values, and the templates carry the security settings.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { root, walk, readYaml, schemaValidator, merge } from './lib.mjs';
+
+const chart = path.join(root, 'helm/model-serving');
+const validate = schemaValidator(chart);
+const defaults = readYaml(path.join(chart, 'values.yaml'))[0];
+const template = name => fs.readFileSync(path.join(chart, 'templates', name), 'utf8');
+
+describe('helm values', () => {
+  test('every values file under helm/ parses, and each chart values file passes its schema', () => {
+    const files = walk(path.join(root, 'helm'), f => /\.ya?ml$/.test(f) && !f.includes('/templates/'));
+    assert.ok(files.length >= 8, files.join('\n'));
+    for (const file of files) readYaml(file);
+    for (const file of ['values.yaml', 'values-production.yaml']) {
+      const values = file === 'values.yaml' ? defaults : merge(defaults, readYaml(path.join(chart, file))[0]);
+      assert.deepEqual(validate(values), [], file);
+    }
+  });
+
+  const rejects = {
+    'a mutable image tag': { image: { tag: 'latest' } },
+    'a token in the ConfigMap values': { config: { CHATBOT_API_TOKEN: 'abc' } },
+    'an API key in the ConfigMap values': { config: { LLM_API_KEY: 'sk-123' } },
+    'no existing Secret': { secrets: { existingSecret: '' } },
+    'two replicas on the embedded store volume': { replicaCount: 2 },
+    'an HPA on the embedded store volume': { autoscaling: { enabled: true } },
+    'an unknown model server engine': { modelServer: { engine: 'triton' } },
+    'a model server image on latest': { modelServer: { image: { vllm: 'vllm/vllm-openai:latest' } } },
+    'an invalid ingress host': { ingress: { host: 'not a host' } },
+    'no memory limit': { resources: { limits: { memory: undefined, cpu: '1' } } },
+  };
+  for (const [name, override] of Object.entries(rejects)) {
+    test(`the schema rejects ${name}`, () => {
+      const values = JSON.parse(JSON.stringify(merge(defaults, override)));
+      assert.notDeepEqual(validate(values), [], JSON.stringify(override));
+    });
+  }
+});
+
+describe('helm templates', () => {
+  const deployment = template('deployment.yaml');
+
+  test('the Deployment has startup, readiness and liveness probes on /healthz and /readyz', () => {
+    assert.match(deployment, /startupProbe:\s*\n\s*httpGet: \{ path: \/healthz/);
+    assert.match(deployment, /readinessProbe:\s*\n\s*httpGet: \{ path: \/readyz/);
+    assert.match(deployment, /livenessProbe:\s*\n\s*httpGet: \{ path: \/healthz/);
+    assert.match(deployment, /resources: \{\{- toYaml \.Values\.resources/);
+  });
+
+  test('pods run non-root, read-only, with seccomp and no service account token', () => {
+    const helpers = template('_helpers.tpl');
+    for (const setting of ['runAsNonRoot: true', 'type: RuntimeDefault', 'readOnlyRootFilesystem: true', 'allowPrivilegeEscalation: false', 'drop: ["ALL"]']) {
+      assert.ok(helpers.includes(setting), setting);
+    }
+    assert.match(deployment, /include "chatbot.podSecurityContext"/);
+    assert.match(deployment, /include "chatbot.containerSecurityContext"/);
+    assert.match(deployment, /automountServiceAccountToken: false/);
+  });
+
+  test('settings come from the ConfigMap, secrets only from the existing Secret, image tag from values', () => {
+    assert.match(deployment, /configMapRef:\s*\n\s*name: \{\{ include "chatbot.fullname" \. \}\}-config/);
+    assert.match(deployment, /secretRef:\s*\n\s*name: \{\{ required "secrets.existingSecret is required" \.Values\.secrets\.existingSecret/);
+    assert.match(deployment, /image: "\{\{ \.Values\.image\.repository \}\}:\{\{ required .* \.Values\.image\.tag \}\}"/);
+    assert.doesNotMatch(template('configmap.yaml'), /secret/i);
+  });
+
+  test('the only entry point is the Ingress: a ClusterIP Service and no LoadBalancer', () => {
+    assert.match(template('service.yaml'), /type: ClusterIP/);
+    for (const file of walk(path.join(chart, 'templates'))) {
+      assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /LoadBalancer|NodePort/, file);
+    }
+    const ingress = template('ingress.yaml');
+    assert.match(ingress, /ingressClassName: \{\{ \.Values\.ingress\.className \}\}/);
+    assert.match(ingress, /proxy-buffering: "off"/);
+    assert.match(ingress, /proxy-read-timeout: "3600"/);
+    assert.equal(defaults.ingress.host, 'mlops.chatbot.com');
+  });
+
+  test('NetworkPolicy, HPA, PDB, ServiceMonitor and the optional model server exist', () => {
+    assert.match(template('networkpolicy.yaml'), /kind: NetworkPolicy/);
+    assert.match(template('hpa.yaml'), /kind: HorizontalPodAutoscaler/);
+    assert.match(template('pdb.yaml'), /kind: PodDisruptionBudget/);
+    assert.match(template('servicemonitor.yaml'), /path: \/metrics/);
+    const ms = template('model-server.yaml');
+    assert.match(ms, /nvidia\.com\/gpu/);
+    assert.match(template('configmap.yaml'), /LLM_BASE_URL: http:\/\/\{\{ include "chatbot.fullname" \. \}\}-model-server:8000\/v1/);
+  });
+});

@@ -1,0 +1,36 @@
+// Shared helpers for the deployment-asset checks (no helm or cluster here).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import Ajv from 'ajv';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function walk(dir, filter = () => true) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : walk(full, filter);
+    return filter(full) ? [full] : [];
+  });
+}
+
+export const readYaml = file => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => {
+  if (d.errors.length) throw new Error(`${file}: ${d.errors[0].message}`);
+  return d.toJS();
+});
+
+export function schemaValidator(chartDir) {
+  const schema = JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return values => (validate(values) ? [] : validate.errors.map(e => `${e.instancePath || '/'} ${e.message}`));
+}
+
+/** Deep-merges helm-style: maps merge, everything else replaces. */
+export function merge(base, override) {
+  if (Array.isArray(override) || typeof override !== 'object' || override === null) return override;
+  const out = { ...base };
+  for (const [k, v] of Object.entries(override)) out[k] = k in out ? merge(out[k], v) : v;
+  return out;
+}

@@ -1,0 +1,108 @@
+// helm/monitoring: the alert rules pass promtool, the dashboard is valid
+// JSON, and every chatbot metric the dashboard and alerts use is exported by
+// the running chatbot service.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import YAML from 'yaml';
+import { root, readYaml } from './lib.mjs';
+
+const monitoring = path.join(root, 'helm/monitoring');
+const rule = readYaml(path.join(monitoring, 'chatbot-alerts.yaml'))[0];
+const dashboardMap = readYaml(path.join(monitoring, 'chatbot-dashboard.yaml'))[0];
+const dashboard = JSON.parse(dashboardMap.data['llm-chatbot.json']);
+
+const exprs = () => [
+  ...rule.spec.groups.flatMap(g => g.rules.map(r => r.expr)),
+  ...dashboard.panels.flatMap(p => p.targets.map(t => t.expr)),
+  ...dashboard.templating.list.map(v => v.query),
+];
+
+let service;
+let metricsText = '';
+before(async () => {
+  const chatbot = path.join(root, 'services/chatbot');
+  if (!fs.existsSync(path.join(chatbot, 'dist/server.js'))) execFileSync('npm', ['run', 'build'], { cwd: chatbot });
+  const port = await new Promise(resolve => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-check-'));
+  service = spawn(process.execPath, ['dist/server.js'], {
+    cwd: chatbot,
+    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: 'metrics-check-token-123456', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  service.dataDir = dataDir;
+  for (let i = 0; i < 100 && !metricsText; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      if (res.ok) metricsText = await res.text();
+    } catch {
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+});
+after(() => {
+  service?.kill('SIGTERM');
+  if (service?.dataDir) fs.rmSync(service.dataDir, { recursive: true, force: true });
+});
+
+describe('monitoring assets', () => {
+  test('promtool accepts the PrometheusRule groups', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rules-')), 'rules.yaml');
+    fs.writeFileSync(file, YAML.stringify({ groups: rule.spec.groups }));
+    const out = execFileSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+    assert.match(out, /SUCCESS: 6 rules found/);
+  });
+
+  test('alerts cover error rate, latency, TTFT, restarts and ingestion failures', () => {
+    const names = rule.spec.groups.flatMap(g => g.rules.map(r => r.alert));
+    for (const name of ['ChatbotHighErrorRate', 'ChatbotHighLatency', 'ChatbotSlowFirstToken', 'ChatbotPodRestarting', 'ChatbotIngestionFailures']) {
+      assert.ok(names.includes(name), name);
+    }
+  });
+
+  test('the dashboard is provisioned by label and has the panels the issue asks for', () => {
+    assert.equal(dashboardMap.metadata.labels.grafana_dashboard, '1');
+    assert.ok(dashboard.tags.includes('llm-chatbot'));
+    const titles = dashboard.panels.map(p => p.title);
+    for (const t of ['Request rate', 'Errors (5xx ratio)', 'Latency percentiles', 'Time to first token', 'Tokens per second', 'Ingestion', 'Pod CPU', 'Pod memory']) {
+      assert.ok(titles.includes(t), t);
+    }
+  });
+
+  test('every chatbot_ metric in the dashboard and the alerts exists in the running service /metrics', () => {
+    assert.ok(metricsText.includes('# TYPE'), 'the service answered /metrics');
+    const exported = new Map(
+      [...metricsText.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(m => [m[1], m[2]]),
+    );
+    const used = new Set(exprs().flatMap(e => e.match(/\bchatbot_[a-z0-9_]+/g) ?? []));
+    assert.ok(used.size >= 8, [...used].join(', '));
+    for (const name of used) {
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      const type = exported.get(name) ?? exported.get(base);
+      assert.ok(type, `${name} is not exported by the service`);
+      if (name !== base && !exported.has(name)) assert.equal(type, 'histogram', `${name} needs ${base} to be a histogram`);
+    }
+  });
+
+  test('Grafana admin password comes from a Secret and the datasources link logs and traces both ways', () => {
+    const kps = readYaml(path.join(monitoring, 'kube-prometheus-stack.values.yaml'))[0];
+    assert.equal(kps.grafana.admin.existingSecret, 'grafana-admin');
+    assert.equal(kps.grafana.adminPassword, undefined);
+    const [loki, tempo] = kps.grafana.additionalDataSources;
+    assert.equal(loki.jsonData.derivedFields[0].datasourceUid, 'tempo');
+    assert.equal(tempo.jsonData.tracesToLogsV2.datasourceUid, 'loki');
+    const lokiValues = readYaml(path.join(monitoring, 'loki.values.yaml'))[0];
+    assert.equal(lokiValues.singleBinary.persistence.enabled, true);
+    const otel = readYaml(path.join(monitoring, 'otel-collector.values.yaml'))[0];
+    assert.deepEqual(otel.config.service.pipelines.traces.exporters, ['otlp/tempo']);
+  });
+});
