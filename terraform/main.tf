@@ -1,0 +1,174 @@
+# A GKE Standard cluster for the LLM chatbots: Workload Identity, shielded
+# nodes on a release channel, and nodes that run as a dedicated service
+# account holding only the roles nodes need.
+
+resource "google_service_account" "nodes" {
+  account_id   = "${var.cluster_name}-nodes"
+  display_name = "GKE nodes for ${var.cluster_name}"
+}
+
+# Minimal node roles (Google's "least privilege" node service account set):
+# write logs and metrics, read monitoring config, pull images.
+locals {
+  node_roles = [
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+    "roles/artifactregistry.reader",
+  ]
+}
+
+resource "google_project_iam_member" "nodes" {
+  for_each = toset(local.node_roles)
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.nodes.email}"
+}
+
+resource "google_container_cluster" "this" {
+  name     = var.cluster_name
+  location = var.location
+
+  # Node pools are managed separately; GKE needs one node to create the cluster.
+  remove_default_node_pool = true
+  initial_node_count       = 1
+  deletion_protection      = true
+
+  release_channel {
+    channel = var.release_channel
+  }
+
+  workload_identity_config {
+    workload_pool = "${var.project_id}.svc.id.goog"
+  }
+
+  networking_mode = "VPC_NATIVE"
+  ip_allocation_policy {}
+
+  enable_shielded_nodes = true
+
+  dynamic "private_cluster_config" {
+    for_each = var.private_nodes ? [1] : []
+    content {
+      enable_private_nodes    = true
+      enable_private_endpoint = false
+      master_ipv4_cidr_block  = var.master_ipv4_cidr_block
+    }
+  }
+
+  dynamic "master_authorized_networks_config" {
+    for_each = length(var.master_authorized_networks) > 0 ? [1] : []
+    content {
+      dynamic "cidr_blocks" {
+        for_each = var.master_authorized_networks
+        content {
+          cidr_block   = cidr_blocks.value.cidr_block
+          display_name = cidr_blocks.value.display_name
+        }
+      }
+    }
+  }
+
+  # No basic auth, no client certificate: access is through IAM only.
+  master_auth {
+    client_certificate_config {
+      issue_client_certificate = false
+    }
+  }
+
+  network_policy {
+    enabled  = false
+    provider = "PROVIDER_UNSPECIFIED"
+  }
+  datapath_provider = "ADVANCED_DATAPATH" # Dataplane V2 enforces NetworkPolicy
+
+  logging_service    = "logging.googleapis.com/kubernetes"
+  monitoring_service = "monitoring.googleapis.com/kubernetes"
+}
+
+resource "google_container_node_pool" "default" {
+  name     = "default"
+  cluster  = google_container_cluster.this.id
+  location = var.location
+
+  initial_node_count = var.min_nodes
+  autoscaling {
+    min_node_count = var.min_nodes
+    max_node_count = var.max_nodes
+  }
+
+  management {
+    auto_repair  = true
+    auto_upgrade = true
+  }
+
+  node_config {
+    machine_type    = var.machine_type
+    service_account = google_service_account.nodes.email
+    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
+
+    workload_metadata_config {
+      mode = "GKE_METADATA"
+    }
+
+    shielded_instance_config {
+      enable_secure_boot          = true
+      enable_integrity_monitoring = true
+    }
+
+    metadata = {
+      disable-legacy-endpoints = "true"
+    }
+    labels = {
+      pool = "default"
+    }
+  }
+}
+
+resource "google_container_node_pool" "gpu" {
+  count    = var.gpu_pool.enabled ? 1 : 0
+  name     = "gpu"
+  cluster  = google_container_cluster.this.id
+  location = var.location
+
+  initial_node_count = var.gpu_pool.count
+  autoscaling {
+    min_node_count = 0
+    max_node_count = var.gpu_pool.max_nodes
+  }
+
+  management {
+    auto_repair  = true
+    auto_upgrade = true
+  }
+
+  node_config {
+    machine_type    = var.gpu_pool.machine_type
+    service_account = google_service_account.nodes.email
+    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
+
+    guest_accelerator {
+      type  = var.gpu_pool.accelerator
+      count = var.gpu_pool.count
+      gpu_driver_installation_config {
+        gpu_driver_version = "LATEST"
+      }
+    }
+
+    taint {
+      key    = "nvidia.com/gpu"
+      value  = "present"
+      effect = "NO_SCHEDULE"
+    }
+
+    workload_metadata_config {
+      mode = "GKE_METADATA"
+    }
+
+    shielded_instance_config {
+      enable_secure_boot          = true
+      enable_integrity_monitoring = true
+    }
+  }
+}

@@ -1,0 +1,30 @@
+output "cluster_name" {
+  description = "The GKE cluster's name."
+  value       = google_container_cluster.this.name
+}
+
+output "location" {
+  description = "The cluster's zone or region."
+  value       = google_container_cluster.this.location
+}
+
+output "endpoint" {
+  description = "The control plane endpoint."
+  value       = google_container_cluster.this.endpoint
+  sensitive   = true
+}
+
+output "workload_identity_pool" {
+  description = "Bind Kubernetes ServiceAccounts to Google service accounts in this pool."
+  value       = "${var.project_id}.svc.id.goog"
+}
+
+output "node_service_account" {
+  description = "The nodes' dedicated service account."
+  value       = google_service_account.nodes.email
+}
+
+output "get_credentials" {
+  description = "Command that writes a kubeconfig entry for this cluster."
+  value       = "gcloud container clusters get-credentials ${google_container_cluster.this.name} --location ${google_container_cluster.this.location} --project ${var.project_id}"
+}

@@ -1,0 +1,113 @@
+# Defaults equal the portal's GKE scaffolder action: one zone in Singapore,
+# e2-standard-4 nodes, autoscaling 1-2.
+
+variable "project_id" {
+  description = "GCP project that hosts the cluster."
+  type        = string
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a GCP project id: 6-30 lowercase letters, digits and dashes."
+  }
+}
+
+variable "region" {
+  description = "Region for regional resources (Artifact Registry, the provider default)."
+  type        = string
+  default     = "asia-southeast1"
+}
+
+variable "location" {
+  description = "Zone (zonal cluster) or region (regional cluster) of the cluster."
+  type        = string
+  default     = "asia-southeast1-b"
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9](-[a-z])?$", var.location))
+    error_message = "location must be a GCP region (asia-southeast1) or zone (asia-southeast1-b)."
+  }
+}
+
+variable "cluster_name" {
+  description = "GKE cluster name."
+  type        = string
+  default     = "llm-chatbots"
+  validation {
+    condition     = can(regex("^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", var.cluster_name))
+    error_message = "cluster_name must be 1-40 lowercase letters, digits and dashes, starting with a letter."
+  }
+}
+
+variable "machine_type" {
+  description = "Node machine type."
+  type        = string
+  default     = "e2-standard-4"
+}
+
+variable "min_nodes" {
+  description = "Autoscaling minimum nodes per zone."
+  type        = number
+  default     = 1
+  validation {
+    condition     = var.min_nodes >= 0 && var.min_nodes <= 100
+    error_message = "min_nodes must be between 0 and 100."
+  }
+}
+
+variable "max_nodes" {
+  description = "Autoscaling maximum nodes per zone."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.max_nodes >= 1 && var.max_nodes <= 100
+    error_message = "max_nodes must be between 1 and 100."
+  }
+}
+
+variable "release_channel" {
+  description = "GKE release channel."
+  type        = string
+  default     = "REGULAR"
+  validation {
+    condition     = contains(["RAPID", "REGULAR", "STABLE"], var.release_channel)
+    error_message = "release_channel must be RAPID, REGULAR or STABLE."
+  }
+}
+
+variable "private_nodes" {
+  description = "Give nodes only internal IPs (egress through Cloud NAT, which you provide)."
+  type        = bool
+  default     = false
+}
+
+variable "master_ipv4_cidr_block" {
+  description = "Control plane CIDR for private clusters (a /28)."
+  type        = string
+  default     = "172.16.0.32/28"
+  validation {
+    condition     = can(cidrnetmask(var.master_ipv4_cidr_block)) && endswith(var.master_ipv4_cidr_block, "/28")
+    error_message = "master_ipv4_cidr_block must be a /28 CIDR block."
+  }
+}
+
+variable "master_authorized_networks" {
+  description = "CIDRs allowed to reach the control plane; empty allows all (authenticated) clients."
+  type        = list(object({ cidr_block = string, display_name = string }))
+  default     = []
+}
+
+variable "gpu_pool" {
+  description = "Optional GPU node pool for the in-cluster model server."
+  type = object({
+    enabled      = bool
+    machine_type = string
+    accelerator  = string
+    count        = number
+    max_nodes    = number
+  })
+  default = {
+    enabled      = false
+    machine_type = "g2-standard-8"
+    accelerator  = "nvidia-l4"
+    count        = 1
+    max_nodes    = 1
+  }
+}

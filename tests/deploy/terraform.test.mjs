@@ -1,0 +1,76 @@
+// terraform/: formatted, parseable HCL whose security properties and
+// defaults are asserted (no providers can be downloaded here, so no plan).
+import { test, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from '@cdktf/hcl2json';
+import { root } from './lib.mjs';
+
+const dir = path.join(root, 'terraform');
+let hcl = {};
+
+// The portal's GKE scaffolder action offers the same defaults (DEVELOPERS.md);
+// when it lands it should import these from llm-chatbot-common and this test
+// should compare against that import.
+const ACTION_DEFAULTS = { location: 'asia-southeast1-b', machine_type: 'e2-standard-4', min_nodes: 1, max_nodes: 2 };
+
+before(async () => {
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.tf'))) {
+    const parsed = await parse(file, fs.readFileSync(path.join(dir, file), 'utf8'));
+    for (const [kind, blocks] of Object.entries(parsed)) {
+      hcl[kind] = Array.isArray(blocks) ? [...(hcl[kind] ?? []), ...blocks] : { ...(hcl[kind] ?? {}), ...blocks };
+    }
+  }
+});
+
+const variable = name => hcl.variable[name][0];
+const cluster = () => hcl.resource.google_container_cluster.this[0];
+const pool = () => hcl.resource.google_container_node_pool.default[0];
+
+describe('terraform', () => {
+  test('terraform fmt -check passes', () => {
+    execFileSync('terraform', ['fmt', '-check', '-recursive', dir], { stdio: 'pipe' });
+  });
+
+  test('defaults equal the scaffolder action: asia-southeast1-b, e2-standard-4, autoscaling 1-2', () => {
+    for (const [name, value] of Object.entries(ACTION_DEFAULTS)) assert.equal(variable(name).default, value, name);
+    assert.equal(pool().autoscaling[0].min_node_count, '${var.min_nodes}');
+    assert.equal(pool().autoscaling[0].max_node_count, '${var.max_nodes}');
+    assert.equal(pool().node_config[0].machine_type, '${var.machine_type}');
+    assert.equal(cluster().location, '${var.location}');
+  });
+
+  test('variables that take user input are validated', () => {
+    for (const name of ['project_id', 'location', 'cluster_name', 'min_nodes', 'max_nodes', 'release_channel', 'master_ipv4_cidr_block']) {
+      assert.ok(variable(name).validation, `${name} has a validation block`);
+    }
+  });
+
+  test('Workload Identity, a release channel and shielded nodes are on; private nodes are an option', () => {
+    assert.equal(cluster().workload_identity_config[0].workload_pool, '${var.project_id}.svc.id.goog');
+    assert.equal(cluster().release_channel[0].channel, '${var.release_channel}');
+    assert.equal(cluster().enable_shielded_nodes, true);
+    assert.equal(cluster().master_auth[0].client_certificate_config[0].issue_client_certificate, false);
+    assert.equal(cluster().dynamic.private_cluster_config[0].for_each, '${var.private_nodes ? [1] : []}');
+    const node = pool().node_config[0];
+    assert.equal(node.workload_metadata_config[0].mode, 'GKE_METADATA');
+    assert.equal(node.shielded_instance_config[0].enable_secure_boot, true);
+  });
+
+  test('nodes run as a dedicated service account with minimal roles', () => {
+    assert.equal(pool().node_config[0].service_account, '${google_service_account.nodes.email}');
+    const roles = hcl.locals.flatMap(l => l.node_roles ?? []);
+    assert.ok(roles.length > 0);
+    for (const role of roles) assert.doesNotMatch(role, /owner|editor|admin|roles\/container\.|iam\.serviceAccount/, role);
+  });
+
+  test('a remote state backend is offered as an option, and outputs are declared', () => {
+    assert.match(fs.readFileSync(path.join(dir, 'backend.tf.example'), 'utf8'), /backend "gcs"/);
+    for (const name of ['cluster_name', 'location', 'endpoint', 'workload_identity_pool', 'get_credentials']) {
+      assert.ok(hcl.output[name], name);
+    }
+    assert.equal(hcl.output.endpoint[0].sensitive, true);
+  });
+});
