@@ -31,7 +31,7 @@ run_suite() {
 run_suite typecheck yarn tsc
 run_suite lint yarn backstage-cli repo lint
 run_suite "unit tests" yarn backstage-cli repo test
-run_suite "chatbot service" bash -c 'cd services/chatbot && npm run --silent typecheck && npm run --silent build && npm test'
+run_suite "chatbot service" bash -c 'cd services/chatbot && npm run --silent typecheck && npm run --silent build && npm test && npm run --silent eval:smoke'
 run_suite "chatbot benchmark (short)" bash -c 'cd services/chatbot && npm run --silent bench:short'
 run_suite "chatbot load test (short)" bash -c 'cd services/chatbot && npm run --silent load -- --short'
 run_suite "production boot" node --test --test-force-exit --test-timeout=600000 tests/production-boot.test.mjs
