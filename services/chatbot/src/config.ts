@@ -35,7 +35,7 @@ const schema = z.object({
   PINECONE_INDEX: z.string().optional(),
   PINECONE_INDEX_HOST: z.string().url().optional(),
 
-  EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
+  EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai', 'pinecone']).default('offline'),
   EMBEDDINGS_BASE_URL: z.string().url().optional(),
   EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
   EMBEDDINGS_API_KEY: z.string().optional(),
@@ -79,6 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   };
   requireFor(config.VECTOR_STORE === 'pinecone', ['PINECONE_API_KEY', 'PINECONE_INDEX'], 'when VECTOR_STORE=pinecone');
   requireFor(config.EMBEDDINGS_PROVIDER === 'openai', ['EMBEDDINGS_BASE_URL'], 'when EMBEDDINGS_PROVIDER=openai');
+  requireFor(config.EMBEDDINGS_PROVIDER === 'pinecone', ['PINECONE_API_KEY'], 'when EMBEDDINGS_PROVIDER=pinecone');
   requireFor(config.LLM_PROVIDER === 'openai', ['LLM_BASE_URL'], 'when LLM_PROVIDER=openai');
   if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
     throw new ConfigError('Invalid configuration: CHUNK_OVERLAP must be smaller than CHUNK_SIZE');

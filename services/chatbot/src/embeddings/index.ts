@@ -2,6 +2,7 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import { OpenAIEmbeddings } from '@langchain/openai';
 import type { ServiceConfig } from '../config.js';
 import { HashingEmbeddings } from './HashingEmbeddings.js';
+import { PineconeInferenceEmbeddings } from './PineconeInferenceEmbeddings.js';
 
 export interface EmbeddingsProvider {
   name: string;
@@ -11,7 +12,8 @@ export interface EmbeddingsProvider {
 /**
  * `offline`: hashing embeddings, no network. `openai`: any OpenAI-compatible
  * /v1/embeddings endpoint — OpenAI, Hugging Face TEI, Ollama, vLLM — through
- * langchain's OpenAIEmbeddings with a custom base URL.
+ * langchain's OpenAIEmbeddings with a custom base URL. `pinecone`: Pinecone's
+ * hosted inference models.
  */
 export function createEmbeddings(config: ServiceConfig): EmbeddingsProvider {
   switch (config.EMBEDDINGS_PROVIDER) {
@@ -30,6 +32,15 @@ export function createEmbeddings(config: ServiceConfig): EmbeddingsProvider {
           timeout: config.UPSTREAM_TIMEOUT_MS,
           configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
         }),
+      };
+    case 'pinecone':
+      return {
+        name: 'pinecone',
+        embeddings: new PineconeInferenceEmbeddings(
+          config.PINECONE_API_KEY!,
+          config.EMBEDDINGS_MODEL,
+          config.UPSTREAM_RETRIES,
+        ),
       };
     default:
       throw new Error(`unknown EMBEDDINGS_PROVIDER ${config.EMBEDDINGS_PROVIDER satisfies never}`);

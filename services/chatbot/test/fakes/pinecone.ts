@@ -16,6 +16,8 @@ export class FakePinecone {
   calls: { path: string; body: any }[] = [];
   /** Statuses to answer with before behaving, per path: e.g. {'/vectors/upsert': [429, 503]}. */
   failures: Record<string, number[]> = {};
+  /** How the fake hosted model embeds text (tests plug in the hashing embedder). */
+  embed: (text: string) => number[] = () => [1, 0, 0, 0];
 
   handlers() {
     const route = (path: string, fn: (body: any) => object) =>
@@ -32,6 +34,19 @@ export class FakePinecone {
         return HttpResponse.json(fn(body));
       });
     return [
+      // Hosted inference: POST https://api.pinecone.io/embed
+      http.post('https://api.pinecone.io/embed', async ({ request }) => {
+        const body = (await request.json()) as any;
+        this.calls.push({ path: '/embed', body });
+        const status = this.failures['/embed']?.shift();
+        if (status) return HttpResponse.json({ error: { code: 'RESOURCE_EXHAUSTED', message: `fake ${status}` } }, { status });
+        return HttpResponse.json({
+          model: body.model,
+          vector_type: 'dense',
+          data: body.inputs.map((i: { text: string }) => ({ vector_type: 'dense', values: this.embed(i.text) })),
+          usage: { total_tokens: body.inputs.length * 10 },
+        });
+      }),
       route('/vectors/upsert', body => {
         const ns = this.ns(body.namespace);
         for (const v of body.vectors) ns.set(v.id, v);

@@ -1,0 +1,52 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setupServer } from 'msw/node';
+import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { textPdf } from './helpers/pdfs.js';
+import { FakePinecone, PINECONE_HOST } from './fakes/pinecone.js';
+import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
+import { PINECONE_EMBED_BATCH } from '../src/embeddings/PineconeInferenceEmbeddings.js';
+
+const pinecone = new FakePinecone();
+const hashing = new HashingEmbeddings(64);
+pinecone.embed = text => hashing.embed(text);
+const server = setupServer(...pinecone.handlers());
+let svc: RunningService;
+
+before(async () => {
+  server.listen({ onUnhandledRequest: 'bypass' });
+  svc = await startService({
+    VECTOR_STORE: 'pinecone',
+    PINECONE_API_KEY: 'pc-test-key',
+    PINECONE_INDEX: 'chatbot-index',
+    PINECONE_INDEX_HOST: PINECONE_HOST,
+    EMBEDDINGS_PROVIDER: 'pinecone',
+    EMBEDDINGS_MODEL: 'multilingual-e5-large',
+    CHUNK_SIZE: '150',
+    CHUNK_OVERLAP: '20',
+  });
+  await api(svc.url, 'PUT', '/v1/collections/hosted');
+});
+
+after(async () => {
+  await svc.close();
+  server.close();
+});
+
+test('embeds passages and queries with Pinecone hosted inference, in batches of 96, retrying a 429', async () => {
+  pinecone.failures['/embed'] = [429];
+  const pages = Array.from({ length: 120 }, (_, i) =>
+    i === 81 ? 'Calibration. Hold the calibrate key while the gauge reads zero, then release it.' : `Filler page ${i} about brackets, mounting, cabling and ventilation of the unit.`);
+  const { body } = await upload(svc.url, 'hosted', [{ name: 'gauge.pdf', data: await textPdf(pages) }]);
+  const job = await waitForJob(svc.url, 'hosted', body.jobs[0].id);
+  assert.equal(job.status, 'succeeded', job.error);
+  const embeds = pinecone.calls.filter(c => c.path === '/embed');
+  assert.ok(embeds.length >= 3, 'more than one batch plus the retried one');
+  assert.ok(embeds.every(c => c.body.inputs.length <= PINECONE_EMBED_BATCH && c.body.model === 'multilingual-e5-large'));
+  assert.ok(embeds.every(c => c.body.parameters.input_type === 'passage'));
+
+  const { events } = await chat(svc.url, 'hosted', { message: 'How do I calibrate the gauge with the calibrate key?' });
+  const query = pinecone.calls.filter(c => c.path === '/embed').at(-1)!;
+  assert.equal(query.body.parameters.input_type, 'query');
+  assert.equal(events.find(e => e.event === 'sources')!.data.sources[0].page, 82);
+});
