@@ -26,7 +26,8 @@ let service;
 let metricsText = '';
 before(async () => {
   const chatbot = path.join(root, 'services/chatbot');
-  if (!fs.existsSync(path.join(chatbot, 'dist/server.js'))) execFileSync('npm', ['run', 'build'], { cwd: chatbot });
+  // Always rebuild: dist/ is not versioned and may be older than src/.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: chatbot });
   const port = await new Promise(resolve => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const p = s.address().port;

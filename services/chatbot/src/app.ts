@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
@@ -13,7 +15,7 @@ import { createEmbeddings } from './embeddings/index.js';
 import { createChatProvider } from './llm/index.js';
 import { IngestionQueue } from './ingest/IngestionQueue.js';
 import { ChatService } from './rag/ChatService.js';
-import { HttpError } from './errors.js';
+import { HttpError, UpstreamError } from './errors.js';
 import { requireBearerToken } from './http/auth.js';
 import { collectionGuard, collectionRoutes } from './routes/collections.js';
 import { documentRoutes, uploadDirFor } from './routes/documents.js';
@@ -34,13 +36,24 @@ export interface ChatbotApp {
 }
 
 /** `/v1/collections/:collectionId/chat`, not the concrete path: bounded label values. */
-function routeTemplate(req: express.Request): string {
+function routeTemplate(req: express.Request, res: express.Response): string {
   if (!req.route?.path) return 'unmatched';
-  let path = `${req.baseUrl}${req.route.path === '/' ? '' : req.route.path}`;
-  for (const [name, value] of Object.entries(req.params ?? {})) {
-    if (typeof value === 'string' && value) path = path.split(`/${value}`).join(`/:${name}`);
-  }
-  return path || '/';
+  const mount = (res.locals.mount as string | undefined) ?? '';
+  return `${mount}${req.route.path === '/' && mount ? '' : req.route.path}`;
+}
+
+/** Records the mount path pattern for the route label. */
+const mountedAt =
+  (pattern: string): express.RequestHandler =>
+  (_req, res, next) => {
+    res.locals.mount = pattern;
+    next();
+  };
+
+/** Upload spool files belong to jobs of a previous process: remove them. */
+function sweepUploads(dir: string) {
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /** Wires the service together. server.ts listens; tests call this directly. */
@@ -53,10 +66,19 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   const provider = createChatProvider(config);
   const shutdown = { requested: false };
 
-  for (const job of repo.failInterruptedJobs()) {
-    logger.warn({ jobId: job.id, documentId: job.documentId }, 'marked job interrupted by restart as failed');
-    await store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
-  }
+  // Jobs a dead process left behind: committed documents are kept (their job
+  // is marked succeeded), the rest failed; their partial vectors are removed
+  // in the background so start-up never waits on an upstream store.
+  const interrupted = repo.settleInterruptedJobs();
+  void (async () => {
+    for (const job of interrupted) {
+      logger.warn({ jobId: job.id, documentId: job.documentId }, 'job interrupted by restart marked failed');
+      await store.deleteDocument(job.collectionId, job.documentId).catch(error =>
+        logger.warn({ jobId: job.id, err: (error as Error).message }, 'could not remove partial vectors; they stay hidden from search'),
+      );
+    }
+  })();
+  sweepUploads(uploadDirFor(config.DATA_DIR));
 
   const queue = new IngestionQueue(repo, store, embeddings, metrics, logger, {
     concurrency: config.INGEST_CONCURRENCY,
@@ -83,7 +105,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
     res.setHeader('X-Request-Id', requestId);
     const start = performance.now();
     res.on('close', () => {
-      const route = routeTemplate(req);
+      const route = routeTemplate(req, res);
       const seconds = (performance.now() - start) / 1000;
       metrics.httpDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
       logger.info(
@@ -108,12 +130,14 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   );
   v1.use(requireBearerToken(config.CHATBOT_API_TOKEN));
   v1.use(express.json({ limit: '64kb' }));
+  v1.use(mountedAt('/v1'));
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  v1.use('/collections', collectionRoutes(repo, store, requireCollection));
+  v1.use('/collections', mountedAt('/v1/collections'), collectionRoutes(repo, store, requireCollection));
   v1.use(
     '/collections/:collectionId/documents',
+    mountedAt('/v1/collections/:collectionId/documents'),
     documentRoutes(
       repo,
       store,
@@ -128,6 +152,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   );
   v1.use(
     '/collections/:collectionId/chat',
+    mountedAt('/v1/collections/:collectionId/chat'),
     chatRoutes(repo, chat, streams, metrics, logger, { maxConcurrent: config.MAX_CONCURRENT_CHATS }, requireCollection),
   );
   app.use('/v1', v1);
@@ -145,6 +170,18 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
     }
     if ((error as { type?: string }).type === 'entity.too.large') {
       res.status(413).json({ error: { name: 'PayloadTooLarge', message: 'the JSON body is over 64 KB' }, requestId });
+      return;
+    }
+    if (error instanceof UpstreamError) {
+      logger.warn({ requestId, err: error.message }, 'upstream failure');
+      res.status(502).json({ error: { name: 'BadGateway', message: error.message }, requestId });
+      return;
+    }
+    // Errors from express and its parsers (bad URL encoding, unsupported
+    // content-encoding …) carry a 4xx status and a message safe to show.
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: { name: 'BadRequest', message: (error as Error).message }, requestId });
       return;
     }
     logger.error({ requestId, err: (error as Error).message, stack: (error as Error).stack }, 'unhandled error');

@@ -91,6 +91,17 @@ describe('ingestion', () => {
     assert.match(body.error.message, /1 MB limit/);
   });
 
+  test('refuses the same file while its first upload is still being ingested', async () => {
+    const pdf = await textPdf(['Croissants need cold butter and patience.']);
+    const [first, second] = await Promise.all([
+      upload(svc.url, 'kitchen', [{ name: 'croissant.pdf', data: pdf }]),
+      upload(svc.url, 'kitchen', [{ name: 'croissant-copy.pdf', data: pdf }]),
+    ]);
+    assert.deepEqual([first.status, second.status].sort(), [202, 409]);
+    const accepted = first.status === 202 ? first : second;
+    assert.equal((await waitForJob(svc.url, 'kitchen', accepted.body.jobs[0].id)).status, 'succeeded');
+  });
+
   test('refuses the same file twice in one collection', async () => {
     const { status, body } = await upload(svc.url, 'routers', [{ name: 'again.pdf', data: routerPdf }]);
     assert.equal(status, 409);
@@ -118,14 +129,17 @@ describe('ingestion', () => {
     assert.equal(job.filename, 'passwd<img src=x>.pdf');
     // Uploads are stored under service-generated names and removed after ingestion.
     assert.deepEqual(fs.readdirSync(path.join(svc.dataDir, 'uploads')), []);
-    assert.equal(fs.existsSync(path.join(svc.dataDir, '..', 'etc')), false);
   });
 
   test('answers 404 for unknown collections, documents and jobs, and 400 for a bad slug', async () => {
     assert.equal((await api(svc.url, 'GET', '/v1/collections/nope/documents')).status, 404);
     assert.equal((await api(svc.url, 'GET', '/v1/collections/routers/documents/0b7f0a43-5e0e-4d5c-9a2f-3c9a1d7e8f00')).status, 404);
     assert.equal((await api(svc.url, 'GET', '/v1/collections/routers/jobs/not-a-uuid')).status, 404);
-    assert.equal((await api(svc.url, 'DELETE', '/v1/collections/routers/documents/../../x')).status, 404);
+    const traversal = await api(svc.url, 'DELETE', '/v1/collections/routers/documents/..%2F..%2Fx');
+    assert.equal(traversal.status, 404);
+    assert.match(traversal.body.error.message, /document \.\.\/\.\.\/x not found/);
+    const badEncoding = await api(svc.url, 'GET', '/v1/collections/routers/documents/%E0%A4%A');
+    assert.equal(badEncoding.status, 400);
     const bad = await api(svc.url, 'PUT', '/v1/collections/Bad_Slug');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /lowercase letters, digits and dashes/);

@@ -67,7 +67,8 @@ async function uploadManual(url: string) {
 }
 
 before(() => {
-  if (!fs.existsSync(path.join(root, 'dist/server.js'))) execFileSync('npm', ['run', 'build'], { cwd: root });
+  // Always rebuild: dist/ is not versioned and may be older than src/.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-proc-'));
   manual = fs.readFileSync(debianManual());
 });

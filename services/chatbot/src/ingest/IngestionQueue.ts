@@ -63,9 +63,16 @@ export class IngestionQueue {
     this.pump();
   }
 
-  /** Stops taking work and resolves when running jobs have finished. */
+  /**
+   * Stops taking work, fails the jobs still waiting (their files are
+   * removed), and resolves when the running jobs have finished.
+   */
   async drain(): Promise<void> {
     this.accepting = false;
+    for (const waiting of this.waiting.splice(0)) {
+      this.repo.failJob(waiting.job.id, 'the service shut down before ingestion started; upload the file again');
+      await fs.rm(waiting.path, { force: true });
+    }
     if (this.running === 0 && this.waiting.length === 0) return;
     await new Promise<void>(resolve => this.idleWaiters.push(resolve));
   }
@@ -74,7 +81,9 @@ export class IngestionQueue {
     while (this.running < this.options.concurrency && this.waiting.length > 0) {
       const next = this.waiting.shift()!;
       this.running++;
-      void this.process(next).finally(() => {
+      void this.process(next)
+        .catch(error => this.logger.error({ jobId: next.job.id, err: (error as Error).message }, 'ingestion bookkeeping failed'))
+        .finally(() => {
         this.running--;
         this.pump();
         if (this.running === 0 && this.waiting.length === 0) {

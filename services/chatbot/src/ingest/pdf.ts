@@ -44,6 +44,7 @@ export async function parsePdf(
   try {
     doc = await task.promise;
   } catch (error) {
+    await task.destroy().catch(() => undefined);
     const name = (error as Error)?.name;
     if (name === 'PasswordException') {
       throw new PdfRejected('encrypted', 'the PDF is password-protected; upload an unencrypted copy');

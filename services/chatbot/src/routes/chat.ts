@@ -75,7 +75,7 @@ export function chatRoutes(
       }
     } catch (error) {
       const e = error as Error;
-      if (error instanceof UpstreamError) {
+      if (error instanceof UpstreamError && !controller.signal.aborted) {
         metrics.upstreamErrors.inc({ provider: error.provider, kind: error.retryable ? 'retryable' : 'fatal' });
       }
       if (!controller.signal.aborted) {

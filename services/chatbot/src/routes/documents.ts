@@ -75,11 +75,15 @@ export function documentRoutes(
         if (existing) {
           throw conflict(`${filename} is already in this collection as document ${existing.id} (${existing.filename})`);
         }
+        const pending = repo.pendingJobWithHash(collectionId, sha256);
+        if (pending) {
+          throw conflict(`${filename} is already being ingested into this collection by job ${pending.id}`);
+        }
         seen.set(sha256, { id: 'pending', filename } as never);
         checked.push({ file, filename, sha256 });
       }
       const jobs = checked.map(({ file, filename, sha256 }) => {
-        const job = repo.createJob(collectionId, filename);
+        const job = repo.createJob(collectionId, filename, sha256);
         queue.enqueue({ job, path: file.path, bytes: file.size, sha256 });
         return job;
       });
@@ -114,8 +118,10 @@ export function documentRoutes(
     if (!repo.getDocument(collectionId, assertUuid(documentId, 'document'))) {
       throw notFound(`document ${documentId} not found in collection ${collectionId}`);
     }
-    await store.deleteDocument(collectionId, documentId);
+    // The row goes first: from then on searches ignore the document's
+    // vectors even if removing them from the store fails.
     repo.deleteDocument(collectionId, documentId);
+    await store.deleteDocument(collectionId, documentId);
     res.status(204).end();
   });
 

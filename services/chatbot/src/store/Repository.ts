@@ -127,7 +127,7 @@ export class Repository {
     })();
   }
 
-  createJob(collectionId: string, filename: string): JobRecord {
+  createJob(collectionId: string, filename: string, sha256: string): JobRecord {
     const job: JobRecord = {
       id: randomUUID(),
       collectionId,
@@ -139,10 +139,10 @@ export class Repository {
       updatedAt: now(),
     };
     this.stmt(
-        `INSERT INTO jobs (id, collection_id, document_id, filename, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'queued', ?, ?)`,
+        `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
       )
-      .run(job.id, collectionId, job.documentId, filename, job.createdAt, job.updatedAt);
+      .run(job.id, collectionId, job.documentId, filename, sha256, job.createdAt, job.updatedAt);
     return job;
   }
 
@@ -187,19 +187,43 @@ export class Repository {
   }
 
   /**
-   * Jobs left queued or running by a process that died. Their documents were
-   * never committed, so they are marked failed with the reason.
+   * Jobs left queued or running by a process that died. A job whose document
+   * row exists did commit (the process died just after), so it succeeded;
+   * the others never committed and are marked failed with the reason.
+   * Returns the failed ones, whose partial vectors the caller removes.
    */
-  failInterruptedJobs(): JobRecord[] {
-    const rows = this.stmt("SELECT id FROM jobs WHERE status IN ('queued', 'running')")
-      .all() as { id: string }[];
-    for (const { id } of rows) {
-      this.updateJob(id, {
+  settleInterruptedJobs(): JobRecord[] {
+    const rows = this.stmt("SELECT id, document_id, collection_id FROM jobs WHERE status IN ('queued', 'running')").all() as {
+      id: string;
+      document_id: string;
+      collection_id: string;
+    }[];
+    const failed: JobRecord[] = [];
+    for (const row of rows) {
+      if (this.getDocument(row.collection_id, row.document_id)) {
+        this.updateJob(row.id, { status: 'succeeded' });
+        continue;
+      }
+      this.updateJob(row.id, {
         status: 'failed',
         error: 'interrupted: the service restarted before ingestion finished; upload the file again',
       });
+      failed.push(this.getJob(row.id)!);
     }
-    return rows.map(r => this.getJob(r.id)!);
+    return failed;
+  }
+
+  /** Fails jobs still waiting in the queue when the service shuts down. */
+  failJob(id: string, error: string): void {
+    this.updateJob(id, { status: 'failed', error });
+  }
+
+  /** A queued or running job for the same file in the collection, if any. */
+  pendingJobWithHash(collectionId: string, sha256: string): JobRecord | undefined {
+    const row = this.stmt(
+      "SELECT id FROM jobs WHERE collection_id = ? AND sha256 = ? AND status IN ('queued', 'running') LIMIT 1",
+    ).get(collectionId, sha256) as { id: string } | undefined;
+    return row ? this.getJob(row.id) : undefined;
   }
 
   startConversation(collectionId: string): string {

@@ -29,11 +29,13 @@ export function openDatabase(dataDir: string): Database.Database {
       created_at TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS documents_collection ON documents(collection_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS documents_collection_sha ON documents(collection_id, sha256);
     CREATE TABLE IF NOT EXISTS jobs (
       id TEXT PRIMARY KEY,
       collection_id TEXT NOT NULL,
       document_id TEXT NOT NULL,
       filename TEXT NOT NULL,
+      sha256 TEXT NOT NULL,
       status TEXT NOT NULL,
       pages_total INTEGER NOT NULL DEFAULT 0,
       pages_parsed INTEGER NOT NULL DEFAULT 0,

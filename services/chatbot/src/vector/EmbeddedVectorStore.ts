@@ -22,6 +22,7 @@ export class EmbeddedVectorStore implements VectorStore {
   private readonly indexes = new Map<string, CollectionIndex>();
   private readonly insertChunk: Database.Statement;
   private readonly chunkText: Database.Statement;
+  private readonly storedDimension: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
@@ -31,6 +32,7 @@ export class EmbeddedVectorStore implements VectorStore {
       'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.chunkText = db.prepare('SELECT page, text FROM chunks WHERE id = ?');
+    this.storedDimension = db.prepare('SELECT length(embedding) / 4 AS dim FROM chunks WHERE collection_id = ? LIMIT 1');
   }
 
   async commitDocument(
@@ -39,6 +41,13 @@ export class EmbeddedVectorStore implements VectorStore {
     onStored: (count: number) => void,
   ): Promise<void> {
     const vectors = chunks.map(c => normalise(Float32Array.from(c.vector)));
+    const stored = this.storedDimension.get(doc.collectionId) as { dim: number } | undefined;
+    const dim = stored?.dim;
+    if (dim && vectors.some(v => v.length !== dim)) {
+      throw new Error(
+        `the embeddings have ${vectors[0].length} dimensions but this collection holds ${dim}-dimension vectors; use a new collection after changing the embeddings model`,
+      );
+    }
     this.db.transaction(() => {
       this.repo.insertDocument(doc);
       chunks.forEach((c, i) =>
