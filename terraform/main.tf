@@ -132,7 +132,7 @@ resource "google_container_node_pool" "gpu" {
   cluster  = google_container_cluster.this.id
   location = var.location
 
-  initial_node_count = var.gpu_pool.count
+  initial_node_count = 0 # scale up when the model server is scheduled
   autoscaling {
     min_node_count = 0
     max_node_count = var.gpu_pool.max_nodes
@@ -171,4 +171,32 @@ resource "google_container_node_pool" "gpu" {
       enable_integrity_monitoring = true
     }
   }
+}
+
+# Where the pipeline pushes images, and the identity it pushes with: the
+# Jenkins chatbot-deployer ServiceAccount acts as this Google service account
+# through Workload Identity, so no key file exists.
+resource "google_artifact_registry_repository" "chatbots" {
+  location      = var.region
+  repository_id = var.artifact_repository
+  format        = "DOCKER"
+  description   = "Chatbot images, tagged by commit sha"
+}
+
+resource "google_service_account" "deployer" {
+  account_id   = "chatbot-deployer"
+  display_name = "Jenkins pipeline that builds and deploys chatbots"
+}
+
+resource "google_artifact_registry_repository_iam_member" "deployer_push" {
+  location   = google_artifact_registry_repository.chatbots.location
+  repository = google_artifact_registry_repository.chatbots.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.deployer.email}"
+}
+
+resource "google_service_account_iam_member" "deployer_workload_identity" {
+  service_account_id = google_service_account.deployer.name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-deployer]"
 }

@@ -21,7 +21,7 @@ variable "location" {
   type        = string
   default     = "asia-southeast1-b"
   validation {
-    condition     = can(regex("^[a-z]+-[a-z]+[0-9](-[a-z])?$", var.location))
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]{1,2}(-[a-z])?$", var.location))
     error_message = "location must be a GCP region (asia-southeast1) or zone (asia-southeast1-b)."
   }
 }
@@ -31,8 +31,9 @@ variable "cluster_name" {
   type        = string
   default     = "llm-chatbots"
   validation {
-    condition     = can(regex("^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", var.cluster_name))
-    error_message = "cluster_name must be 1-40 lowercase letters, digits and dashes, starting with a letter."
+    # 24 at most: the node service account id "<name>-nodes" is capped at 30.
+    condition     = can(regex("^[a-z]([-a-z0-9]{4,22}[a-z0-9])$", var.cluster_name))
+    error_message = "cluster_name must be 6-24 lowercase letters, digits and dashes, starting with a letter."
   }
 }
 
@@ -100,7 +101,7 @@ variable "gpu_pool" {
     enabled      = bool
     machine_type = string
     accelerator  = string
-    count        = number
+    count        = number # GPUs per node
     max_nodes    = number
   })
   default = {
@@ -110,4 +111,16 @@ variable "gpu_pool" {
     count        = 1
     max_nodes    = 1
   }
+}
+
+variable "artifact_repository" {
+  description = "Artifact Registry Docker repository the pipeline pushes chatbot images to."
+  type        = string
+  default     = "chatbots"
+}
+
+variable "jenkins_namespace" {
+  description = "Namespace of Jenkins, whose chatbot-deployer ServiceAccount pushes images."
+  type        = string
+  default     = "jenkins"
 }

@@ -27,8 +27,9 @@ describe('helm values', () => {
     'a token in the ConfigMap values': { config: { CHATBOT_API_TOKEN: 'abc' } },
     'an API key in the ConfigMap values': { config: { LLM_API_KEY: 'sk-123' } },
     'no existing Secret': { secrets: { existingSecret: '' } },
-    'two replicas on the embedded store volume': { replicaCount: 2 },
-    'an HPA on the embedded store volume': { autoscaling: { enabled: true } },
+    'two replicas, each with its own SQLite': { replicaCount: 2 },
+    'an HPA while metadata is per pod': { autoscaling: { enabled: true } },
+    'vLLM without a GPU': { modelServer: { enabled: true, engine: 'vllm', gpu: { enabled: false } } },
     'an unknown model server engine': { modelServer: { engine: 'triton' } },
     'a model server image on latest': { modelServer: { image: { vllm: 'vllm/vllm-openai:latest' } } },
     'an invalid ingress host': { ingress: { host: 'not a host' } },
@@ -76,6 +77,9 @@ describe('helm templates', () => {
     }
     const ingress = template('ingress.yaml');
     assert.match(ingress, /ingressClassName: \{\{ \.Values\.ingress\.className \}\}/);
+    assert.match(ingress, /list "\/v1" "\/readyz" "\/healthz"/, 'only the API and health checks are routed');
+    assert.doesNotMatch(ingress, /path: \/\s*$/m, 'no catch-all path exposes /metrics');
+    assert.equal(defaults.ingress.tls.enabled, true);
     assert.match(ingress, /proxy-buffering: "off"/);
     assert.match(ingress, /proxy-read-timeout: "3600"/);
     assert.equal(defaults.ingress.host, 'mlops.chatbot.com');
@@ -88,6 +92,9 @@ describe('helm templates', () => {
     assert.match(template('servicemonitor.yaml'), /path: \/metrics/);
     const ms = template('model-server.yaml');
     assert.match(ms, /nvidia\.com\/gpu/);
-    assert.match(template('configmap.yaml'), /LLM_BASE_URL: http:\/\/\{\{ include "chatbot.fullname" \. \}\}-model-server:8000\/v1/);
+    const configmap = template('configmap.yaml');
+    assert.match(configmap, /set \$cfg "LLM_BASE_URL" \(printf "http:\/\/%s-model-server:8000\/v1"/);
+    assert.equal((configmap.match(/range \$key, \$value/g) ?? []).length, 1, 'keys are rendered once, from one dict');
+    assert.match(ms, /type: Recreate/);
   });
 });

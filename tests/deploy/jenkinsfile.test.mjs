@@ -18,9 +18,13 @@ test('stages run in order: test, build and push, chart checks, deploy, smoke tes
   assert.deepEqual(stages, ['Test', 'Build and push', 'Chart checks', 'Deploy', 'Smoke test']);
 });
 
-test('the test stage runs the unit tests and the retrieval smoke evaluation', () => {
-  assert.match(body('Test'), /npm test/);
-  assert.match(body('Test'), /npm run eval:smoke/);
+test('the test stage runs the unit tests and the retrieval smoke evaluation, without deploy credentials', () => {
+  assert.match(body('Test'), /inheritFrom 'chatbot-tester'/);
+  assert.match(body('Test'), /--target=test --no-push/);
+  const dockerfile = fs.readFileSync(path.join(root, 'services/chatbot/Dockerfile'), 'utf8');
+  const testTarget = dockerfile.slice(dockerfile.indexOf('AS test'), dockerfile.indexOf('AS build'));
+  assert.match(testTarget, /npm test && npm run eval:smoke/);
+  for (const stage of stages.slice(1)) assert.match(body(stage), /inheritFrom 'chatbot-builder'/, stage);
 });
 
 test('images are built by Kaniko, tagged with the commit sha, never latest, with no Docker socket', () => {

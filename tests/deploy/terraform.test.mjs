@@ -66,6 +66,15 @@ describe('terraform', () => {
     for (const role of roles) assert.doesNotMatch(role, /owner|editor|admin|roles\/container\.|iam\.serviceAccount/, role);
   });
 
+  test('the pipeline pushes images through Workload Identity, with writer on one repository only', () => {
+    const push = hcl.resource.google_artifact_registry_repository_iam_member.deployer_push[0];
+    assert.equal(push.role, 'roles/artifactregistry.writer');
+    const wi = hcl.resource.google_service_account_iam_member.deployer_workload_identity[0];
+    assert.equal(wi.role, 'roles/iam.workloadIdentityUser');
+    assert.equal(wi.member, 'serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-deployer]');
+    assert.equal(hcl.resource.google_service_account_key, undefined, 'no service account keys');
+  });
+
   test('a remote state backend is offered as an option, and outputs are declared', () => {
     assert.match(fs.readFileSync(path.join(dir, 'backend.tf.example'), 'utf8'), /backend "gcs"/);
     for (const name of ['cluster_name', 'location', 'endpoint', 'workload_identity_pool', 'get_credentials']) {
