@@ -43,7 +43,14 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
   }
   const spans = collector.exported.flatMap(e => e.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
   const names = new Set(spans.map((s: any) => s.name));
-  for (const name of ['ingest.document', 'rag.retrieve', 'llm.generate']) assert.ok(names.has(name), `missing span ${name} in ${[...names]}`);
+  for (const name of ['ingest.document', 'chat.answer', 'rag.retrieve', 'llm.generate']) assert.ok(names.has(name), `missing span ${name} in ${[...names]}`);
+  // Retrieval and generation belong to the answer's trace.
+  const answer = spans.find((s: any) => s.name === 'chat.answer');
+  for (const child of ['rag.retrieve', 'llm.generate']) {
+    const span = spans.find((s: any) => s.name === child);
+    assert.equal(span.traceId, answer.traceId, `${child} is in the answer's trace`);
+    assert.equal(span.parentSpanId, answer.spanId, `${child} is a child of chat.answer`);
+  }
   const resource = collector.exported[0].resourceSpans[0].resource.attributes;
   assert.ok(resource.some((a: any) => a.key === 'service.name' && a.value.stringValue === 'llm-chatbot-test'));
 });

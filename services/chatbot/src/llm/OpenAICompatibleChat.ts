@@ -30,6 +30,8 @@ export interface OpenAICompatibleOptions {
 export class OpenAICompatibleChat implements ChatProvider {
   readonly name = 'openai';
   private readonly model: ChatOpenAI;
+  /** A short, non-streaming twin for rewriting follow-ups. */
+  private readonly rewriter: ChatOpenAI;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     this.model = new ChatOpenAI({
@@ -42,14 +44,23 @@ export class OpenAICompatibleChat implements ChatProvider {
       timeout: options.timeoutMs,
       configuration: { baseURL: options.baseUrl },
     });
+    this.rewriter = new ChatOpenAI({
+      model: options.model,
+      apiKey: options.apiKey ?? 'unused',
+      temperature: 0,
+      maxTokens: 128,
+      maxRetries: options.retries,
+      timeout: options.timeoutMs,
+      configuration: { baseURL: options.baseUrl },
+    });
   }
 
   async rewriteQuestion(history: ChatMessage[], question: string, signal: AbortSignal): Promise<string> {
     if (history.length === 0) return question;
     try {
-      const reply = await this.model.invoke(
+      const reply = await this.rewriter.invoke(
         [new SystemMessage(REWRITE_PROMPT), ...toMessages(history), new HumanMessage(question)],
-        { signal, maxTokens: 128 } as any,
+        { signal },
       );
       const text = String(reply.content).trim();
       return text.length > 0 ? text : question;

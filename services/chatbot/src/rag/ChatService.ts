@@ -1,4 +1,4 @@
-import { trace, SpanStatusCode } from '@opentelemetry/api';
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -60,12 +60,34 @@ export class ChatService {
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
+    // One trace per answer: retrieval and generation are children of it.
+    const root = tracer.startSpan('chat.answer', { attributes: { 'chatbot.collection': collectionId } });
+    const ctx = trace.setSpan(context.active(), root);
+    try {
+      yield* this.answerInSpan(ctx, collectionId, conversationId, message, signal, started);
+    } catch (error) {
+      root.recordException(error as Error);
+      root.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      root.end();
+    }
+  }
+
+  private async *answerInSpan(
+    ctx: ReturnType<typeof context.active>,
+    collectionId: string,
+    conversationId: string,
+    message: string,
+    signal: AbortSignal,
+    started: number,
+  ): AsyncGenerator<ChatEvent> {
     const history = this.repo.recentMessages(conversationId, this.options.memoryTurns);
     const standalone = await this.provider.rewriteQuestion(history, message, signal);
     yield { event: 'start', data: { conversationId, standaloneQuestion: standalone } };
 
     const retrievalStart = performance.now();
-    const passages = await tracer.startActiveSpan('rag.retrieve', async span => {
+    const passages = await tracer.startActiveSpan('rag.retrieve', {}, ctx, async span => {
       try {
         const vector = await this.embeddings.embedQuery(standalone);
         const hits = await this.store.search(collectionId, vector, this.options.topK);
@@ -100,7 +122,7 @@ export class ChatService {
       ? this.provider.streamAnswer({ question: standalone, passages, history, signal })
       : noAnswer();
 
-    const span = tracer.startSpan('llm.generate', { attributes: { 'chatbot.provider': providerName } });
+    const span = tracer.startSpan('llm.generate', { attributes: { 'chatbot.provider': providerName } }, ctx);
     try {
       for await (const part of stream) {
         if (part.type === 'usage') {

@@ -103,8 +103,11 @@ export class PineconeVectorStore implements VectorStore {
       }));
   }
 
+  /** One attempt, 5 s at most: readiness must answer quickly. */
   async ping() {
-    await this.call('describe', () => this.index.describeIndexStats());
+    await withTimeout(this.index.describeIndexStats(), 5000, 'describe').catch(error => {
+      throw new UpstreamError('pinecone', `describe failed: ${(error as Error).message}`, true);
+    });
   }
 
   private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
