@@ -4,6 +4,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,7 @@ before(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-check-'));
   service = spawn(process.execPath, ['dist/server.js'], {
     cwd: chatbot,
-    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: 'metrics-check-token-123456', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: randomBytes(16).toString('hex'), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   service.dataDir = dataDir;

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { once } from 'node:events';
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 import { EmbeddedVectorStore } from '../src/vector/EmbeddedVectorStore.js';
@@ -20,12 +19,13 @@ import { chunkPages } from '../src/ingest/chunking.js';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Document } from '@langchain/core/documents';
 import { debianManual } from '../test/helpers/pdfs.js';
+import { randomToken, spawnService } from '../test/helpers/process.js';
 import { chunk as llmChunk } from '../test/fakes/openai.js';
 import { baselineIngest, baselineQuestion } from './baseline.js';
 import { fmt, percentile } from './stats.js';
 
 const SHORT = process.argv.includes('--short');
-const TOKEN = 'bench-token-0123456789abcdef';
+const TOKEN = randomToken();
 const embeddings = new HashingEmbeddings(256);
 const manual = fs.readFileSync(debianManual());
 const results: Record<string, unknown> = { short: SHORT, node: process.version, cpus: os.cpus().length };
@@ -131,15 +131,6 @@ async function retrieval() {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** A model server with a fixed time to first token, then 20 tokens 5 ms apart. */
 async function fakeLlm(ttftMs: number) {
   const server = http.createServer((req, res) => {
@@ -163,23 +154,15 @@ async function fakeLlm(ttftMs: number) {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
 }
 
-async function startService(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: TOKEN, DATA_DIR: path.join(tmp, `svc-${port}`), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000', ...env },
-    stdio: 'ignore',
+let services = 0;
+const startService = (env: Record<string, string>) =>
+  spawnService({
+    CHATBOT_API_TOKEN: TOKEN,
+    DATA_DIR: path.join(tmp, `svc-${services++}`),
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
-    } catch {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
-  throw new Error('service did not start');
-}
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
@@ -260,7 +243,6 @@ async function ttftOverhead() {
 async function questionLatencyVsDocuments() {
   const counts = SHORT ? [1, 4] : [1, 10];
   const svc = await startService({});
-  const copies = counts.map((_, i) => i);
   try {
     for (const n of counts) {
       const collection = `docs-${n}`;
@@ -281,7 +263,6 @@ async function questionLatencyVsDocuments() {
     }
   } finally {
     svc.child.kill('SIGTERM');
-    void copies;
   }
 }
 

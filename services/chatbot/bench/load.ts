@@ -9,10 +9,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
-import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { textPdf } from '../test/helpers/pdfs.js';
+import { randomToken, spawnService } from '../test/helpers/process.js';
 import { fmt, percentile } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -28,30 +27,17 @@ const maxSeconds = opt('max-seconds', SHORT ? 60 : 300);
 
 let url = process.env.CHATBOT_URL ?? '';
 let token = process.env.CHATBOT_API_TOKEN ?? '';
-let child: ReturnType<typeof spawn> | undefined;
+let child: ChildProcess | undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-load-'));
 
 if (!url) {
-  token = 'load-token-0123456789abcdef';
-  const port = await new Promise<number>(resolve => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: path.resolve(import.meta.dirname, '..'),
-    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: token, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' },
-    stdio: 'inherit',
-  });
-  url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
+  token = randomToken();
+  const svc = await spawnService(
+    { CHATBOT_API_TOKEN: token, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' },
+    { inheritOutput: true },
+  );
+  child = svc.child;
+  url = svc.url;
 }
 if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(url)) {
   throw new Error(`refusing to load-test ${url}: only loopback addresses are allowed`);

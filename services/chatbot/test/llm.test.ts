@@ -2,8 +2,9 @@ import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { api, auth, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
+import { randomToken } from './helpers/process.js';
 import { completion, LLM_BASE, modelsHandler, sseResponse } from './fakes/openai.js';
 
 const server = setupServer(modelsHandler);
@@ -18,7 +19,7 @@ before(async () => {
   svc = await startService({
     LLM_PROVIDER: 'openai',
     LLM_BASE_URL: LLM_BASE,
-    LLM_API_KEY: 'sk-test-key-not-real',
+    LLM_API_KEY: randomToken(),
     LLM_MODEL: 'test-model',
     UPSTREAM_RETRIES: '1',
   });
@@ -116,7 +117,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     const client = new AbortController();
     const res = await fetch(`${svc.url}/v1/collections/docs/chat`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer test-token-0123456789abcdef', 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify(question),
       signal: client.signal,
     });

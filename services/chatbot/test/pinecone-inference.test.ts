@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
-import { FakePinecone, PINECONE_HOST } from './fakes/pinecone.js';
+import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 import { PINECONE_EMBED_BATCH } from '../src/embeddings/PineconeInferenceEmbeddings.js';
 
@@ -16,10 +16,7 @@ let svc: RunningService;
 before(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
   svc = await startService({
-    VECTOR_STORE: 'pinecone',
-    PINECONE_API_KEY: 'pc-test-key',
-    PINECONE_INDEX: 'chatbot-index',
-    PINECONE_INDEX_HOST: PINECONE_HOST,
+    ...PINECONE_ENV,
     EMBEDDINGS_PROVIDER: 'pinecone',
     EMBEDDINGS_MODEL: 'multilingual-e5-large',
     CHUNK_SIZE: '150',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
-import { FakePinecone, PINECONE_HOST } from './fakes/pinecone.js';
+import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
 import { EMBED_BASE, embeddingsHandler } from './fakes/openai.js';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 import { PINECONE_UPSERT_BATCH } from '../src/vector/PineconeVectorStore.js';
@@ -29,10 +29,7 @@ async function ingest(collection: string, name: string, pages: string[]) {
 before(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
   svc = await startService({
-    VECTOR_STORE: 'pinecone',
-    PINECONE_API_KEY: 'pc-test-key',
-    PINECONE_INDEX: 'chatbot-index',
-    PINECONE_INDEX_HOST: PINECONE_HOST,
+    ...PINECONE_ENV,
     EMBEDDINGS_PROVIDER: 'openai',
     EMBEDDINGS_BASE_URL: EMBED_BASE,
     EMBEDDINGS_MODEL: 'BAAI/bge-small-en-v1.5',

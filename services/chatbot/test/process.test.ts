@@ -1,12 +1,13 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { spawnService } from './helpers/process.js';
 import { auth, chat, TOKEN } from './helpers/service.js';
 import { debianManual, textPdf } from './helpers/pdfs.js';
 import { chunk } from './fakes/openai.js';
@@ -17,44 +18,8 @@ const root = path.resolve(import.meta.dirname, '..');
 let dataDir: string;
 let manual: Buffer;
 
-function freePort(): Promise<number> {
-  return new Promise(resolve => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  logs: () => string;
-}
-
-async function startBuilt(env: Record<string, string> = {}): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', d => (output += d));
-  child.stderr!.on('data', d => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, logs: () => output };
-    } catch {
-      /* not yet listening */
-    }
-    await new Promise(r => setTimeout(r, 100));
-  }
-  throw new Error(`service did not start: ${output}`);
-}
+const startBuilt = (env: Record<string, string> = {}) =>
+  spawnService({ CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, ...env }, { build: true });
 
 const get = async (url: string) => (await fetch(url, { headers: auth })).json() as Promise<any>;
 

@@ -166,7 +166,7 @@ export class ChatService {
   }
 
   private withFilenames(collectionId: string, hits: Omit<Passage, 'filename'>[]): Passage[] {
-    const names = new Map(this.repo.listDocuments(collectionId).map(d => [d.id, d.filename]));
+    const names = this.repo.filenames(collectionId, [...new Set(hits.map(h => h.documentId))]);
     return hits
       .filter(h => names.has(h.documentId))
       .map(h => ({ ...h, filename: names.get(h.documentId)! }));

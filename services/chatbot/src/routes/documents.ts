@@ -62,7 +62,8 @@ export function documentRoutes(
       }
       queue.assertCapacity(files.length);
       const checked = [];
-      const seen = new Map(repo.listDocuments(collectionId).map(d => [d.sha256, d]));
+      const stored = new Map(repo.listDocuments(collectionId).map(d => [d.sha256, d]));
+      const inThisRequest = new Set<string>();
       for (const file of files) {
         const filename = displayFilename(file.originalname);
         if (file.size === 0) throw badRequest(`${filename} is empty (0 bytes)`);
@@ -71,7 +72,8 @@ export function documentRoutes(
           throw unsupportedMedia(`${filename} is not a PDF: its content does not start with %PDF- (whatever its name or type says)`);
         }
         const sha256 = await hashFile(file.path);
-        const existing = seen.get(sha256);
+        if (inThisRequest.has(sha256)) throw conflict(`${filename} is sent twice in this upload`);
+        const existing = stored.get(sha256);
         if (existing) {
           throw conflict(`${filename} is already in this collection as document ${existing.id} (${existing.filename})`);
         }
@@ -79,7 +81,7 @@ export function documentRoutes(
         if (pending) {
           throw conflict(`${filename} is already being ingested into this collection by job ${pending.id}`);
         }
-        seen.set(sha256, { id: 'pending', filename } as never);
+        inThisRequest.add(sha256);
         checked.push({ file, filename, sha256 });
       }
       const jobs = checked.map(({ file, filename, sha256 }) => {

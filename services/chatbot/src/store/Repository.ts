@@ -94,10 +94,12 @@ export class Repository {
     return this.listDocumentsWhere('collection_id = ? AND id = ?', collectionId, id)[0];
   }
 
-  documentIds(collectionId: string): Set<string> {
-    const rows = this.stmt('SELECT id FROM documents WHERE collection_id = ?')
-      .all(collectionId) as { id: string }[];
-    return new Set(rows.map(r => r.id));
+  /** Filenames of the given documents that exist in the collection. */
+  filenames(collectionId: string, documentIds: string[]): Map<string, string> {
+    const rows = this.stmt(
+      'SELECT id, filename FROM documents WHERE collection_id = ? AND id IN (SELECT value FROM json_each(?))',
+    ).all(collectionId, JSON.stringify(documentIds)) as { id: string; filename: string }[];
+    return new Map(rows.map(r => [r.id, r.filename]));
   }
 
   private listDocumentsWhere(where: string, ...args: unknown[]): DocumentRecord[] {

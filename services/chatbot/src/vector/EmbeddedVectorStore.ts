@@ -61,11 +61,9 @@ export class EmbeddedVectorStore implements VectorStore {
     }
   }
 
-  async deleteDocument(collectionId: string, documentId: string): Promise<void> {
-    // Rows go with the document (repository); drop the cached index so the
-    // next search reloads without them.
+  /** Rows go with the document (repository); the next search reloads the index without them. */
+  async deleteDocument(collectionId: string): Promise<void> {
     this.indexes.delete(collectionId);
-    void documentId;
   }
 
   async deleteCollection(collectionId: string): Promise<void> {

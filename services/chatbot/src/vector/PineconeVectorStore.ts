@@ -40,7 +40,7 @@ export interface PineconeOptions {
  * `@langchain/pinecone` 1.0.3 targets SDK 5 (`upsert(array)`), which v7+
  * changed to `upsert({ records })`, so this adapter talks to the SDK directly.
  * Vectors are upserted before the document row is written: a crash between
- * the two leaves orphan vectors, which searches ignore (unknown documentId)
+ * the two leaves orphan vectors, which answers ignore (unknown documentId)
  * and the interrupted-job cleanup deletes.
  */
 export class PineconeVectorStore implements VectorStore {
@@ -86,14 +86,13 @@ export class PineconeVectorStore implements VectorStore {
     await this.call('delete', () => this.index.namespace(collectionId).deleteAll());
   }
 
+  /** Hits may name documents that never committed; ChatService drops those. */
   async search(collectionId: string, vector: number[], topK: number): Promise<SearchHit[]> {
-    const known = this.repo.documentIds(collectionId);
-    if (known.size === 0) return [];
     const result = await this.call('query', () =>
       this.index.namespace(collectionId).query({ vector, topK, includeMetadata: true }),
     );
     return result.matches
-      .filter(m => m.metadata && known.has(m.metadata.documentId))
+      .filter(m => m.metadata)
       .map(m => ({
         chunkId: m.id,
         documentId: m.metadata!.documentId,

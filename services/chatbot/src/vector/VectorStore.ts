@@ -29,6 +29,7 @@ export interface VectorStore {
   ): Promise<void>;
   deleteDocument(collectionId: string, documentId: string): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;
+  /** Nearest chunks; callers keep only hits whose document is committed. */
   search(collectionId: string, vector: number[], topK: number): Promise<SearchHit[]>;
   /** Throws when the store cannot serve requests; used by /readyz. */
   ping(): Promise<void>;

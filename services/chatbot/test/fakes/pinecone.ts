@@ -9,6 +9,14 @@ import { http, HttpResponse } from 'msw';
  */
 export const PINECONE_HOST = 'https://chatbot-index-abc123.svc.test.pinecone.io';
 
+/** The service's settings for the fake index. */
+export const PINECONE_ENV = {
+  VECTOR_STORE: 'pinecone',
+  PINECONE_API_KEY: 'pc-test-key',
+  PINECONE_INDEX: 'chatbot-index',
+  PINECONE_INDEX_HOST: PINECONE_HOST,
+};
+
 type Rec = { id: string; values: number[]; metadata?: Record<string, any> };
 
 export class FakePinecone {

@@ -6,8 +6,9 @@ import { once } from 'node:events';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createChatbotApp, type ChatbotApp } from '../../src/app.js';
+import { randomToken } from './process.js';
 
-export const TOKEN = 'test-token-0123456789abcdef';
+export const TOKEN = randomToken();
 
 export interface RunningService extends ChatbotApp {
   url: string;
