@@ -37,7 +37,6 @@ fi
 export npm_config_nodedir="$NODE_DIR"
 export npm_config_omit_lockfile_registry_resolved=true
 export YARN_ENABLE_TELEMETRY=0
-export BACKSTAGE_CLI_DISABLE_TELEMETRY=1 2>/dev/null || true
 
 # Runs "$@" only when the hash of the given files differs from the stamp.
 # Usage: run_if_changed <stamp-file> "<files...>" <command...>
