@@ -31,7 +31,24 @@ run_suite() {
 run_suite typecheck yarn tsc
 run_suite lint yarn backstage-cli repo lint
 run_suite "unit tests" yarn backstage-cli repo test
-run_suite "chatbot service" bash -c 'cd services/chatbot && npm run --silent typecheck && npm run --silent build && npm test && npm run --silent eval:smoke'
+# The service's PostgreSQL tests (metadata shared by replicas) get their own
+# throwaway server, as the Jenkinsfile's tester pod gets a sidecar.
+chatbot_service_suite() {
+  source scripts/lib/postgres.sh
+  local password rc
+  password="$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
+  start_test_postgres chatbot_test "$password" || return 1
+  (
+    cd services/chatbot &&
+      export CHATBOT_TEST_DATABASE_URL="postgres://chatbot_test:$password@127.0.0.1:$PGTEST_PORT/postgres" &&
+      npm run --silent typecheck && npm run --silent build && npm test && npm run --silent eval:smoke
+  )
+  rc=$?
+  stop_test_postgres
+  return $rc
+}
+
+run_suite "chatbot service" chatbot_service_suite
 run_suite "chatbot benchmark (short)" bash -c 'cd services/chatbot && npm run --silent bench:short'
 run_suite "chatbot load test (short)" bash -c 'cd services/chatbot && npm run --silent load -- --short'
 run_suite "production boot" node --test --test-force-exit --test-timeout=600000 tests/production-boot.test.mjs

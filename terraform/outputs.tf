@@ -38,3 +38,13 @@ output "deployer_service_account" {
   description = "Annotate the Jenkins chatbot-deployer ServiceAccount with this (iam.gke.io/gcp-service-account)."
   value       = google_service_account.deployer.email
 }
+
+output "metadata_database_host" {
+  description = "Private IP of the metadata PostgreSQL: the chart's config.PGHOST (database and user: chatbot)."
+  value       = var.metadata_database.enabled ? google_sql_database_instance.metadata[0].private_ip_address : null
+}
+
+output "metadata_database_password_secret" {
+  description = "Secret Manager secret holding the chatbot user's password; sync it into the chatbot's Secret as PGPASSWORD."
+  value       = var.metadata_database.enabled ? google_secret_manager_secret.chatbot_db_password[0].id : null
+}

@@ -124,3 +124,31 @@ variable "jenkins_namespace" {
   type        = string
   default     = "jenkins"
 }
+
+variable "network" {
+  description = "VPC network of the cluster and the metadata database's private IP."
+  type        = string
+  default     = "default"
+}
+
+variable "metadata_database" {
+  description = "Cloud SQL PostgreSQL for chatbot metadata, shared by replicas; without it each chatbot runs one replica on SQLite."
+  type = object({
+    enabled           = bool
+    tier              = string
+    availability_type = string
+  })
+  default = {
+    enabled           = true
+    tier              = "db-custom-1-3840"
+    availability_type = "ZONAL"
+  }
+  validation {
+    condition     = contains(["ZONAL", "REGIONAL"], var.metadata_database.availability_type)
+    error_message = "metadata_database.availability_type must be ZONAL or REGIONAL."
+  }
+  validation {
+    condition     = can(regex("^db-(custom-[0-9]+-[0-9]+|f1-micro|g1-small|perf-optimized-.+)$", var.metadata_database.tier))
+    error_message = "metadata_database.tier must be a Cloud SQL tier such as db-custom-1-3840."
+  }
+}

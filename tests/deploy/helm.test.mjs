@@ -9,6 +9,7 @@ import { root, walk, readYaml, schemaValidator, merge } from './lib.mjs';
 const chart = path.join(root, 'helm/model-serving');
 const validate = schemaValidator(chart);
 const defaults = readYaml(path.join(chart, 'values.yaml'))[0];
+const SHARED = { METADATA_STORE: 'postgres', PGHOST: '10.0.0.3', PGDATABASE: 'chatbot', PGUSER: 'chatbot', VECTOR_STORE: 'pinecone' };
 const template = name => fs.readFileSync(path.join(chart, 'templates', name), 'utf8');
 
 describe('helm values', () => {
@@ -22,13 +23,32 @@ describe('helm values', () => {
     }
   });
 
+  test('with shared metadata (PostgreSQL and Pinecone) the chart scales out: replicas, HPA and PDB', () => {
+    for (const override of [
+      { config: SHARED, replicaCount: 3, persistence: { enabled: false }, podDisruptionBudget: { enabled: true } },
+      { config: SHARED, persistence: { enabled: false }, autoscaling: { enabled: true, minReplicas: 2 }, podDisruptionBudget: { enabled: true } },
+    ]) {
+      assert.deepEqual(validate(JSON.parse(JSON.stringify(merge(defaults, override)))), [], JSON.stringify(override));
+    }
+    const production = merge(defaults, readYaml(path.join(chart, 'values-production.yaml'))[0]);
+    assert.equal(production.autoscaling.enabled, true);
+    assert.equal(production.podDisruptionBudget.enabled, true);
+    assert.equal(production.config.METADATA_STORE, 'postgres');
+  });
+
   const rejects = {
     'a mutable image tag': { image: { tag: 'latest' } },
     'a token in the ConfigMap values': { config: { CHATBOT_API_TOKEN: 'abc' } },
     'an API key in the ConfigMap values': { config: { LLM_API_KEY: 'sk-123' } },
     'no existing Secret': { secrets: { existingSecret: '' } },
-    'two replicas, each with its own SQLite': { replicaCount: 2 },
-    'an HPA while metadata is per pod': { autoscaling: { enabled: true } },
+    'two replicas, each with its own SQLite': { replicaCount: 2, persistence: { enabled: false } },
+    'an HPA while metadata is per pod': { autoscaling: { enabled: true }, persistence: { enabled: false } },
+    'a PDB over a single pod (it would block node drains)': { podDisruptionBudget: { enabled: true } },
+    'PostgreSQL metadata without saying where': { config: { METADATA_STORE: 'postgres', VECTOR_STORE: 'pinecone' } },
+    'shared metadata with pod-local vectors': { config: { ...SHARED, VECTOR_STORE: 'embedded' } },
+    'a database URL (it embeds the password) in the ConfigMap values': { config: { DATABASE_URL: 'postgres://u:p@db/chatbot' } },
+    'a database password in the ConfigMap values': { config: { PGPASSWORD: 'hunter2hunter2' } },
+    'several replicas on one ReadWriteOnce volume': { config: SHARED, replicaCount: 3, persistence: { enabled: true } },
     'vLLM without a GPU': { modelServer: { enabled: true, engine: 'vllm', gpu: { enabled: false } } },
     'an unknown model server engine': { modelServer: { engine: 'triton' } },
     'a model server image on latest': { modelServer: { image: { vllm: 'vllm/vllm-openai:latest' } } },

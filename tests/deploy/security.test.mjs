@@ -17,7 +17,8 @@ const SECRET_PATTERNS = [
   [/\bsk-[A-Za-z0-9]{20,}\b/, 'an OpenAI key'],
   [/\bhf_[A-Za-z0-9]{30,}\b/, 'a Hugging Face token'],
   [/"type":\s*"service_account"/, 'a GCP service account key'],
-  [/^\s*(password|adminPassword|apiKey|api_key|token|secret|clientSecret)\s*[:=]\s*["']?(?!\$\{|\{\{|$)[^\s"']{6,}/im, 'a literal credential value'],
+  // Not literals: ${VAR}, {{ template }}, and Terraform references (var.x, random_password.y.result).
+  [/^\s*(password|adminPassword|apiKey|api_key|token|secret|clientSecret)\s*[:=]\s*(?!(var|local|data|module|random_password|google_\w+)\.)["']?(?!\$\{|\{\{|$)[^\s"']{6,}/im, 'a literal credential value'],
 ];
 
 const BINDING_PATTERNS = [
@@ -54,6 +55,7 @@ test('the scanner itself catches what it looks for', () => {
   const bad = 'password: hunter2hunter2\nsubjects:\n  - kind: User\n    name: system:anonymous\n';
   assert.ok(SECRET_PATTERNS.some(([re]) => re.test(bad)));
   assert.ok(BINDING_PATTERNS.some(([re]) => re.test(bad)));
-  const ok = 'password: ${DB_PASSWORD}\npasswordKey: admin-password\n';
+  assert.ok(SECRET_PATTERNS.some(([re]) => re.test('  password = "hunter2hunter2"\n')), 'a quoted HCL literal');
+  const ok = 'password: ${DB_PASSWORD}\npasswordKey: admin-password\n  password = random_password.db[0].result\n';
   assert.ok(!SECRET_PATTERNS.some(([re]) => re.test(ok)));
 });

@@ -75,6 +75,22 @@ describe('terraform', () => {
     assert.equal(hcl.resource.google_service_account_key, undefined, 'no service account keys');
   });
 
+  test('the metadata database is private, TLS-only, backed up, and its password lives in Secret Manager', () => {
+    const sql = hcl.resource.google_sql_database_instance.metadata[0];
+    const settings = sql.settings[0];
+    assert.equal(sql.deletion_protection, true);
+    assert.equal(settings.ip_configuration[0].ipv4_enabled, false, 'no public IP');
+    assert.equal(settings.ip_configuration[0].ssl_mode, 'ENCRYPTED_ONLY');
+    assert.equal(settings.backup_configuration[0].point_in_time_recovery_enabled, true);
+    assert.equal(hcl.resource.google_sql_user.chatbot[0].password, '${random_password.chatbot_db[0].result}');
+    const version = hcl.resource.google_secret_manager_secret_version.chatbot_db_password[0];
+    assert.equal(version.secret_data, '${random_password.chatbot_db[0].result}');
+    for (const [name, [output]] of Object.entries(hcl.output)) {
+      assert.doesNotMatch(JSON.stringify(output.value), /random_password/, `output ${name} must not reveal the password`);
+    }
+    assert.ok(variable('metadata_database').validation.length >= 2);
+  });
+
   test('a remote state backend is offered as an option, and outputs are declared', () => {
     assert.match(fs.readFileSync(path.join(dir, 'backend.tf.example'), 'utf8'), /backend "gcs"/);
     for (const name of ['cluster_name', 'location', 'endpoint', 'workload_identity_pool', 'get_credentials']) {

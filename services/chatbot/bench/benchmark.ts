@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 import { EmbeddedVectorStore } from '../src/vector/EmbeddedVectorStore.js';
-import { Repository } from '../src/store/Repository.js';
+import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 import { openDatabase } from '../src/store/database.js';
 import { parsePdf } from '../src/ingest/pdf.js';
 import { chunkPages } from '../src/ingest/chunking.js';
@@ -44,12 +44,12 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
 
 function freshStore(name: string) {
   const db = openDatabase(path.join(tmp, name));
-  const repo = new Repository(db);
-  return { db, repo, store: new EmbeddedVectorStore(db, repo) };
+  const metadata = new SqliteMetadataStore(db);
+  return { db, metadata, store: new EmbeddedVectorStore(metadata) };
 }
 
 async function oursIngest(data: Buffer, s: ReturnType<typeof freshStore>, collection: string, id: string) {
-  s.repo.createCollection(collection);
+  await s.metadata.createCollection(collection);
   const pages = await parsePdf(new Uint8Array(data), { maxPages: 5000 });
   const chunks = await chunkPages(pages, 1000, 150);
   const vectors = await embeddings.embedDocuments(chunks.map(c => c.text));
@@ -93,7 +93,7 @@ async function retrieval() {
     const texts = syntheticTexts(n, seed);
     const vectors = await embeddings.embedDocuments(texts);
     const s = freshStore(`retrieval-${n}`);
-    s.repo.createCollection('c');
+    await s.metadata.createCollection('c');
     for (let start = 0, d = 0; start < n; start += 10_000, d++) {
       const id = `doc-${d}`;
       await s.store.commitDocument(

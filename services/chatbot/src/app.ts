@@ -4,16 +4,15 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
-import type Database from 'better-sqlite3';
 import type { ServiceConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { Repository } from './store/Repository.js';
-import { openDatabase } from './store/database.js';
+import type { MetadataStore } from './store/MetadataStore.js';
+import { openMetadataStore } from './store/index.js';
 import { createVectorStore } from './vector/index.js';
 import { createEmbeddings } from './embeddings/index.js';
 import { createChatProvider } from './llm/index.js';
-import { IngestionQueue } from './ingest/IngestionQueue.js';
+import { IngestionQueue, JOB_HEARTBEAT_MS, JOB_LEASE_MS } from './ingest/IngestionQueue.js';
 import { ChatService } from './rag/ChatService.js';
 import { HttpError, UpstreamError } from './errors.js';
 import { requireBearerToken } from './http/auth.js';
@@ -26,13 +25,14 @@ import type { VectorStore } from './vector/VectorStore.js';
 
 export interface ChatbotApp {
   app: express.Express;
-  db: Database.Database;
-  repo: Repository;
+  metadata: MetadataStore;
   store: VectorStore;
   queue: IngestionQueue;
   streams: StreamRegistry;
   metrics: Metrics;
   shutdown: { requested: boolean };
+  /** Releases the metadata store; call after the queue has drained. */
+  close(): Promise<void>;
 }
 
 /** `/v1/collections/:collectionId/chat`, not the concrete path: bounded label values. */
@@ -58,42 +58,51 @@ function sweepUploads(dir: string) {
 
 /** Wires the service together. server.ts listens; tests call this directly. */
 export async function createChatbotApp(config: ServiceConfig, logger: Logger): Promise<ChatbotApp> {
-  const db = openDatabase(config.DATA_DIR);
-  const repo = new Repository(db);
+  const metadata = await openMetadataStore(config);
   const metrics = createMetrics();
-  const store = createVectorStore(config, db, repo, logger);
+  const store = createVectorStore(config, metadata, logger);
   const { embeddings } = createEmbeddings(config);
   const provider = createChatProvider(config);
   const shutdown = { requested: false };
 
   // Jobs a dead process left behind: committed documents are kept (their job
   // is marked succeeded), the rest failed; their partial vectors are removed
-  // in the background so start-up never waits on an upstream store.
-  const interrupted = repo.settleInterruptedJobs();
-  void (async () => {
-    for (const job of interrupted) {
+  // in the background so start-up never waits on an upstream store. SQLite
+  // has one owner, so at start-up every unfinished job is a dead one; replicas
+  // sharing PostgreSQL settle only jobs whose heartbeat lapsed, and keep
+  // checking for replicas that die.
+  const settle = async (staleAfterMs: number) => {
+    for (const job of await metadata.settleInterruptedJobs(staleAfterMs)) {
       logger.warn({ jobId: job.id, documentId: job.documentId }, 'job interrupted by restart marked failed');
       await store.deleteDocument(job.collectionId, job.documentId).catch(error =>
         logger.warn({ jobId: job.id, err: (error as Error).message }, 'could not remove partial vectors; they stay hidden from search'),
       );
     }
-  })();
+  };
+  const settleFailed = (error: unknown) =>
+    logger.warn({ err: (error as Error).message }, 'could not settle interrupted jobs');
+  const staleAfterMs = metadata.kind === 'sqlite' ? 0 : JOB_LEASE_MS;
+  void settle(staleAfterMs).catch(settleFailed);
+  const settler =
+    metadata.kind === 'postgres'
+      ? setInterval(() => void settle(JOB_LEASE_MS).catch(settleFailed), 4 * JOB_HEARTBEAT_MS).unref()
+      : undefined;
   sweepUploads(uploadDirFor(config.DATA_DIR));
 
-  const queue = new IngestionQueue(repo, store, embeddings, metrics, logger, {
+  const queue = new IngestionQueue(metadata, store, embeddings, metrics, logger, {
     concurrency: config.INGEST_CONCURRENCY,
     queueLimit: config.INGEST_QUEUE_LIMIT,
     maxPages: config.MAX_PAGES,
     chunkSize: config.CHUNK_SIZE,
     chunkOverlap: config.CHUNK_OVERLAP,
   });
-  const chat = new ChatService(repo, store, embeddings, provider, metrics, logger, {
+  const chat = new ChatService(metadata, store, embeddings, provider, metrics, logger, {
     topK: config.RETRIEVAL_TOP_K,
     minScore: config.RETRIEVAL_MIN_SCORE,
     memoryTurns: config.MEMORY_TURNS,
   });
   const streams = new StreamRegistry();
-  const requireCollection = collectionGuard(repo);
+  const requireCollection = collectionGuard(metadata);
 
   const app = express();
   app.disable('x-powered-by');
@@ -116,7 +125,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
     next();
   });
 
-  app.use(healthRoutes(store, provider, metrics, () => shutdown.requested));
+  app.use(healthRoutes(metadata, store, provider, metrics, () => shutdown.requested));
 
   const v1 = express.Router();
   v1.use(
@@ -134,12 +143,12 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  v1.use('/collections', mountedAt('/v1/collections'), collectionRoutes(repo, store, requireCollection));
+  v1.use('/collections', mountedAt('/v1/collections'), collectionRoutes(metadata, store, requireCollection));
   v1.use(
     '/collections/:collectionId/documents',
     mountedAt('/v1/collections/:collectionId/documents'),
     documentRoutes(
-      repo,
+      metadata,
       store,
       queue,
       {
@@ -153,7 +162,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   v1.use(
     '/collections/:collectionId/chat',
     mountedAt('/v1/collections/:collectionId/chat'),
-    chatRoutes(repo, chat, streams, metrics, logger, { maxConcurrent: config.MAX_CONCURRENT_CHATS }, requireCollection),
+    chatRoutes(metadata, chat, streams, metrics, logger, { maxConcurrent: config.MAX_CONCURRENT_CHATS }, requireCollection),
   );
   app.use('/v1', v1);
 
@@ -191,5 +200,9 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   };
   app.use(errorHandler);
 
-  return { app, db, repo, store, queue, streams, metrics, shutdown };
+  const close = async () => {
+    clearInterval(settler);
+    await metadata.close();
+  };
+  return { app, metadata, store, queue, streams, metrics, shutdown, close };
 }

@@ -30,6 +30,10 @@ const schema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
 
+  METADATA_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
+  DATABASE_URL: z.string().url().optional(),
+  PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+
   VECTOR_STORE: z.enum(['embedded', 'pinecone']).default('embedded'),
   PINECONE_API_KEY: z.string().optional(),
   PINECONE_INDEX: z.string().optional(),
@@ -81,6 +85,11 @@ export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   requireFor(config.EMBEDDINGS_PROVIDER === 'openai', ['EMBEDDINGS_BASE_URL'], 'when EMBEDDINGS_PROVIDER=openai');
   requireFor(config.EMBEDDINGS_PROVIDER === 'pinecone', ['PINECONE_API_KEY'], 'when EMBEDDINGS_PROVIDER=pinecone');
   requireFor(config.LLM_PROVIDER === 'openai', ['LLM_BASE_URL'], 'when LLM_PROVIDER=openai');
+  if (config.METADATA_STORE === 'postgres' && config.VECTOR_STORE === 'embedded') {
+    throw new ConfigError(
+      'Invalid configuration: METADATA_STORE=postgres needs VECTOR_STORE=pinecone; the embedded vector store keeps chunks in this pod\'s SQLite file, which other replicas cannot read',
+    );
+  }
   if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
     throw new ConfigError('Invalid configuration: CHUNK_OVERLAP must be smaller than CHUNK_SIZE');
   }

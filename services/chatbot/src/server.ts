@@ -47,7 +47,7 @@ async function main() {
     deadline.unref();
     await Promise.all([once(server, 'close'), service.queue.drain()]);
     clearTimeout(deadline);
-    service.db.close();
+    await service.close();
     await telemetry?.shutdown().catch(() => undefined);
     logger.info('shut down cleanly');
     process.exit(0);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { api, auth, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
 import { encrypt, imageOnlyPdf, textPdf } from './helpers/pdfs.js';
+import type { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 
 const ROUTER_MANUAL = [
   'Router quick start. Unpack the router and connect the power cable. The status light turns green after boot.',
@@ -207,7 +208,7 @@ describe('deletion and metrics', () => {
     const { events } = await chat(svc.url, 'kitchen', { message: 'How do I cook an omelette with three eggs?' });
     const sources = events.find(e => e.event === 'sources')!.data.sources;
     assert.ok(sources.every((s: any) => s.filename !== 'omelette.pdf'));
-    const chunks = svc.db.prepare('SELECT count(*) AS n FROM chunks WHERE document_id = ?').get(job.documentId) as { n: number };
+    const chunks = (svc.metadata as SqliteMetadataStore).db.prepare('SELECT count(*) AS n FROM chunks WHERE document_id = ?').get(job.documentId) as { n: number };
     assert.equal(chunks.n, 0);
   });
 

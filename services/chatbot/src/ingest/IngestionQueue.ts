@@ -3,7 +3,7 @@ import { trace, SpanStatusCode } from '@opentelemetry/api';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { JobRecord, Repository } from '../store/Repository.js';
+import type { JobRecord, MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import { unavailable } from '../errors.js';
 import { chunkPages } from './chunking.js';
@@ -28,6 +28,13 @@ export interface IngestionOptions {
 const tracer = trace.getTracer('llm-chatbot');
 
 /**
+ * Replicas keep the jobs they hold alive this often; a job not heard of for
+ * JOB_LEASE_MS belonged to a process that died, and any replica settles it.
+ */
+export const JOB_HEARTBEAT_MS = 15_000;
+export const JOB_LEASE_MS = 8 * JOB_HEARTBEAT_MS;
+
+/**
  * Runs ingestion jobs with bounded concurrency and a bounded queue. Uploads
  * wait on disk, not in memory. A document is committed in one step at the
  * end (VectorStore.commitDocument), so a crash leaves it fully present or
@@ -38,15 +45,23 @@ export class IngestionQueue {
   private running = 0;
   private idleWaiters: (() => void)[] = [];
   private accepting = true;
+  private readonly held = new Set<string>();
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
-    private readonly repo: Repository,
+    private readonly metadata: MetadataStore,
     private readonly store: VectorStore,
     private readonly embeddings: Embeddings,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: IngestionOptions,
-  ) {}
+  ) {
+    this.heartbeat = setInterval(() => {
+      this.metadata.touchJobs([...this.held]).catch(error =>
+        this.logger.warn({ err: (error as Error).message }, 'job heartbeat failed'),
+      );
+    }, JOB_HEARTBEAT_MS).unref();
+  }
 
   /** Throws a 503 when the queue is full or the service is shutting down. */
   assertCapacity(files: number) {
@@ -59,6 +74,7 @@ export class IngestionQueue {
   }
 
   enqueue(upload: QueuedUpload) {
+    this.held.add(upload.job.id);
     this.waiting.push(upload);
     this.pump();
   }
@@ -70,11 +86,17 @@ export class IngestionQueue {
   async drain(): Promise<void> {
     this.accepting = false;
     for (const waiting of this.waiting.splice(0)) {
-      this.repo.failJob(waiting.job.id, 'the service shut down before ingestion started; upload the file again');
+      await this.metadata
+        .updateJob(waiting.job.id, {
+          status: 'failed',
+          error: 'the service shut down before ingestion started; upload the file again',
+        })
+        .catch(error => this.logger.warn({ jobId: waiting.job.id, err: (error as Error).message }, 'could not fail waiting job'));
+      this.held.delete(waiting.job.id);
       await fs.rm(waiting.path, { force: true });
     }
-    if (this.running === 0 && this.waiting.length === 0) return;
-    await new Promise<void>(resolve => this.idleWaiters.push(resolve));
+    if (this.running > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve));
+    clearInterval(this.heartbeat);
   }
 
   private pump() {
@@ -84,6 +106,7 @@ export class IngestionQueue {
       void this.process(next)
         .catch(error => this.logger.error({ jobId: next.job.id, err: (error as Error).message }, 'ingestion bookkeeping failed'))
         .finally(() => {
+        this.held.delete(next.job.id);
         this.running--;
         this.pump();
         if (this.running === 0 && this.waiting.length === 0) {
@@ -98,18 +121,18 @@ export class IngestionQueue {
     await tracer.startActiveSpan('ingest.document', async span => {
       span.setAttributes({ 'chatbot.collection': job.collectionId, 'chatbot.document': job.documentId, 'chatbot.bytes': bytes });
       try {
-        this.repo.updateJob(job.id, { status: 'running' });
+        await this.metadata.updateJob(job.id, { status: 'running' });
         const data = new Uint8Array(await fs.readFile(path));
         let lastReported = 0;
         let totalPages = 0;
         const pages = await parsePdf(data, {
           maxPages: this.options.maxPages,
-          onPage: (parsed, total) => {
+          onPage: async (parsed, total) => {
             totalPages = total;
             this.metrics.ingestionPages.inc();
             if (parsed === 1 || parsed - lastReported >= 10 || parsed === total) {
               lastReported = parsed;
-              this.repo.updateJob(job.id, { pagesParsed: parsed, pagesTotal: total });
+              await this.metadata.updateJob(job.id, { pagesParsed: parsed, pagesTotal: total });
             }
           },
         });
@@ -119,7 +142,7 @@ export class IngestionQueue {
         for (let i = 0; i < chunks.length; i += batch) {
           const texts = chunks.slice(i, i + batch).map(c => c.text);
           vectors.push(...(await this.embeddings.embedDocuments(texts)));
-          this.repo.updateJob(job.id, { chunksEmbedded: vectors.length });
+          await this.metadata.updateJob(job.id, { chunksEmbedded: vectors.length });
         }
         let stored = 0;
         await this.store.commitDocument(
@@ -134,12 +157,12 @@ export class IngestionQueue {
             createdAt: new Date().toISOString(),
           },
           chunks.map((c, i) => ({ id: `${job.documentId}:${i}`, page: c.page, text: c.text, vector: vectors[i] })),
-          n => {
+          async n => {
             stored += n;
-            this.repo.updateJob(job.id, { chunksStored: stored });
+            await this.metadata.updateJob(job.id, { chunksStored: stored });
           },
         );
-        this.repo.updateJob(job.id, { status: 'succeeded' });
+        await this.metadata.updateJob(job.id, { status: 'succeeded' });
         this.metrics.ingestionChunks.inc(chunks.length);
         span.setAttributes({ 'chatbot.pages': pages.length, 'chatbot.chunks': chunks.length });
         log.info({ pages: pages.length, chunks: chunks.length }, 'document ingested');
@@ -149,7 +172,7 @@ export class IngestionQueue {
           error instanceof PdfRejected
             ? error.message
             : `ingestion failed: ${(error as Error).message}; nothing was stored, upload the file again`;
-        this.repo.updateJob(job.id, { status: 'failed', error: message });
+        await this.metadata.updateJob(job.id, { status: 'failed', error: message });
         this.metrics.ingestionFailures.inc({ reason });
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });

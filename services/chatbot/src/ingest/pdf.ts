@@ -27,7 +27,7 @@ export interface ParsedPage {
  */
 export async function parsePdf(
   data: Uint8Array,
-  options: { maxPages: number; onPage?: (parsed: number, total: number) => void },
+  options: { maxPages: number; onPage?: (parsed: number, total: number) => void | Promise<void> },
 ): Promise<ParsedPage[]> {
   if (data.byteLength === 0) throw new PdfRejected('empty', 'the file is empty (0 bytes)');
   if (!looksLikePdf(data)) {
@@ -74,7 +74,7 @@ export async function parsePdf(
         throw new PdfRejected('corrupt', `page ${n} of the PDF cannot be read (${(error as Error).message})`);
       }
       if (text) pages.push({ page: n, text });
-      options.onPage?.(n, doc.numPages);
+      await options.onPage?.(n, doc.numPages);
     }
     if (pages.length === 0) {
       throw new PdfRejected(

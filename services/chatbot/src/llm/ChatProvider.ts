@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../store/Repository.js';
+import type { ChatMessage } from '../store/MetadataStore.js';
 
 export interface Passage {
   documentId: string;

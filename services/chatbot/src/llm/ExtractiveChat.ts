@@ -1,5 +1,5 @@
 import { tokenize } from '../embeddings/HashingEmbeddings.js';
-import type { ChatMessage } from '../store/Repository.js';
+import type { ChatMessage } from '../store/MetadataStore.js';
 import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
 
 export const EXTRACTIVE_NOTICE =

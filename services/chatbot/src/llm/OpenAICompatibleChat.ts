@@ -1,6 +1,6 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
-import type { ChatMessage } from '../store/Repository.js';
+import type { ChatMessage } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
 import { withRetry } from '../util/retry.js';
 import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';

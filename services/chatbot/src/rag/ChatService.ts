@@ -2,7 +2,7 @@ import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Repository } from '../store/Repository.js';
+import type { MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import { NO_ANSWER, type ChatProvider, type Passage } from '../llm/ChatProvider.js';
 
@@ -44,7 +44,7 @@ const tracer = trace.getTracer('llm-chatbot');
  */
 export class ChatService {
   constructor(
-    private readonly repo: Repository,
+    private readonly metadata: MetadataStore,
     private readonly store: VectorStore,
     private readonly embeddings: Embeddings,
     private readonly provider: ChatProvider,
@@ -82,7 +82,7 @@ export class ChatService {
     signal: AbortSignal,
     started: number,
   ): AsyncGenerator<ChatEvent> {
-    const history = this.repo.recentMessages(conversationId, this.options.memoryTurns);
+    const history = await this.metadata.recentMessages(conversationId, this.options.memoryTurns);
     const standalone = await this.provider.rewriteQuestion(history, message, signal);
     yield { event: 'start', data: { conversationId, standaloneQuestion: standalone } };
 
@@ -146,7 +146,7 @@ export class ChatService {
     }
     if (signal.aborted) return;
 
-    this.repo.appendMessages(conversationId, [
+    await this.metadata.appendMessages(conversationId, [
       { role: 'user', content: message },
       { role: 'assistant', content: answer },
     ]);
@@ -165,8 +165,8 @@ export class ChatService {
     };
   }
 
-  private withFilenames(collectionId: string, hits: Omit<Passage, 'filename'>[]): Passage[] {
-    const names = this.repo.filenames(collectionId, [...new Set(hits.map(h => h.documentId))]);
+  private async withFilenames(collectionId: string, hits: Omit<Passage, 'filename'>[]): Promise<Passage[]> {
+    const names = await this.metadata.filenames(collectionId, [...new Set(hits.map(h => h.documentId))]);
     return hits
       .filter(h => names.has(h.documentId))
       .map(h => ({ ...h, filename: names.get(h.documentId)! }));

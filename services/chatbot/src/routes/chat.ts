@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Repository } from '../store/Repository.js';
+import type { MetadataStore } from '../store/MetadataStore.js';
 import type { ChatService } from '../rag/ChatService.js';
 import { badRequest, HttpError, notFound, unavailable, UpstreamError } from '../errors.js';
 import { SseStream } from '../http/sse.js';
@@ -34,7 +34,7 @@ export class StreamRegistry {
 }
 
 export function chatRoutes(
-  repo: Repository,
+  metadata: MetadataStore,
   chat: ChatService,
   streams: StreamRegistry,
   metrics: Metrics,
@@ -52,13 +52,13 @@ export function chatRoutes(
     }
     const { message } = parsed.data;
     let { conversationId } = parsed.data;
-    if (conversationId && !repo.conversationInCollection(conversationId, collectionId)) {
+    if (conversationId && !(await metadata.conversationInCollection(conversationId, collectionId))) {
       throw notFound(`conversation ${conversationId} not found in collection ${collectionId}`);
     }
     if (streams.size >= limits.maxConcurrent) {
       throw unavailable(`too many chats in progress (${limits.maxConcurrent}); retry shortly`);
     }
-    conversationId ??= repo.startConversation(collectionId);
+    conversationId ??= await metadata.startConversation(collectionId);
 
     const controller = new AbortController();
     streams.add(controller);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
-import type { Repository } from '../store/Repository.js';
+import type { DocumentRecord, MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import type { IngestionQueue } from '../ingest/IngestionQueue.js';
 import { looksLikePdf } from '../ingest/pdf.js';
@@ -19,7 +19,7 @@ export interface DocumentRoutesOptions {
 }
 
 export function documentRoutes(
-  repo: Repository,
+  metadata: MetadataStore,
   store: VectorStore,
   queue: IngestionQueue,
   options: DocumentRoutesOptions,
@@ -62,7 +62,7 @@ export function documentRoutes(
       }
       queue.assertCapacity(files.length);
       const checked = [];
-      const stored = new Map(repo.listDocuments(collectionId).map(d => [d.sha256, d]));
+      const stored = new Map((await metadata.listDocuments(collectionId)).map(d => [d.sha256, d]));
       const inThisRequest = new Set<string>();
       for (const file of files) {
         const filename = displayFilename(file.originalname);
@@ -77,18 +77,19 @@ export function documentRoutes(
         if (existing) {
           throw conflict(`${filename} is already in this collection as document ${existing.id} (${existing.filename})`);
         }
-        const pending = repo.pendingJobWithHash(collectionId, sha256);
+        const pending = await metadata.pendingJobWithHash(collectionId, sha256);
         if (pending) {
           throw conflict(`${filename} is already being ingested into this collection by job ${pending.id}`);
         }
         inThisRequest.add(sha256);
         checked.push({ file, filename, sha256 });
       }
-      const jobs = checked.map(({ file, filename, sha256 }) => {
-        const job = repo.createJob(collectionId, filename, sha256);
+      const jobs = [];
+      for (const { file, filename, sha256 } of checked) {
+        const job = await metadata.createJob(collectionId, filename, sha256);
         queue.enqueue({ job, path: file.path, bytes: file.size, sha256 });
-        return job;
-      });
+        jobs.push(job);
+      }
       res.status(202).json({
         jobs: jobs.map(j => ({
           id: j.id,
@@ -104,25 +105,25 @@ export function documentRoutes(
     }
   });
 
-  router.get('/', requireCollection, (req, res) => {
-    res.json({ documents: repo.listDocuments(req.params.collectionId as string).map(publicDocument) });
+  router.get('/', requireCollection, async (req, res) => {
+    res.json({ documents: (await metadata.listDocuments(req.params.collectionId as string)).map(publicDocument) });
   });
 
-  router.get('/:documentId', requireCollection, (req, res) => {
+  router.get('/:documentId', requireCollection, async (req, res) => {
     const { collectionId, documentId } = req.params as Record<string, string>;
-    const doc = repo.getDocument(collectionId, assertUuid(documentId, 'document'));
+    const doc = await metadata.getDocument(collectionId, assertUuid(documentId, 'document'));
     if (!doc) throw notFound(`document ${documentId} not found in collection ${collectionId}`);
     res.json(publicDocument(doc));
   });
 
   router.delete('/:documentId', requireCollection, async (req, res) => {
     const { collectionId, documentId } = req.params as Record<string, string>;
-    if (!repo.getDocument(collectionId, assertUuid(documentId, 'document'))) {
+    if (!(await metadata.getDocument(collectionId, assertUuid(documentId, 'document')))) {
       throw notFound(`document ${documentId} not found in collection ${collectionId}`);
     }
     // The row goes first: from then on searches ignore the document's
     // vectors even if removing them from the store fails.
-    repo.deleteDocument(collectionId, documentId);
+    await metadata.deleteDocument(collectionId, documentId);
     await store.deleteDocument(collectionId, documentId);
     res.status(204).end();
   });
@@ -130,7 +131,7 @@ export function documentRoutes(
   return router;
 }
 
-function publicDocument(d: ReturnType<Repository['listDocuments']>[number]) {
+function publicDocument(d: DocumentRecord) {
   const { sha256: _omit, collectionId: _c, ...rest } = d;
   return rest;
 }

@@ -1,14 +1,16 @@
 import { Router } from 'express';
 import type { Metrics } from '../metrics.js';
+import type { MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import type { ChatProvider } from '../llm/ChatProvider.js';
 
 /**
- * /healthz: the process is alive. /readyz: the vector store and the LLM
- * answer; Kubernetes takes the pod out of the Service while they do not.
+ * /healthz: the process is alive. /readyz: the metadata store, the vector
+ * store and the LLM answer; Kubernetes takes the pod out of the Service while they do not.
  * /metrics: Prometheus text format.
  */
 export function healthRoutes(
+  metadata: MetadataStore,
   store: VectorStore,
   provider: ChatProvider,
   metrics: Metrics,
@@ -27,11 +29,19 @@ export function healthRoutes(
         return `unavailable: ${(error as Error).message}`;
       }
     };
-    const [vectorStore, llm] = await Promise.all([check(() => store.ping()), check(() => provider.ping())]);
-    const ready = vectorStore === 'ok' && llm === 'ok' && !isShuttingDown();
+    const [metadataStore, vectorStore, llm] = await Promise.all([
+      check(() => metadata.ping()),
+      check(() => store.ping()),
+      check(() => provider.ping()),
+    ]);
+    const ready = metadataStore === 'ok' && vectorStore === 'ok' && llm === 'ok' && !isShuttingDown();
     res.status(ready ? 200 : 503).json({
       status: isShuttingDown() ? 'shutting down' : ready ? 'ready' : 'not ready',
-      checks: { vectorStore: `${store.name}: ${vectorStore}`, llm: `${provider.name}: ${llm}` },
+      checks: {
+        metadataStore: `${metadata.kind}: ${metadataStore}`,
+        vectorStore: `${store.name}: ${vectorStore}`,
+        llm: `${provider.name}: ${llm}`,
+      },
     });
   });
   router.get('/metrics', async (_req, res) => {

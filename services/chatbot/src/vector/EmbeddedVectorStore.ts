@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { DocumentRecord, Repository } from '../store/Repository.js';
+import type { DocumentRecord } from '../store/MetadataStore.js';
+import type { SqliteMetadataStore } from '../store/SqliteMetadataStore.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
 interface CollectionIndex {
@@ -23,11 +24,10 @@ export class EmbeddedVectorStore implements VectorStore {
   private readonly insertChunk: Database.Statement;
   private readonly chunkText: Database.Statement;
   private readonly storedDimension: Database.Statement;
+  private readonly db: Database.Database;
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly repo: Repository,
-  ) {
+  constructor(private readonly metadata: SqliteMetadataStore) {
+    const db = (this.db = metadata.db);
     this.insertChunk = db.prepare(
       'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -38,7 +38,7 @@ export class EmbeddedVectorStore implements VectorStore {
   async commitDocument(
     doc: DocumentRecord,
     chunks: ChunkToStore[],
-    onStored: (count: number) => void,
+    onStored: (count: number) => void | Promise<void>,
   ): Promise<void> {
     const vectors = chunks.map(c => normalise(Float32Array.from(c.vector)));
     const stored = this.storedDimension.get(doc.collectionId) as { dim: number } | undefined;
@@ -49,12 +49,12 @@ export class EmbeddedVectorStore implements VectorStore {
       );
     }
     this.db.transaction(() => {
-      this.repo.insertDocument(doc);
+      this.metadata.insertDocumentSync(doc);
       chunks.forEach((c, i) =>
         this.insertChunk.run(c.id, doc.id, doc.collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
       );
     })();
-    onStored(chunks.length);
+    await onStored(chunks.length);
     const index = this.indexes.get(doc.collectionId);
     if (index) {
       chunks.forEach((c, i) => append(index, c.id, doc.id, vectors[i]));

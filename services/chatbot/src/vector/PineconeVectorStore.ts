@@ -1,6 +1,6 @@
 import { Pinecone, type Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
-import type { DocumentRecord, Repository } from '../store/Repository.js';
+import type { DocumentRecord, MetadataStore } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
 import { withRetry } from '../util/retry.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
@@ -49,7 +49,7 @@ export class PineconeVectorStore implements VectorStore {
 
   constructor(
     private readonly options: PineconeOptions,
-    private readonly repo: Repository,
+    private readonly metadata: MetadataStore,
     private readonly logger: Logger,
   ) {
     // The SDK's own retries are off so that one policy (ours, with backoff
@@ -58,7 +58,7 @@ export class PineconeVectorStore implements VectorStore {
     this.index = client.index<ChunkMetadata>({ name: options.indexName, host: options.indexHost });
   }
 
-  async commitDocument(doc: DocumentRecord, chunks: ChunkToStore[], onStored: (n: number) => void) {
+  async commitDocument(doc: DocumentRecord, chunks: ChunkToStore[], onStored: (n: number) => void | Promise<void>) {
     const ns = this.index.namespace(doc.collectionId);
     for (let i = 0; i < chunks.length; i += PINECONE_UPSERT_BATCH) {
       const batch = chunks.slice(i, i + PINECONE_UPSERT_BATCH);
@@ -71,9 +71,9 @@ export class PineconeVectorStore implements VectorStore {
           })),
         }),
       );
-      onStored(batch.length);
+      await onStored(batch.length);
     }
-    this.repo.insertDocument(doc);
+    await this.metadata.insertDocument(doc);
   }
 
   async deleteDocument(collectionId: string, documentId: string) {

@@ -1,4 +1,4 @@
-import type { DocumentRecord } from '../store/Repository.js';
+import type { DocumentRecord } from '../store/MetadataStore.js';
 
 export interface ChunkToStore {
   id: string;
@@ -25,7 +25,7 @@ export interface VectorStore {
   commitDocument(
     doc: DocumentRecord,
     chunks: ChunkToStore[],
-    onStored: (count: number) => void,
+    onStored: (count: number) => void | Promise<void>,
   ): Promise<void>;
   deleteDocument(collectionId: string, documentId: string): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;

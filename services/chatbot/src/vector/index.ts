@@ -1,20 +1,17 @@
-import type Database from 'better-sqlite3';
 import type { ServiceConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { Repository } from '../store/Repository.js';
+import type { MetadataStore } from '../store/MetadataStore.js';
+import { SqliteMetadataStore } from '../store/SqliteMetadataStore.js';
 import { EmbeddedVectorStore } from './EmbeddedVectorStore.js';
 import { PineconeVectorStore } from './PineconeVectorStore.js';
 import type { VectorStore } from './VectorStore.js';
 
-export function createVectorStore(
-  config: ServiceConfig,
-  db: Database.Database,
-  repo: Repository,
-  logger: Logger,
-): VectorStore {
+export function createVectorStore(config: ServiceConfig, metadata: MetadataStore, logger: Logger): VectorStore {
   switch (config.VECTOR_STORE) {
     case 'embedded':
-      return new EmbeddedVectorStore(db, repo);
+      // readConfig rejects this pairing with a message; this guards the types.
+      if (!(metadata instanceof SqliteMetadataStore)) throw new Error('the embedded vector store needs METADATA_STORE=sqlite');
+      return new EmbeddedVectorStore(metadata);
     case 'pinecone':
       return new PineconeVectorStore(
         {
@@ -24,7 +21,7 @@ export function createVectorStore(
           retries: config.UPSTREAM_RETRIES,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         },
-        repo,
+        metadata,
         logger.child({ component: 'pinecone' }),
       );
     default:

@@ -32,7 +32,7 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
       server.closeAllConnections();
       await new Promise(resolve => server.close(resolve));
       await service.queue.drain();
-      service.db.close();
+      await service.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

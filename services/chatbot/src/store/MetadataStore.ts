@@ -1,0 +1,89 @@
+export interface DocumentRecord {
+  id: string;
+  collectionId: string;
+  filename: string;
+  pages: number;
+  chunks: number;
+  bytes: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface JobProgress {
+  pagesTotal: number;
+  pagesParsed: number;
+  chunksEmbedded: number;
+  chunksStored: number;
+}
+
+export interface JobRecord {
+  id: string;
+  collectionId: string;
+  documentId: string;
+  filename: string;
+  status: JobStatus;
+  progress: JobProgress;
+  error?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type JobPatch = Partial<JobProgress> & { status?: JobStatus; error?: string };
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export const INTERRUPTED_JOB_ERROR =
+  'interrupted: the service restarted before ingestion finished; upload the file again';
+
+/**
+ * Collections, documents, ingestion jobs and conversation memory. SQLite (one
+ * replica, the default) or PostgreSQL (shared by every replica, so the chart
+ * can scale out). Vectors live in the VectorStore.
+ */
+export interface MetadataStore {
+  readonly kind: 'sqlite' | 'postgres';
+
+  createCollection(id: string): Promise<{ created: boolean }>;
+  collectionExists(id: string): Promise<boolean>;
+  listCollections(): Promise<{ id: string; createdAt: string; documents: number }[]>;
+  /** Removes the collection with its documents, jobs and conversations. */
+  deleteCollection(id: string): Promise<void>;
+
+  listDocuments(collectionId: string): Promise<DocumentRecord[]>;
+  getDocument(collectionId: string, id: string): Promise<DocumentRecord | undefined>;
+  /** Filenames of the given documents that exist in the collection. */
+  filenames(collectionId: string, documentIds: string[]): Promise<Map<string, string>>;
+  /** The last step of a commit: only listed documents appear in answers. */
+  insertDocument(doc: DocumentRecord): Promise<void>;
+  deleteDocument(collectionId: string, id: string): Promise<boolean>;
+
+  createJob(collectionId: string, filename: string, sha256: string): Promise<JobRecord>;
+  updateJob(id: string, patch: JobPatch): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /** Marks jobs as alive; a replica's heartbeat for the jobs it holds. */
+  touchJobs(ids: string[]): Promise<void>;
+  /**
+   * Jobs left queued or running by a process that died, judged by a heartbeat
+   * older than `staleAfterMs` (0: every such job; right for a single replica
+   * at start-up). A job whose document row exists did commit (the
+   * process died just after), so it succeeded; the others are failed with the
+   * reason. Returns the failed ones, whose partial vectors the caller removes.
+   */
+  settleInterruptedJobs(staleAfterMs: number): Promise<JobRecord[]>;
+  /** A queued or running job for the same file in the collection, if any. */
+  pendingJobWithHash(collectionId: string, sha256: string): Promise<JobRecord | undefined>;
+
+  startConversation(collectionId: string): Promise<string>;
+  conversationInCollection(id: string, collectionId: string): Promise<boolean>;
+  recentMessages(conversationId: string, turns: number): Promise<ChatMessage[]>;
+  appendMessages(conversationId: string, messages: ChatMessage[]): Promise<void>;
+
+  /** Throws when the store cannot serve requests; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

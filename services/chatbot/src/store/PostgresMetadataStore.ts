@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  INTERRUPTED_JOB_ERROR,
+  type ChatMessage,
+  type DocumentRecord,
+  type JobPatch,
+  type MetadataStore,
+} from './MetadataStore.js';
+import { JOB_COLUMNS, jobFromRow } from './records.js';
+
+export interface PostgresOptions {
+  /** A postgres:// URL; unset, node-postgres reads PGHOST, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE. */
+  connectionString?: string;
+  poolSize: number;
+  timeoutMs: number;
+}
+
+// Any fixed key: replicas starting together take turns creating the schema.
+const MIGRATION_LOCK = 7_264_310;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS collections (
+    id TEXT PRIMARY KEY,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS documents (
+    id UUID PRIMARY KEY,
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    filename TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    chunks INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (collection_id, sha256)
+  );
+  CREATE TABLE IF NOT EXISTS jobs (
+    id UUID PRIMARY KEY,
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    document_id UUID NOT NULL,
+    filename TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    status TEXT NOT NULL,
+    pages_total INTEGER NOT NULL DEFAULT 0,
+    pages_parsed INTEGER NOT NULL DEFAULT 0,
+    chunks_embedded INTEGER NOT NULL DEFAULT 0,
+    chunks_stored INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+  );
+  CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, updated_at) WHERE status IN ('queued', 'running');
+  CREATE TABLE IF NOT EXISTS conversations (
+    id UUID PRIMARY KEY,
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS messages (
+    conversation_id UUID NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
+  );
+`;
+
+const DOCUMENT_COLUMNS = `id, collection_id AS "collectionId", filename, pages, chunks, bytes,
+  sha256, created_at AS "createdAt"`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const asDocument = (row: Record<string, any>): DocumentRecord => ({
+  ...(row as DocumentRecord),
+  createdAt: (row.createdAt as Date).toISOString(),
+});
+
+/**
+ * Metadata in a PostgreSQL database that every replica shares, so uploads,
+ * job status and conversation memory survive a pod going away and any pod
+ * can serve any request. Times come from the database clock, so replicas
+ * with skewed clocks agree on which job heartbeats are stale.
+ */
+export class PostgresMetadataStore implements MetadataStore {
+  readonly kind = 'postgres';
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async connect(options: PostgresOptions): Promise<PostgresMetadataStore> {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.timeoutMs,
+      statement_timeout: options.timeoutMs,
+      query_timeout: options.timeoutMs,
+      application_name: 'llm-chatbot',
+    });
+    // An idle client's broken connection must not crash the process.
+    pool.on('error', () => undefined);
+    const client = await pool.connect().catch(async error => {
+      await pool.end();
+      throw new Error(`cannot connect to PostgreSQL for metadata: ${(error as Error).message}`);
+    });
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query(SCHEMA);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+    return new PostgresMetadataStore(pool);
+  }
+
+  private async rows<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async createCollection(id: string) {
+    const rows = await this.rows('INSERT INTO collections (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id', [id]);
+    return { created: rows.length > 0 };
+  }
+
+  async collectionExists(id: string) {
+    return (await this.rows('SELECT 1 FROM collections WHERE id = $1', [id])).length > 0;
+  }
+
+  async listCollections() {
+    const rows = await this.rows(
+      `SELECT c.id, c.created_at, count(d.id)::int AS documents
+       FROM collections c LEFT JOIN documents d ON d.collection_id = c.id
+       GROUP BY c.id ORDER BY c.id`,
+    );
+    return rows.map(r => ({ id: r.id, createdAt: (r.created_at as Date).toISOString(), documents: r.documents }));
+  }
+
+  async deleteCollection(id: string) {
+    await this.rows('DELETE FROM collections WHERE id = $1', [id]); // documents, jobs, conversations cascade
+  }
+
+  async listDocuments(collectionId: string) {
+    const rows = await this.rows(
+      `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 ORDER BY created_at, id`,
+      [collectionId],
+    );
+    return rows.map(asDocument);
+  }
+
+  async getDocument(collectionId: string, id: string) {
+    if (!UUID.test(id)) return undefined;
+    const rows = await this.rows(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND id = $2`, [
+      collectionId,
+      id,
+    ]);
+    return rows[0] ? asDocument(rows[0]) : undefined;
+  }
+
+  async filenames(collectionId: string, documentIds: string[]) {
+    const ids = documentIds.filter(id => UUID.test(id));
+    const rows = await this.rows<{ id: string; filename: string }>(
+      'SELECT id, filename FROM documents WHERE collection_id = $1 AND id = ANY($2::uuid[])',
+      [collectionId, ids],
+    );
+    return new Map(rows.map(r => [r.id, r.filename]));
+  }
+
+  async insertDocument(doc: DocumentRecord) {
+    await this.rows(
+      `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [doc.id, doc.collectionId, doc.filename, doc.pages, doc.chunks, doc.bytes, doc.sha256, doc.createdAt],
+    );
+  }
+
+  async deleteDocument(collectionId: string, id: string) {
+    if (!UUID.test(id)) return false;
+    const rows = await this.rows('DELETE FROM documents WHERE collection_id = $1 AND id = $2 RETURNING id', [
+      collectionId,
+      id,
+    ]);
+    return rows.length > 0;
+  }
+
+  async createJob(collectionId: string, filename: string, sha256: string) {
+    const [row] = await this.rows(
+      `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status)
+       VALUES ($1, $2, $3, $4, $5, 'queued') RETURNING *`,
+      [randomUUID(), collectionId, randomUUID(), filename, sha256],
+    );
+    return jobFromRow(row);
+  }
+
+  async updateJob(id: string, patch: JobPatch) {
+    const keys = Object.keys(patch) as (keyof JobPatch)[];
+    const sets = keys.map((key, i) => `${JOB_COLUMNS[key]} = $${i + 2}`);
+    await this.rows(`UPDATE jobs SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, [
+      id,
+      ...keys.map(key => patch[key]),
+    ]);
+  }
+
+  async getJob(id: string) {
+    if (!UUID.test(id)) return undefined;
+    const [row] = await this.rows('SELECT * FROM jobs WHERE id = $1', [id]);
+    return row ? jobFromRow(row) : undefined;
+  }
+
+  async touchJobs(ids: string[]) {
+    if (ids.length === 0) return;
+    await this.rows('UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+  }
+
+  async settleInterruptedJobs(staleAfterMs: number) {
+    // One statement, so two replicas settling at once settle each job once.
+    const rows = await this.rows(
+      `WITH stale AS (
+         SELECT j.id, EXISTS (SELECT 1 FROM documents d WHERE d.id = j.document_id) AS committed
+         FROM jobs j
+         WHERE j.status IN ('queued', 'running') AND j.updated_at <= now() - $1 * interval '1 millisecond'
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE jobs SET
+         status = CASE WHEN stale.committed THEN 'succeeded' ELSE 'failed' END,
+         error = CASE WHEN stale.committed THEN NULL ELSE $2 END,
+         updated_at = now()
+       FROM stale WHERE jobs.id = stale.id
+       RETURNING jobs.*`,
+      [staleAfterMs, INTERRUPTED_JOB_ERROR],
+    );
+    return rows.filter(r => r.status === 'failed').map(jobFromRow);
+  }
+
+  async pendingJobWithHash(collectionId: string, sha256: string) {
+    const [row] = await this.rows(
+      "SELECT * FROM jobs WHERE collection_id = $1 AND sha256 = $2 AND status IN ('queued', 'running') LIMIT 1",
+      [collectionId, sha256],
+    );
+    return row ? jobFromRow(row) : undefined;
+  }
+
+  async startConversation(collectionId: string) {
+    const id = randomUUID();
+    await this.rows('INSERT INTO conversations (id, collection_id) VALUES ($1, $2)', [id, collectionId]);
+    return id;
+  }
+
+  async conversationInCollection(id: string, collectionId: string) {
+    if (!UUID.test(id)) return false;
+    return (await this.rows('SELECT 1 FROM conversations WHERE id = $1 AND collection_id = $2', [id, collectionId]))
+      .length > 0;
+  }
+
+  async recentMessages(conversationId: string, turns: number) {
+    const rows = await this.rows<ChatMessage>(
+      'SELECT role, content FROM messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2',
+      [conversationId, turns * 2],
+    );
+    return rows.reverse();
+  }
+
+  async appendMessages(conversationId: string, messages: ChatMessage[]) {
+    await this.transaction(async client => {
+      // The row lock orders two replicas appending to one conversation.
+      await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+      const { rows } = await client.query(
+        'SELECT coalesce(max(seq), 0) + 1 AS next FROM messages WHERE conversation_id = $1',
+        [conversationId],
+      );
+      for (const [i, m] of messages.entries()) {
+        await client.query('INSERT INTO messages (conversation_id, seq, role, content) VALUES ($1, $2, $3, $4)', [
+          conversationId,
+          rows[0].next + i,
+          m.role,
+          m.content,
+        ]);
+      }
+    });
+  }
+
+  async ping() {
+    await this.rows('SELECT 1');
+  }
+
+  async close() {
+    await this.pool.end();
+  }
+}

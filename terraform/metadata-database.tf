@@ -1,0 +1,87 @@
+# PostgreSQL for the chatbots' metadata (collections, ingestion jobs,
+# conversation memory), shared by every replica so the chart can scale out
+# (helm/model-serving/values-production.yaml). Private IP only, TLS only,
+# backups with point-in-time recovery. The password is generated here and
+# kept in Secret Manager; sync it into the chatbot's Kubernetes Secret as
+# PGPASSWORD (External Secrets or the portal's Helm action). It is also in the
+# Terraform state: keep state in the access-controlled GCS backend.
+
+resource "google_compute_global_address" "private_services" {
+  count         = var.metadata_database.enabled ? 1 : 0
+  name          = "${var.cluster_name}-private-services"
+  purpose       = "VPC_PEERING"
+  address_type  = "INTERNAL"
+  prefix_length = 20
+  network       = var.network
+}
+
+resource "google_service_networking_connection" "private_services" {
+  count                   = var.metadata_database.enabled ? 1 : 0
+  network                 = var.network
+  service                 = "servicenetworking.googleapis.com"
+  reserved_peering_ranges = [google_compute_global_address.private_services[0].name]
+}
+
+resource "google_sql_database_instance" "metadata" {
+  count               = var.metadata_database.enabled ? 1 : 0
+  name                = "${var.cluster_name}-metadata"
+  region              = var.region
+  database_version    = "POSTGRES_15"
+  deletion_protection = true
+  depends_on          = [google_service_networking_connection.private_services]
+
+  settings {
+    tier              = var.metadata_database.tier
+    availability_type = var.metadata_database.availability_type
+    disk_autoresize   = true
+
+    ip_configuration {
+      ipv4_enabled    = false
+      private_network = "projects/${var.project_id}/global/networks/${var.network}"
+      ssl_mode        = "ENCRYPTED_ONLY"
+    }
+
+    backup_configuration {
+      enabled                        = true
+      point_in_time_recovery_enabled = true
+    }
+
+    database_flags {
+      name  = "log_min_duration_statement"
+      value = "1000"
+    }
+  }
+}
+
+resource "google_sql_database" "chatbot" {
+  count    = var.metadata_database.enabled ? 1 : 0
+  name     = "chatbot"
+  instance = google_sql_database_instance.metadata[0].name
+}
+
+resource "random_password" "chatbot_db" {
+  count   = var.metadata_database.enabled ? 1 : 0
+  length  = 32
+  special = false
+}
+
+resource "google_sql_user" "chatbot" {
+  count    = var.metadata_database.enabled ? 1 : 0
+  name     = "chatbot"
+  instance = google_sql_database_instance.metadata[0].name
+  password = random_password.chatbot_db[0].result
+}
+
+resource "google_secret_manager_secret" "chatbot_db_password" {
+  count     = var.metadata_database.enabled ? 1 : 0
+  secret_id = "${var.cluster_name}-chatbot-db-password"
+  replication {
+    auto {}
+  }
+}
+
+resource "google_secret_manager_secret_version" "chatbot_db_password" {
+  count       = var.metadata_database.enabled ? 1 : 0
+  secret      = google_secret_manager_secret.chatbot_db_password[0].id
+  secret_data = random_password.chatbot_db[0].result
+}
