@@ -13,6 +13,7 @@ import { createVectorStore } from './vector/index.js';
 import { createEmbeddings } from './embeddings/index.js';
 import { createChatProvider } from './llm/index.js';
 import { IngestionQueue, JOB_HEARTBEAT_MS, JOB_LEASE_MS } from './ingest/IngestionQueue.js';
+import { PdfParser } from './ingest/PdfParser.js';
 import { ChatService } from './rag/ChatService.js';
 import { HttpError, UpstreamError } from './errors.js';
 import { requireBearerToken } from './http/auth.js';
@@ -89,7 +90,8 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
       : undefined;
   sweepUploads(uploadDirFor(config.DATA_DIR));
 
-  const queue = new IngestionQueue(metadata, store, embeddings, metrics, logger, {
+  const pdf = new PdfParser(config.PDF_PARSE_THREADS);
+  const queue = new IngestionQueue(metadata, store, embeddings, pdf, metrics, logger, {
     concurrency: config.INGEST_CONCURRENCY,
     queueLimit: config.INGEST_QUEUE_LIMIT,
     maxPages: config.MAX_PAGES,
@@ -202,6 +204,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
 
   const close = async () => {
     clearInterval(settler);
+    await pdf.close();
     await metadata.close();
   };
   return { app, metadata, store, queue, streams, metrics, shutdown, close };

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -17,6 +18,8 @@ const schema = z.object({
   MAX_PAGES: z.coerce.number().int().positive().default(2000),
   INGEST_CONCURRENCY: z.coerce.number().int().positive().default(2),
   INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(100),
+  // One core stays with the event loop, so chats keep flowing while PDFs parse.
+  PDF_PARSE_THREADS: z.coerce.number().int().min(1).max(32).default(Math.max(1, Math.min(availableParallelism() - 1, 4))),
   CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(1000),
   CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(150),
 

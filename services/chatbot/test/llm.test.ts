@@ -21,7 +21,7 @@ before(async () => {
     LLM_BASE_URL: LLM_BASE,
     LLM_API_KEY: randomToken(),
     LLM_MODEL: 'test-model',
-    UPSTREAM_RETRIES: '1',
+    UPSTREAM_RETRIES: '2',
   });
   await api(svc.url, 'PUT', '/v1/collections/docs');
   const { body } = await upload(svc.url, 'docs', [
@@ -110,6 +110,15 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.ok(!events.some(e => e.event === 'done'));
   });
 
+  test('sends an error event when the stream closes before the model finished the answer', async () => {
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+      sseResponse({ tokens: ['Cut ', 'short ', 'here'], closeAfter: 2 }, request.signal)));
+    const { events, answer } = await chat(svc.url, 'docs', question);
+    assert.equal(answer, 'Cut short ');
+    assert.equal(events.at(-1)!.event, 'error');
+    assert.match(events.at(-1)!.data.message, /closed the stream before the answer was complete/);
+  });
+
   test('cancels the upstream LLM call when the client disconnects', async () => {
     let upstreamAborted = false;
     server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
@@ -130,6 +139,27 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.equal(upstreamAborted, true, 'the upstream request was aborted');
     await new Promise(r => setTimeout(r, 100));
     assert.equal(svc.streams.size, 0);
+  });
+
+  test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async () => {
+    const impatient = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '0' });
+    try {
+      await api(impatient.url, 'PUT', '/v1/collections/docs');
+      const { body } = await upload(impatient.url, 'docs', [
+        { name: 'manual.pdf', data: await textPdf(['Hold the reset button for ten seconds to restore factory settings.']) },
+      ]);
+      await waitForJob(impatient.url, 'docs', body.jobs[0].id);
+      server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse({ tokens: ['Hold ', 'it'], delayMs: 3000 }, request.signal)));
+      const started = performance.now();
+      const { events, answer } = await chat(impatient.url, 'docs', question);
+      assert.equal(answer, 'Hold ');
+      assert.equal(events.at(-1)!.event, 'error');
+      assert.match(events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
+      assert.ok(performance.now() - started < 2500, 'the stall was cut short, not waited out');
+    } finally {
+      await impatient.close();
+    }
   });
 
   test('readiness follows the model server', async () => {

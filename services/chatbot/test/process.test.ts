@@ -129,6 +129,7 @@ describe('the production build as a process', () => {
         if (i < 10) res.write(`data: ${JSON.stringify(chunk(`w${i++} `))}\n\n`);
         else {
           clearInterval(timer);
+          res.write(`data: ${JSON.stringify(chunk(null, 'stop'))}\n\n`);
           res.end('data: [DONE]\n\n');
         }
       }, 100);

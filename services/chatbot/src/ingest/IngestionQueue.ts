@@ -7,7 +7,8 @@ import type { JobRecord, MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import { unavailable } from '../errors.js';
 import { chunkPages } from './chunking.js';
-import { parsePdf, PdfRejected } from './pdf.js';
+import { PdfRejected } from './pdf.js';
+import type { PdfParser } from './PdfParser.js';
 
 export interface QueuedUpload {
   job: JobRecord;
@@ -52,6 +53,7 @@ export class IngestionQueue {
     private readonly metadata: MetadataStore,
     private readonly store: VectorStore,
     private readonly embeddings: Embeddings,
+    private readonly pdf: PdfParser,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: IngestionOptions,
@@ -125,7 +127,7 @@ export class IngestionQueue {
         const data = new Uint8Array(await fs.readFile(path));
         let lastReported = 0;
         let totalPages = 0;
-        const pages = await parsePdf(data, {
+        const pages = await this.pdf.parse(data, {
           maxPages: this.options.maxPages,
           onPage: async (parsed, total) => {
             totalPages = total;

@@ -4,6 +4,8 @@ export interface RetryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   isRetryable: (error: unknown) => boolean;
+  /** The server's own wait (Retry-After), used instead of the backoff when given. */
+  retryAfterMs?: (error: unknown) => number | undefined;
   onRetry?: (error: unknown, attempt: number) => void;
   signal?: AbortSignal;
 }
@@ -17,7 +19,11 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     } catch (error) {
       if (attempt >= retries || !options.isRetryable(error) || options.signal?.aborted) throw error;
       options.onRetry?.(error, attempt + 1);
-      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+      const asked = options.retryAfterMs?.(error);
+      const delay =
+        asked !== undefined
+          ? Math.min(maxDelayMs, asked)
+          : Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
       await sleep(delay, options.signal);
     }
   }
@@ -31,6 +37,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
     }, { once: true });
   });
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds. */
+export function parseRetryAfter(header: string | null | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** HTTP statuses worth retrying: rate limits and server-side failures. */

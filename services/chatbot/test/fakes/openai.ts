@@ -24,6 +24,8 @@ export interface StreamScript {
   delayMs?: number;
   /** Break the connection after this many tokens. */
   failAfter?: number;
+  /** Close the stream cleanly after this many tokens, with no finish_reason (a proxy cutting it short). */
+  closeAfter?: number;
   onAbort?: () => void;
 }
 
@@ -37,6 +39,10 @@ export function sseResponse(script: StreamScript, signal: AbortSignal) {
         if (signal.aborted) return;
         if (script.failAfter !== undefined && i === script.failAfter) {
           controller.error(new Error('upstream connection reset'));
+          return;
+        }
+        if (script.closeAfter !== undefined && i === script.closeAfter) {
+          controller.close();
           return;
         }
         controller.enqueue(frame(chunk(token)));

@@ -1,0 +1,88 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { ExtractResult, ExtractTask } from './extractText.js';
+import { looksLikePdf, PdfRejected, type ParsedPage } from './pdf.js';
+
+// Below this size a document is read by one thread: opening it in several
+// costs more than the pages it would share out.
+const SHARD_MIN_BYTES = 256 * 1024;
+
+export interface ParseOptions {
+  maxPages: number;
+  /** Called in page order of completion; the next call waits for the last to settle. */
+  onPage?: (parsed: number, total: number) => void | Promise<void>;
+}
+
+/**
+ * Extracts the text of each page with pdf.js on a pool of worker threads
+ * (piscina). A large document's pages are shared across the threads, so one
+ * manual uses every core, and the event loop stays free for chats. Encrypted,
+ * corrupt, truncated, over-long and image-only documents are rejected with a
+ * PdfRejected.
+ */
+export class PdfParser {
+  private readonly pool: Piscina<ExtractTask, ExtractResult>;
+
+  constructor(readonly threads: number) {
+    this.pool = new Piscina({
+      // tsx maps .js to the .ts source in tests; the build emits the .js.
+      filename: new URL('./extractText.js', import.meta.url).href,
+      // Kept warm: a fresh thread spends its first document compiling pdf.js.
+      minThreads: threads,
+      maxThreads: threads,
+    });
+  }
+
+  async parse(data: Uint8Array, { maxPages, onPage }: ParseOptions): Promise<ParsedPage[]> {
+    if (data.byteLength === 0) throw new PdfRejected('empty', 'the file is empty (0 bytes)');
+    if (!looksLikePdf(data)) {
+      throw new PdfRejected('not_pdf', 'the file is not a PDF: its content does not start with %PDF-');
+    }
+    const shards = data.byteLength >= SHARD_MIN_BYTES ? this.threads : 1;
+    const abort = new AbortController();
+    let total = 0;
+    let parsed = 0;
+    let reported = Promise.resolve();
+    const results = await Promise.allSettled(
+      Array.from({ length: shards }, (_, shard) => {
+        const { port1, port2 } = new MessageChannel();
+        port1.on('message', (message: { numPages?: number; page?: number }) => {
+          if (message.numPages) total = message.numPages;
+          if (message.page && onPage) {
+            const count = ++parsed;
+            reported = reported.then(() => onPage(count, total));
+          }
+        });
+        return this.pool
+          .run(
+            { data, shard, shards, maxPages, progress: port2 },
+            { transferList: [port2], signal: abort.signal },
+          )
+          .then(result => {
+            if (!result.ok) abort.abort();
+            return result;
+          })
+          .finally(() => port1.close());
+      }),
+    );
+    await reported;
+    const pages: ParsedPage[] = [];
+    for (const settled of results) {
+      if (settled.status === 'rejected') {
+        if (abort.signal.aborted) continue; // stopped because another shard rejected the file
+        throw settled.reason;
+      }
+      const result = settled.value;
+      if (!result.ok) throw new PdfRejected(result.reason, result.message);
+      pages.push(...result.pages);
+    }
+    if (pages.length === 0) {
+      throw new PdfRejected('no_text', 'no extractable text: the PDF holds only images (scanned?); run OCR on it first');
+    }
+    return pages.sort((a, b) => a.page - b.page);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}

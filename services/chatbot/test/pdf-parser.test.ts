@@ -1,0 +1,41 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { PdfParser } from '../src/ingest/PdfParser.js';
+import { PdfRejected } from '../src/ingest/pdf.js';
+import { debianManual } from './helpers/pdfs.js';
+
+let manual: Uint8Array;
+const one = new PdfParser(1);
+const two = new PdfParser(2);
+
+before(() => {
+  manual = new Uint8Array(fs.readFileSync(debianManual()));
+});
+after(() => Promise.all([one.close(), two.close()]));
+
+test('pages shared across two threads come back whole and in order, with progress for every page', async () => {
+  const progress: [number, number][] = [];
+  const [alone, shared] = await Promise.all([
+    one.parse(manual, { maxPages: 5000 }),
+    two.parse(manual, { maxPages: 5000, onPage: (parsed, total) => void progress.push([parsed, total]) }),
+  ]);
+  assert.ok(alone.length > 250, `${alone.length} pages with text`);
+  assert.deepEqual(shared, alone);
+  assert.equal(progress.length, 311);
+  assert.deepEqual(progress.map(([parsed]) => parsed), Array.from({ length: 311 }, (_, i) => i + 1), 'counts rise by one');
+  assert.ok(progress.every(([, total]) => total === 311));
+});
+
+test('a rejection from any thread rejects the document, and the pool keeps working', async () => {
+  await assert.rejects(two.parse(manual, { maxPages: 100 }), (error: unknown) => {
+    assert.ok(error instanceof PdfRejected);
+    assert.equal(error.reason, 'too_many_pages');
+    assert.match(error.message, /has 311 pages; the limit is 100/);
+    return true;
+  });
+  const truncated = manual.subarray(0, Math.floor(manual.length / 3));
+  await assert.rejects(two.parse(truncated, { maxPages: 5000 }), (error: unknown) =>
+    error instanceof PdfRejected && error.reason === 'corrupt');
+  assert.equal((await two.parse(manual, { maxPages: 5000 })).length, (await one.parse(manual, { maxPages: 5000 })).length);
+});
