@@ -43,6 +43,7 @@ resource "google_container_cluster" "this" {
     workload_pool = "${var.project_id}.svc.id.goog"
   }
 
+  network         = var.network
   networking_mode = "VPC_NATIVE"
   ip_allocation_policy {}
 

@@ -20,6 +20,8 @@ resource "google_service_networking_connection" "private_services" {
   network                 = var.network
   service                 = "servicenetworking.googleapis.com"
   reserved_peering_ranges = [google_compute_global_address.private_services[0].name]
+  # Removing the peering fails while other services use it; leave it on destroy.
+  deletion_policy = "ABANDON"
 }
 
 resource "google_sql_database_instance" "metadata" {

@@ -44,6 +44,11 @@ output "metadata_database_host" {
   value       = var.metadata_database.enabled ? google_sql_database_instance.metadata[0].private_ip_address : null
 }
 
+output "metadata_database_server_ca" {
+  description = "PEM of the metadata database's server CA (public): the chart's config.PG_SSL_CA, so the chatbot verifies the server."
+  value       = var.metadata_database.enabled ? google_sql_database_instance.metadata[0].server_ca_cert[0].cert : null
+}
+
 output "metadata_database_password_secret" {
   description = "Secret Manager secret holding the chatbot user's password; sync it into the chatbot's Secret as PGPASSWORD."
   value       = var.metadata_database.enabled ? google_secret_manager_secret.chatbot_db_password[0].id : null

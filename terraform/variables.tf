@@ -126,7 +126,7 @@ variable "jenkins_namespace" {
 }
 
 variable "network" {
-  description = "VPC network of the cluster and the metadata database's private IP."
+  description = "VPC network of the cluster; the metadata database gets its private IP on the same network."
   type        = string
   default     = "default"
 }

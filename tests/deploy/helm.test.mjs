@@ -49,6 +49,10 @@ describe('helm values', () => {
     'a database URL (it embeds the password) in the ConfigMap values': { config: { DATABASE_URL: 'postgres://u:p@db/chatbot' } },
     'a database password in the ConfigMap values': { config: { PGPASSWORD: 'hunter2hunter2' } },
     'several replicas on one ReadWriteOnce volume': { config: SHARED, replicaCount: 3, persistence: { enabled: true } },
+    'a PDB when the HPA may scale down to one pod': {
+      config: SHARED, replicaCount: 3, persistence: { enabled: false },
+      autoscaling: { enabled: true, minReplicas: 1 }, podDisruptionBudget: { enabled: true },
+    },
     'vLLM without a GPU': { modelServer: { enabled: true, engine: 'vllm', gpu: { enabled: false } } },
     'an unknown model server engine': { modelServer: { engine: 'triton' } },
     'a model server image on latest': { modelServer: { image: { vllm: 'vllm/vllm-openai:latest' } } },

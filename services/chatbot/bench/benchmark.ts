@@ -54,7 +54,7 @@ function freshStore(name: string) {
 
 async function oursIngest(data: Buffer, s: ReturnType<typeof freshStore>, collection: string, id: string) {
   await s.metadata.createCollection(collection);
-  const pages = await pdf.parse(new Uint8Array(data), { maxPages: 5000 });
+  const { pages } = await pdf.parse(new Uint8Array(data), { maxPages: 5000 });
   const chunks = await chunkPages(pages, 1000, 150);
   const vectors = await embeddings.embedDocuments(chunks.map(c => c.text));
   await s.store.commitDocument(
@@ -95,7 +95,7 @@ function syntheticTexts(n: number, seedTexts: string[]) {
 }
 
 async function retrieval() {
-  const pages = await pdf.parse(new Uint8Array(manual), { maxPages: 5000 });
+  const { pages } = await pdf.parse(new Uint8Array(manual), { maxPages: 5000 });
   const seed = (await chunkPages(pages, 1000, 150)).map(c => c.text);
   const questions = ['set terminal pngcairo size', 'plot data file using columns', 'splot surface hidden3d', 'set xrange autoscale', 'fit function parameters'];
   const qVectors = await embeddings.embedDocuments(questions);

@@ -59,7 +59,7 @@ function sweepUploads(dir: string) {
 
 /** Wires the service together. server.ts listens; tests call this directly. */
 export async function createChatbotApp(config: ServiceConfig, logger: Logger): Promise<ChatbotApp> {
-  const metadata = await openMetadataStore(config);
+  const metadata = await openMetadataStore(config, logger);
   const metrics = createMetrics();
   const store = createVectorStore(config, metadata, logger);
   const { embeddings } = createEmbeddings(config);

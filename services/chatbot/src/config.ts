@@ -36,6 +36,7 @@ const schema = z.object({
   METADATA_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   DATABASE_URL: z.string().url().optional(),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  PG_SSL_CA: z.string().startsWith('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate').optional(),
 
   VECTOR_STORE: z.enum(['embedded', 'pinecone']).default('embedded'),
   PINECONE_API_KEY: z.string().optional(),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { openDatabase } from '../src/store/database.js';
 import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 import { PostgresMetadataStore } from '../src/store/PostgresMetadataStore.js';
-import type { DocumentRecord, MetadataStore } from '../src/store/MetadataStore.js';
+import { DuplicatePendingUpload, UnknownCollection, type DocumentRecord, type MetadataStore } from '../src/store/MetadataStore.js';
 import { freshPostgresDatabase } from './helpers/postgres.js';
 
 const doc = (collectionId: string, id: string, sha256: string, filename = `${sha256}.pdf`): DocumentRecord => ({
@@ -101,6 +101,35 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       assert.deepEqual(await store.settleInterruptedJobs(0), [], 'settled jobs are not settled twice');
     });
 
+    it('refuses a second live ingestion of the same file, and jobs for a collection that is gone', async () => {
+      await store.createCollection('dupes');
+      const first = await store.createJob('dupes', 'a.pdf', 'sha-same');
+      await assert.rejects(store.createJob('dupes', 'copy-of-a.pdf', 'sha-same'), DuplicatePendingUpload);
+      await store.updateJob(first.id, { status: 'failed', error: 'corrupt' });
+      assert.ok(await store.createJob('dupes', 'a-again.pdf', 'sha-same'), 'allowed once the first is settled');
+      await assert.rejects(store.createJob('never-created', 'x.pdf', 'sha-x'), UnknownCollection);
+    });
+
+    it('fences a job settled elsewhere: its holder can neither update it nor commit its document', async () => {
+      await store.createCollection('fence');
+      const held = await store.createJob('fence', 'held.pdf', 'sha-held');
+      const lost = await store.createJob('fence', 'lost.pdf', 'sha-lost');
+      assert.equal(await store.updateJob(held.id, { status: 'running' }), true);
+      assert.equal(await store.updateJob(lost.id, { status: 'running' }), true);
+      await store.updateJob(lost.id, { status: 'failed', error: 'settled by a live replica' });
+
+      assert.equal(await store.updateJob(lost.id, { pagesParsed: 10 }), false);
+      assert.equal(await store.insertDocument(doc('fence', lost.documentId, 'sha-lost'), lost.id), false);
+      assert.equal(await store.getDocument('fence', lost.documentId), undefined, 'nothing was committed');
+      assert.equal((await store.getJob(lost.id))!.status, 'failed', 'the settlement stands');
+
+      assert.equal(await store.insertDocument(doc('fence', held.documentId, 'sha-held'), held.id), true);
+      const done = (await store.getJob(held.id))!;
+      assert.equal(done.status, 'succeeded', 'committed with its document');
+      assert.equal(done.progress.chunksStored, 7);
+      assert.ok(await store.getDocument('fence', held.documentId));
+    });
+
     it('keeps conversation turns in order when appends race, and returns the recent ones', async () => {
       await store.createCollection('talk');
       const id = await store.startConversation('talk');
@@ -174,4 +203,19 @@ test('PostgreSQL: an unreachable server fails start-up with a message naming it'
     PostgresMetadataStore.connect({ connectionString: 'postgres://u:p@127.0.0.1:1/none', poolSize: 1, timeoutMs: 2000 }),
     /cannot connect to PostgreSQL for metadata: .*ECONNREFUSED/,
   );
+});
+
+test('PostgreSQL: with PG_SSL_CA the connection insists on TLS', async t => {
+  const db = await freshPostgresDatabase();
+  if ('skip' in db) return t.skip(db.skip);
+  try {
+    // The throwaway test server has no TLS: a client that requires it must refuse to go on.
+    const sslCa = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
+    await assert.rejects(
+      PostgresMetadataStore.connect({ connectionString: db.url, poolSize: 1, timeoutMs: 5000, sslCa }),
+      /cannot connect to PostgreSQL for metadata: .*does not support SSL/,
+    );
+  } finally {
+    await db.drop();
+  }
 });

@@ -20,7 +20,8 @@ test('pages shared across two threads come back whole and in order, with progres
     one.parse(manual, { maxPages: 5000 }),
     two.parse(manual, { maxPages: 5000, onPage: (parsed, total) => void progress.push([parsed, total]) }),
   ]);
-  assert.ok(alone.length > 250, `${alone.length} pages with text`);
+  assert.ok(alone.pages.length > 250, `${alone.pages.length} pages with text`);
+  assert.equal(shared.numPages, 311);
   assert.deepEqual(shared, alone);
   assert.equal(progress.length, 311);
   assert.deepEqual(progress.map(([parsed]) => parsed), Array.from({ length: 311 }, (_, i) => i + 1), 'counts rise by one');
@@ -37,5 +38,13 @@ test('a rejection from any thread rejects the document, and the pool keeps worki
   const truncated = manual.subarray(0, Math.floor(manual.length / 3));
   await assert.rejects(two.parse(truncated, { maxPages: 5000 }), (error: unknown) =>
     error instanceof PdfRejected && error.reason === 'corrupt');
-  assert.equal((await two.parse(manual, { maxPages: 5000 })).length, (await one.parse(manual, { maxPages: 5000 })).length);
+  assert.equal((await two.parse(manual, { maxPages: 5000 })).numPages, 311);
+});
+
+test('a failing progress callback fails the parse instead of crashing the process', async () => {
+  let calls = 0;
+  const onPage = async () => {
+    if (++calls === 3) throw new Error('database unreachable');
+  };
+  await assert.rejects(two.parse(manual, { maxPages: 5000, onPage }), /database unreachable/);
 });

@@ -3,7 +3,7 @@ import { trace, SpanStatusCode } from '@opentelemetry/api';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { JobRecord, MetadataStore } from '../store/MetadataStore.js';
+import { JobSettledElsewhere, type JobPatch, type JobRecord, type MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import { unavailable } from '../errors.js';
 import { chunkPages } from './chunking.js';
@@ -120,21 +120,23 @@ export class IngestionQueue {
 
   private async process({ job, path, bytes, sha256 }: QueuedUpload) {
     const log = this.logger.child({ jobId: job.id, documentId: job.documentId, collectionId: job.collectionId });
+    // Progress that finds the job settled elsewhere (its lease lapsed) stops the work.
+    const progress = async (patch: JobPatch) => {
+      if (!(await this.metadata.updateJob(job.id, patch))) throw new JobSettledElsewhere(job.id);
+    };
     await tracer.startActiveSpan('ingest.document', async span => {
       span.setAttributes({ 'chatbot.collection': job.collectionId, 'chatbot.document': job.documentId, 'chatbot.bytes': bytes });
       try {
-        await this.metadata.updateJob(job.id, { status: 'running' });
+        await progress({ status: 'running' });
         const data = new Uint8Array(await fs.readFile(path));
         let lastReported = 0;
-        let totalPages = 0;
-        const pages = await this.pdf.parse(data, {
+        const { numPages, pages } = await this.pdf.parse(data, {
           maxPages: this.options.maxPages,
           onPage: async (parsed, total) => {
-            totalPages = total;
             this.metrics.ingestionPages.inc();
             if (parsed === 1 || parsed - lastReported >= 10 || parsed === total) {
               lastReported = parsed;
-              await this.metadata.updateJob(job.id, { pagesParsed: parsed, pagesTotal: total });
+              await progress({ pagesParsed: parsed, pagesTotal: total });
             }
           },
         });
@@ -144,7 +146,7 @@ export class IngestionQueue {
         for (let i = 0; i < chunks.length; i += batch) {
           const texts = chunks.slice(i, i + batch).map(c => c.text);
           vectors.push(...(await this.embeddings.embedDocuments(texts)));
-          await this.metadata.updateJob(job.id, { chunksEmbedded: vectors.length });
+          await progress({ chunksEmbedded: vectors.length });
         }
         let stored = 0;
         await this.store.commitDocument(
@@ -152,7 +154,7 @@ export class IngestionQueue {
             id: job.documentId,
             collectionId: job.collectionId,
             filename: job.filename,
-            pages: totalPages,
+            pages: numPages,
             chunks: chunks.length,
             bytes,
             sha256,
@@ -163,23 +165,30 @@ export class IngestionQueue {
             stored += n;
             await this.metadata.updateJob(job.id, { chunksStored: stored });
           },
+          job.id, // marked succeeded with the document row, in one transaction
         );
-        await this.metadata.updateJob(job.id, { status: 'succeeded' });
         this.metrics.ingestionChunks.inc(chunks.length);
         span.setAttributes({ 'chatbot.pages': pages.length, 'chatbot.chunks': chunks.length });
         log.info({ pages: pages.length, chunks: chunks.length }, 'document ingested');
       } catch (error) {
+        if (error instanceof JobSettledElsewhere) {
+          log.warn('job settled by another replica while held here (lease lapsed); dropping its work');
+          await this.store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+          return;
+        }
         const reason = error instanceof PdfRejected ? error.reason : 'upstream';
         const message =
           error instanceof PdfRejected
             ? error.message
             : `ingestion failed: ${(error as Error).message}; nothing was stored, upload the file again`;
-        await this.metadata.updateJob(job.id, { status: 'failed', error: message });
         this.metrics.ingestionFailures.inc({ reason });
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
         log.warn({ reason, err: (error as Error).message }, 'ingestion failed');
         await this.store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+        await this.metadata
+          .updateJob(job.id, { status: 'failed', error: message })
+          .catch(e => log.warn({ err: (e as Error).message }, 'could not record the failure; the job will be settled as interrupted'));
       } finally {
         span.end();
         await fs.rm(path, { force: true });

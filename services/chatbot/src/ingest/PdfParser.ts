@@ -9,8 +9,14 @@ const SHARD_MIN_BYTES = 256 * 1024;
 
 export interface ParseOptions {
   maxPages: number;
-  /** Called in page order of completion; the next call waits for the last to settle. */
+  /** Called as pages are read, with the running count; each call waits for the last. */
   onPage?: (parsed: number, total: number) => void | Promise<void>;
+}
+
+export interface ParsedDocument {
+  numPages: number;
+  /** Pages with text, in page order. */
+  pages: ParsedPage[];
 }
 
 /**
@@ -33,7 +39,7 @@ export class PdfParser {
     });
   }
 
-  async parse(data: Uint8Array, { maxPages, onPage }: ParseOptions): Promise<ParsedPage[]> {
+  async parse(data: Uint8Array, { maxPages, onPage }: ParseOptions): Promise<ParsedDocument> {
     if (data.byteLength === 0) throw new PdfRejected('empty', 'the file is empty (0 bytes)');
     if (!looksLikePdf(data)) {
       throw new PdfRejected('not_pdf', 'the file is not a PDF: its content does not start with %PDF-');
@@ -43,6 +49,7 @@ export class PdfParser {
     let total = 0;
     let parsed = 0;
     let reported = Promise.resolve();
+    let reportFailed: unknown;
     const results = await Promise.allSettled(
       Array.from({ length: shards }, (_, shard) => {
         const { port1, port2 } = new MessageChannel();
@@ -50,7 +57,9 @@ export class PdfParser {
           if (message.numPages) total = message.numPages;
           if (message.page && onPage) {
             const count = ++parsed;
-            reported = reported.then(() => onPage(count, total));
+            // Caught here, rethrown below: a rejection left pending until
+            // every shard finished would be unhandled and end the process.
+            reported = reported.then(() => onPage(count, total)).catch(error => void (reportFailed ??= error));
           }
         });
         return this.pool
@@ -67,6 +76,7 @@ export class PdfParser {
     );
     await reported;
     const pages: ParsedPage[] = [];
+    let numPages = 0;
     for (const settled of results) {
       if (settled.status === 'rejected') {
         if (abort.signal.aborted) continue; // stopped because another shard rejected the file
@@ -74,12 +84,14 @@ export class PdfParser {
       }
       const result = settled.value;
       if (!result.ok) throw new PdfRejected(result.reason, result.message);
+      numPages = result.numPages;
       pages.push(...result.pages);
     }
+    if (reportFailed) throw reportFailed;
     if (pages.length === 0) {
       throw new PdfRejected('no_text', 'no extractable text: the PDF holds only images (scanned?); run OCR on it first');
     }
-    return pages.sort((a, b) => a.page - b.page);
+    return { numPages, pages: pages.sort((a, b) => a.page - b.page) };
   }
 
   async close(): Promise<void> {

@@ -143,16 +143,19 @@ export class OpenAICompatibleChat implements ChatProvider {
 class IdleTimeout {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
+  private readonly forward: () => void;
   readonly message: string;
   timedOut = false;
 
-  constructor(ms: number, caller: AbortSignal) {
+  constructor(ms: number, private readonly caller: AbortSignal) {
     this.message = `no answer from the model server in ${ms} ms`;
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(new Error(this.message));
     }, ms);
-    caller.addEventListener('abort', () => this.controller.abort(caller.reason), { once: true });
+    this.forward = () => this.controller.abort(caller.reason);
+    if (caller.aborted) this.forward();
+    else caller.addEventListener('abort', this.forward, { once: true });
   }
 
   get signal() {
@@ -165,6 +168,7 @@ class IdleTimeout {
 
   stop() {
     clearTimeout(this.timer);
+    this.caller.removeEventListener('abort', this.forward);
   }
 }
 

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
-import type { DocumentRecord, MetadataStore } from '../store/MetadataStore.js';
+import {
+  DuplicatePendingUpload,
+  UnknownCollection,
+  type DocumentRecord,
+  type JobRecord,
+  type MetadataStore,
+} from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import type { IngestionQueue } from '../ingest/IngestionQueue.js';
 import { looksLikePdf } from '../ingest/pdf.js';
@@ -61,7 +67,7 @@ export function documentRoutes(
         throw badRequest('no files: send one or more PDFs as multipart/form-data in the field "files"');
       }
       queue.assertCapacity(files.length);
-      const checked = [];
+      const checked: { file: Express.Multer.File; filename: string; sha256: string }[] = [];
       const stored = new Map((await metadata.listDocuments(collectionId)).map(d => [d.sha256, d]));
       const inThisRequest = new Set<string>();
       for (const file of files) {
@@ -84,12 +90,22 @@ export function documentRoutes(
         inThisRequest.add(sha256);
         checked.push({ file, filename, sha256 });
       }
-      const jobs = [];
-      for (const { file, filename, sha256 } of checked) {
-        const job = await metadata.createJob(collectionId, filename, sha256);
-        queue.enqueue({ job, path: file.path, bytes: file.size, sha256 });
-        jobs.push(job);
+      const jobs: JobRecord[] = [];
+      try {
+        for (const { filename, sha256 } of checked) jobs.push(await metadata.createJob(collectionId, filename, sha256));
+      } catch (error) {
+        // Jobs created before the failure would wait forever: fail them, say why.
+        for (const job of jobs) {
+          await metadata
+            .updateJob(job.id, { status: 'failed', error: 'the upload failed before ingestion started; upload the files again' })
+            .catch(() => undefined);
+        }
+        const filename = checked[jobs.length].filename;
+        if (error instanceof DuplicatePendingUpload) throw conflict(`${filename} is already being ingested into this collection`);
+        if (error instanceof UnknownCollection) throw notFound(`collection ${collectionId} was deleted during the upload`);
+        throw error;
       }
+      jobs.forEach((job, i) => queue.enqueue({ job, path: checked[i].file.path, bytes: checked[i].file.size, sha256: checked[i].sha256 }));
       res.status(202).json({
         jobs: jobs.map(j => ({
           id: j.id,

@@ -37,6 +37,27 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * The job is no longer queued or running: another replica found its heartbeat
+ * lapsed and settled it. Its holder must drop the work, not overwrite that.
+ */
+export class JobSettledElsewhere extends Error {
+  name = 'JobSettledElsewhere';
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} was settled by another replica while this one held it`);
+  }
+}
+
+/** The same file is already queued or running in the collection (maybe on another replica). */
+export class DuplicatePendingUpload extends Error {
+  name = 'DuplicatePendingUpload';
+}
+
+/** The collection was deleted while the request was under way. */
+export class UnknownCollection extends Error {
+  name = 'UnknownCollection';
+}
+
 export const INTERRUPTED_JOB_ERROR =
   'interrupted: the service restarted before ingestion finished; upload the file again';
 
@@ -58,12 +79,18 @@ export interface MetadataStore {
   getDocument(collectionId: string, id: string): Promise<DocumentRecord | undefined>;
   /** Filenames of the given documents that exist in the collection. */
   filenames(collectionId: string, documentIds: string[]): Promise<Map<string, string>>;
-  /** The last step of a commit: only listed documents appear in answers. */
-  insertDocument(doc: DocumentRecord): Promise<void>;
+  /**
+   * The last step of a commit: only listed documents appear in answers. With
+   * `jobId`, the job is marked succeeded in the same transaction, and nothing
+   * is written (false) if the job is no longer queued or running.
+   */
+  insertDocument(doc: DocumentRecord, jobId?: string): Promise<boolean>;
   deleteDocument(collectionId: string, id: string): Promise<boolean>;
 
+  /** Throws DuplicatePendingUpload or UnknownCollection. */
   createJob(collectionId: string, filename: string, sha256: string): Promise<JobRecord>;
-  updateJob(id: string, patch: JobPatch): Promise<void>;
+  /** Updates a queued or running job; false when it was already settled. */
+  updateJob(id: string, patch: JobPatch): Promise<boolean>;
   getJob(id: string): Promise<JobRecord | undefined>;
   /** Marks jobs as alive; a replica's heartbeat for the jobs it holds. */
   touchJobs(ids: string[]): Promise<void>;

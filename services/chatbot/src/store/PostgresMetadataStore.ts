@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import {
+  DuplicatePendingUpload,
   INTERRUPTED_JOB_ERROR,
+  UnknownCollection,
   type ChatMessage,
   type DocumentRecord,
   type JobPatch,
@@ -14,6 +16,14 @@ export interface PostgresOptions {
   connectionString?: string;
   poolSize: number;
   timeoutMs: number;
+  /**
+   * PEM of the server's CA (Cloud SQL: the instance's server CA). The chain
+   * is verified; the host name is not, since Cloud SQL certificates name the
+   * instance, not the private IP. Unset, PGSSLMODE applies.
+   */
+  sslCa?: string;
+  /** Errors of idle pooled connections (the pool replaces them). */
+  onPoolError?: (error: Error) => void;
 }
 
 // Any fixed key: replicas starting together take turns creating the schema.
@@ -51,6 +61,9 @@ const SCHEMA = `
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
   );
   CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, updated_at) WHERE status IN ('queued', 'running');
+  -- One live ingestion per file and collection, whichever replica took the upload.
+  CREATE UNIQUE INDEX IF NOT EXISTS jobs_pending_file ON jobs (collection_id, sha256) WHERE status IN ('queued', 'running');
+  CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id);
   CREATE TABLE IF NOT EXISTS conversations (
     id UUID PRIMARY KEY,
     collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
@@ -63,6 +76,7 @@ const SCHEMA = `
     content TEXT NOT NULL,
     PRIMARY KEY (conversation_id, seq)
   );
+  CREATE INDEX IF NOT EXISTS conversations_collection ON conversations (collection_id);
 `;
 
 const DOCUMENT_COLUMNS = `id, collection_id AS "collectionId", filename, pages, chunks, bytes,
@@ -94,9 +108,10 @@ export class PostgresMetadataStore implements MetadataStore {
       statement_timeout: options.timeoutMs,
       query_timeout: options.timeoutMs,
       application_name: 'llm-chatbot',
+      ...(options.sslCa ? { ssl: { ca: options.sslCa, checkServerIdentity: () => undefined } } : {}),
     });
     // An idle client's broken connection must not crash the process.
-    pool.on('error', () => undefined);
+    pool.on('error', error => options.onPoolError?.(error));
     const client = await pool.connect().catch(async error => {
       await pool.end();
       throw new Error(`cannot connect to PostgreSQL for metadata: ${(error as Error).message}`);
@@ -104,9 +119,12 @@ export class PostgresMetadataStore implements MetadataStore {
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
       await client.query(SCHEMA);
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
       client.release();
+    } catch (error) {
+      client.release(error as Error); // the session, and its lock, are closed
+      await pool.end();
+      throw new Error(`cannot create the metadata schema in PostgreSQL: ${(error as Error).message}`);
     }
     return new PostgresMetadataStore(pool);
   }
@@ -121,12 +139,15 @@ export class PostgresMetadataStore implements MetadataStore {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
+      client.release();
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      const rolledBack = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
+      client.release(rolledBack ? undefined : (error as Error)); // a broken session leaves the pool
       throw error;
-    } finally {
-      client.release();
     }
   }
 
@@ -178,12 +199,22 @@ export class PostgresMetadataStore implements MetadataStore {
     return new Map(rows.map(r => [r.id, r.filename]));
   }
 
-  async insertDocument(doc: DocumentRecord) {
-    await this.rows(
-      `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [doc.id, doc.collectionId, doc.filename, doc.pages, doc.chunks, doc.bytes, doc.sha256, doc.createdAt],
-    );
+  async insertDocument(doc: DocumentRecord, jobId?: string) {
+    return this.transaction(async client => {
+      if (jobId) {
+        const claimed = await client.query(
+          "UPDATE jobs SET status = 'succeeded', chunks_stored = $2, updated_at = now() WHERE id = $1 AND status IN ('queued', 'running')",
+          [jobId, doc.chunks],
+        );
+        if (claimed.rowCount === 0) return false; // the transaction commits nothing
+      }
+      await client.query(
+        `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [doc.id, doc.collectionId, doc.filename, doc.pages, doc.chunks, doc.bytes, doc.sha256, doc.createdAt],
+      );
+      return true;
+    });
   }
 
   async deleteDocument(collectionId: string, id: string) {
@@ -196,21 +227,30 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async createJob(collectionId: string, filename: string, sha256: string) {
-    const [row] = await this.rows(
-      `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status)
-       VALUES ($1, $2, $3, $4, $5, 'queued') RETURNING *`,
-      [randomUUID(), collectionId, randomUUID(), filename, sha256],
-    );
-    return jobFromRow(row);
+    try {
+      const [row] = await this.rows(
+        `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status)
+         VALUES ($1, $2, $3, $4, $5, 'queued') RETURNING *`,
+        [randomUUID(), collectionId, randomUUID(), filename, sha256],
+      );
+      return jobFromRow(row);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '23505') throw new DuplicatePendingUpload(filename); // jobs_pending_file
+      if (code === '23503') throw new UnknownCollection(collectionId); // deleted meanwhile
+      throw error;
+    }
   }
 
   async updateJob(id: string, patch: JobPatch) {
     const keys = Object.keys(patch) as (keyof JobPatch)[];
     const sets = keys.map((key, i) => `${JOB_COLUMNS[key]} = $${i + 2}`);
-    await this.rows(`UPDATE jobs SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE id = $1`, [
-      id,
-      ...keys.map(key => patch[key]),
-    ]);
+    const result = await this.pool.query(
+      `UPDATE jobs SET ${[...sets, 'updated_at = now()'].join(', ')}
+       WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id, ...keys.map(key => patch[key])],
+    );
+    return (result.rowCount ?? 0) > 0;
   }
 
   async getJob(id: string) {

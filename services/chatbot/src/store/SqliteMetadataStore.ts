@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import {
+  DuplicatePendingUpload,
   INTERRUPTED_JOB_ERROR,
+  UnknownCollection,
   type ChatMessage,
   type DocumentRecord,
   type JobPatch,
@@ -82,16 +84,23 @@ export class SqliteMetadataStore implements MetadataStore {
     return new Map(rows.map(r => [r.id, r.filename]));
   }
 
-  async insertDocument(doc: DocumentRecord) {
-    this.insertDocumentSync(doc);
+  async insertDocument(doc: DocumentRecord, jobId?: string) {
+    return this.db.transaction(() => this.insertDocumentSync(doc, jobId))();
   }
 
   /** For the embedded vector store, inside the transaction that stores the chunks. */
-  insertDocumentSync(doc: DocumentRecord) {
+  insertDocumentSync(doc: DocumentRecord, jobId?: string): boolean {
+    if (jobId) {
+      const claimed = this.stmt(
+        "UPDATE jobs SET status = 'succeeded', chunks_stored = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+      ).run(doc.chunks, now(), jobId);
+      if (claimed.changes === 0) return false;
+    }
     this.stmt(
       `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
        VALUES (@id, @collectionId, @filename, @pages, @chunks, @bytes, @sha256, @createdAt)`,
     ).run(doc);
+    return true;
   }
 
   async deleteDocument(collectionId: string, id: string) {
@@ -103,20 +112,28 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async createJob(collectionId: string, filename: string, sha256: string) {
     const job = newJob(randomUUID(), randomUUID(), collectionId, filename, now());
-    this.stmt(
-      `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-    ).run(job.id, collectionId, job.documentId, filename, sha256, job.createdAt, job.updatedAt);
+    try {
+      this.db.transaction(() => {
+        if (!this.stmt('SELECT 1 FROM collections WHERE id = ?').get(collectionId)) throw new UnknownCollection(collectionId);
+        this.stmt(
+          `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        ).run(job.id, collectionId, job.documentId, filename, sha256, job.createdAt, job.updatedAt);
+      })();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicatePendingUpload(filename);
+      throw error;
+    }
     return job;
   }
 
   async updateJob(id: string, patch: JobPatch) {
     const sets = Object.keys(patch).map(key => `${JOB_COLUMNS[key as keyof JobPatch]} = @${key}`);
-    this.stmt(`UPDATE jobs SET ${[...sets, 'updated_at = @updatedAt'].join(', ')} WHERE id = @id`).run({
-      ...patch,
-      id,
-      updatedAt: now(),
-    });
+    const result = this.stmt(
+      `UPDATE jobs SET ${[...sets, 'updated_at = @updatedAt'].join(', ')}
+       WHERE id = @id AND status IN ('queued', 'running')`,
+    ).run({ ...patch, id, updatedAt: now() });
+    return result.changes > 0;
   }
 
   async getJob(id: string) {

@@ -46,6 +46,8 @@ export function openDatabase(dataDir: string): Database.Database {
       updated_at TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS jobs_collection ON jobs(collection_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS jobs_pending_file ON jobs(collection_id, sha256)
+      WHERE status IN ('queued', 'running');
     CREATE TABLE IF NOT EXISTS chunks (
       id TEXT PRIMARY KEY,
       document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DocumentRecord } from '../store/MetadataStore.js';
+import { JobSettledElsewhere, type DocumentRecord } from '../store/MetadataStore.js';
 import type { SqliteMetadataStore } from '../store/SqliteMetadataStore.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
@@ -39,6 +39,7 @@ export class EmbeddedVectorStore implements VectorStore {
     doc: DocumentRecord,
     chunks: ChunkToStore[],
     onStored: (count: number) => void | Promise<void>,
+    jobId?: string,
   ): Promise<void> {
     const vectors = chunks.map(c => normalise(Float32Array.from(c.vector)));
     const stored = this.storedDimension.get(doc.collectionId) as { dim: number } | undefined;
@@ -49,7 +50,8 @@ export class EmbeddedVectorStore implements VectorStore {
       );
     }
     this.db.transaction(() => {
-      this.metadata.insertDocumentSync(doc);
+      // Thrown inside the transaction, so the chunks roll back with it.
+      if (!this.metadata.insertDocumentSync(doc, jobId)) throw new JobSettledElsewhere(jobId!);
       chunks.forEach((c, i) =>
         this.insertChunk.run(c.id, doc.id, doc.collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
       );

@@ -1,6 +1,6 @@
 import { Pinecone, type Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
-import type { DocumentRecord, MetadataStore } from '../store/MetadataStore.js';
+import { JobSettledElsewhere, type DocumentRecord, type MetadataStore } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
 import { withRetry } from '../util/retry.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
@@ -58,7 +58,12 @@ export class PineconeVectorStore implements VectorStore {
     this.index = client.index<ChunkMetadata>({ name: options.indexName, host: options.indexHost });
   }
 
-  async commitDocument(doc: DocumentRecord, chunks: ChunkToStore[], onStored: (n: number) => void | Promise<void>) {
+  async commitDocument(
+    doc: DocumentRecord,
+    chunks: ChunkToStore[],
+    onStored: (n: number) => void | Promise<void>,
+    jobId?: string,
+  ) {
     const ns = this.index.namespace(doc.collectionId);
     for (let i = 0; i < chunks.length; i += PINECONE_UPSERT_BATCH) {
       const batch = chunks.slice(i, i + PINECONE_UPSERT_BATCH);
@@ -73,7 +78,8 @@ export class PineconeVectorStore implements VectorStore {
       );
       await onStored(batch.length);
     }
-    await this.metadata.insertDocument(doc);
+    // The caller removes the upserted vectors when this throws.
+    if (!(await this.metadata.insertDocument(doc, jobId))) throw new JobSettledElsewhere(jobId!);
   }
 
   async deleteDocument(collectionId: string, documentId: string) {

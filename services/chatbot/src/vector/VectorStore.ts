@@ -26,6 +26,8 @@ export interface VectorStore {
     doc: DocumentRecord,
     chunks: ChunkToStore[],
     onStored: (count: number) => void | Promise<void>,
+    /** The ingestion job: marked succeeded with the row, or JobSettledElsewhere is thrown. */
+    jobId?: string,
   ): Promise<void>;
   deleteDocument(collectionId: string, documentId: string): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;
