@@ -62,7 +62,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   const metadata = await openMetadataStore(config, logger);
   const metrics = createMetrics();
   const store = createVectorStore(config, metadata, logger);
-  const { embeddings } = createEmbeddings(config);
+  const embeddings = createEmbeddings(config);
   const provider = createChatProvider(config);
   const shutdown = { requested: false };
 

@@ -4,25 +4,18 @@ import type { ServiceConfig } from '../config.js';
 import { HashingEmbeddings } from './HashingEmbeddings.js';
 import { PineconeInferenceEmbeddings } from './PineconeInferenceEmbeddings.js';
 
-export interface EmbeddingsProvider {
-  name: string;
-  embeddings: Embeddings;
-}
-
 /**
  * `offline`: hashing embeddings, no network. `openai`: any OpenAI-compatible
  * /v1/embeddings endpoint — OpenAI, Hugging Face TEI, Ollama, vLLM — through
  * langchain's OpenAIEmbeddings with a custom base URL. `pinecone`: Pinecone's
  * hosted inference models.
  */
-export function createEmbeddings(config: ServiceConfig): EmbeddingsProvider {
+export function createEmbeddings(config: ServiceConfig): Embeddings {
   switch (config.EMBEDDINGS_PROVIDER) {
     case 'offline':
-      return { name: 'offline', embeddings: new HashingEmbeddings(256) };
+      return new HashingEmbeddings(256);
     case 'openai':
-      return {
-        name: 'openai',
-        embeddings: new OpenAIEmbeddings({
+      return new OpenAIEmbeddings({
           model: config.EMBEDDINGS_MODEL,
           // Self-hosted servers (TEI, Ollama, vLLM) accept any key.
           apiKey: config.EMBEDDINGS_API_KEY ?? 'unused',
@@ -31,17 +24,9 @@ export function createEmbeddings(config: ServiceConfig): EmbeddingsProvider {
           maxRetries: config.UPSTREAM_RETRIES,
           timeout: config.UPSTREAM_TIMEOUT_MS,
           configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
-        }),
-      };
+        });
     case 'pinecone':
-      return {
-        name: 'pinecone',
-        embeddings: new PineconeInferenceEmbeddings(
-          config.PINECONE_API_KEY!,
-          config.EMBEDDINGS_MODEL,
-          config.UPSTREAM_RETRIES,
-        ),
-      };
+      return new PineconeInferenceEmbeddings(config.PINECONE_API_KEY!, config.EMBEDDINGS_MODEL, config.UPSTREAM_RETRIES);
     default:
       throw new Error(`unknown EMBEDDINGS_PROVIDER ${config.EMBEDDINGS_PROVIDER satisfies never}`);
   }

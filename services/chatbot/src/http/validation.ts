@@ -4,6 +4,8 @@ import { badRequest, notFound } from '../errors.js';
 const COLLECTION_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const isUuid = (id: string) => UUID.test(id);
+
 export function assertCollectionId(id: string): string {
   if (!COLLECTION_ID.test(id)) {
     throw badRequest(
@@ -15,7 +17,7 @@ export function assertCollectionId(id: string): string {
 
 /** Malformed ids cannot exist, so they get the same 404 as unknown ones. */
 export function assertUuid(id: string, what: string): string {
-  if (!UUID.test(id)) throw notFound(`${what} ${id.slice(0, 80)} not found`);
+  if (!isUuid(id)) throw notFound(`${what} ${id.slice(0, 80)} not found`);
   return id;
 }
 

@@ -23,10 +23,12 @@ export interface IngestionOptions {
   maxPages: number;
   chunkSize: number;
   chunkOverlap: number;
-  embedBatch?: number;
 }
 
 const tracer = trace.getTracer('llm-chatbot');
+
+/** Chunks per embeddings call; job progress is reported per batch. */
+const EMBED_BATCH = 64;
 
 /**
  * Replicas keep the jobs they hold alive this often; a job not heard of for
@@ -142,7 +144,7 @@ export class IngestionQueue {
         });
         const chunks = await chunkPages(pages, this.options.chunkSize, this.options.chunkOverlap);
         const vectors: number[][] = [];
-        const batch = this.options.embedBatch ?? 64;
+        const batch = EMBED_BATCH;
         for (let i = 0; i < chunks.length; i += batch) {
           const texts = chunks.slice(i, i + batch).map(c => c.text);
           vectors.push(...(await this.embeddings.embedDocuments(texts)));

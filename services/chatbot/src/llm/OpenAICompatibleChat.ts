@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError, NotFoundError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
@@ -42,7 +42,9 @@ export class OpenAICompatibleChat implements ChatProvider {
     this.client = new OpenAI({
       baseURL: options.baseUrl,
       apiKey: options.apiKey ?? 'unused', // local servers take any key
-      maxRetries: 0, // withRetry below
+      // withRetry below: one policy for every upstream. (The SDK's own retry
+      // also awaits cancelling the error body, which msw's mocks never settle.)
+      maxRetries: 0,
       timeout: options.timeoutMs,
     });
   }
@@ -75,7 +77,7 @@ export class OpenAICompatibleChat implements ChatProvider {
     ];
     // The SDK's timeout ends when the headers arrive; a server that goes
     // silent mid-answer is cut off by this idle timer instead.
-    const idle = new IdleTimeout(this.options.timeoutMs, signal);
+    const idle = new IdleTimeout(this.options.timeoutMs);
     try {
       const stream = await this.retrying(signal, () =>
         this.client.chat.completions.create(
@@ -87,7 +89,7 @@ export class OpenAICompatibleChat implements ChatProvider {
             stream: true,
             stream_options: { include_usage: true },
           },
-          { signal: idle.signal },
+          { signal: AbortSignal.any([signal, idle.signal]) },
         ),
       );
       let finished = false;
@@ -128,34 +130,31 @@ export class OpenAICompatibleChat implements ChatProvider {
   }
 
   async ping(): Promise<void> {
-    const res = await fetch(new URL('models', withSlash(this.options.baseUrl)), {
-      headers: this.options.apiKey ? { Authorization: `Bearer ${this.options.apiKey}` } : {},
-      signal: AbortSignal.timeout(5000),
-    });
-    // 404: the server is up but has no model list (some TGI versions).
-    if (!res.ok && res.status !== 404) {
-      throw new UpstreamError('llm', `GET /models answered ${res.status}`, res.status >= 500);
+    try {
+      await this.client.models.list({ timeout: 5000, maxRetries: 0 });
+    } catch (error) {
+      // 404: the server is up but has no model list (some TGI versions).
+      if (error instanceof NotFoundError) return;
+      throw error instanceof APIError && error.status
+        ? new UpstreamError('llm', `GET /models answered ${error.status}`, error.status >= 500)
+        : upstream(error);
     }
   }
 }
 
-/** Aborts with the caller's signal, or after `ms` without a chunk. */
+/** Aborts after `ms` without a chunk; `touch` restarts the clock. */
 class IdleTimeout {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  private readonly forward: () => void;
   readonly message: string;
   timedOut = false;
 
-  constructor(ms: number, private readonly caller: AbortSignal) {
+  constructor(ms: number) {
     this.message = `no answer from the model server in ${ms} ms`;
     this.timer = setTimeout(() => {
       this.timedOut = true;
       this.controller.abort(new Error(this.message));
     }, ms);
-    this.forward = () => this.controller.abort(caller.reason);
-    if (caller.aborted) this.forward();
-    else caller.addEventListener('abort', this.forward, { once: true });
   }
 
   get signal() {
@@ -168,12 +167,7 @@ class IdleTimeout {
 
   stop() {
     clearTimeout(this.timer);
-    this.caller.removeEventListener('abort', this.forward);
   }
-}
-
-function withSlash(url: string) {
-  return url.endsWith('/') ? url : `${url}/`;
 }
 
 function upstream(error: unknown): UpstreamError {

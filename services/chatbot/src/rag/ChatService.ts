@@ -122,6 +122,7 @@ export class ChatService {
       ? this.provider.streamAnswer({ question: standalone, passages, history, signal })
       : noAnswer();
 
+    const tokensStreamed = this.metrics.tokensStreamed.labels(providerName); // looked up once, not per token
     const span = tracer.startSpan('llm.generate', { attributes: { 'chatbot.provider': providerName } }, ctx);
     try {
       for await (const part of stream) {
@@ -133,7 +134,7 @@ export class ChatService {
           firstTokenMs = performance.now() - started;
           this.metrics.timeToFirstToken.observe({ provider: providerName }, firstTokenMs / 1000);
         }
-        this.metrics.tokensStreamed.inc({ provider: providerName });
+        tokensStreamed.inc();
         answer += part.text;
         yield { event: 'token', data: { text: part.text } };
       }

@@ -9,6 +9,7 @@ import {
   type JobPatch,
   type MetadataStore,
 } from './MetadataStore.js';
+import { isUuid } from '../http/validation.js';
 import { JOB_COLUMNS, jobFromRow } from './records.js';
 
 export interface PostgresOptions {
@@ -67,7 +68,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS conversations (
     id UUID PRIMARY KEY,
     collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_seq INTEGER NOT NULL DEFAULT 0
   );
   CREATE TABLE IF NOT EXISTS messages (
     conversation_id UUID NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
@@ -81,8 +83,6 @@ const SCHEMA = `
 
 const DOCUMENT_COLUMNS = `id, collection_id AS "collectionId", filename, pages, chunks, bytes,
   sha256, created_at AS "createdAt"`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const asDocument = (row: Record<string, any>): DocumentRecord => ({
   ...(row as DocumentRecord),
@@ -182,7 +182,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async getDocument(collectionId: string, id: string) {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const rows = await this.rows(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND id = $2`, [
       collectionId,
       id,
@@ -191,7 +191,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async filenames(collectionId: string, documentIds: string[]) {
-    const ids = documentIds.filter(id => UUID.test(id));
+    const ids = documentIds.filter(id => isUuid(id));
     const rows = await this.rows<{ id: string; filename: string }>(
       'SELECT id, filename FROM documents WHERE collection_id = $1 AND id = ANY($2::uuid[])',
       [collectionId, ids],
@@ -218,7 +218,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async deleteDocument(collectionId: string, id: string) {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     const rows = await this.rows('DELETE FROM documents WHERE collection_id = $1 AND id = $2 RETURNING id', [
       collectionId,
       id,
@@ -254,7 +254,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async getJob(id: string) {
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [row] = await this.rows('SELECT * FROM jobs WHERE id = $1', [id]);
     return row ? jobFromRow(row) : undefined;
   }
@@ -299,7 +299,7 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async conversationInCollection(id: string, collectionId: string) {
-    if (!UUID.test(id)) return false;
+    if (!isUuid(id)) return false;
     return (await this.rows('SELECT 1 FROM conversations WHERE id = $1 AND collection_id = $2', [id, collectionId]))
       .length > 0;
   }
@@ -313,22 +313,17 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async appendMessages(conversationId: string, messages: ChatMessage[]) {
-    await this.transaction(async client => {
-      // The row lock orders two replicas appending to one conversation.
-      await client.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
-      const { rows } = await client.query(
-        'SELECT coalesce(max(seq), 0) + 1 AS next FROM messages WHERE conversation_id = $1',
-        [conversationId],
-      );
-      for (const [i, m] of messages.entries()) {
-        await client.query('INSERT INTO messages (conversation_id, seq, role, content) VALUES ($1, $2, $3, $4)', [
-          conversationId,
-          rows[0].next + i,
-          m.role,
-          m.content,
-        ]);
-      }
-    });
+    // One round trip: the UPDATE takes the conversation's row lock and hands
+    // out sequence numbers, so concurrent appends (any replica) stay ordered.
+    await this.rows(
+      `WITH turn AS (
+         UPDATE conversations SET last_seq = last_seq + cardinality($2::text[]) WHERE id = $1 RETURNING last_seq
+       )
+       INSERT INTO messages (conversation_id, seq, role, content)
+       SELECT $1, (turn.last_seq - cardinality($2::text[]) + m.ord)::int, m.role, m.content
+       FROM turn, unnest($2::text[], $3::text[]) WITH ORDINALITY AS m(role, content, ord)`,
+      [conversationId, messages.map(m => m.role), messages.map(m => m.content)],
+    );
   }
 
   async ping() {

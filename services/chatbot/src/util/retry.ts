@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface RetryOptions {
   retries: number;
   /** First backoff; doubles each attempt, with jitter. */
@@ -24,19 +26,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
         asked !== undefined
           ? Math.min(maxDelayMs, asked)
           : Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-      await sleep(delay, options.signal);
+      await sleep(delay, undefined, { signal: options.signal });
     }
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds. */
