@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 // pdf-parse's index.js reads a test file when it has no parent module; load the library itself.
 const pdfParse = require('pdf-parse/lib/pdf-parse.js') as (data: Buffer, options: object) => Promise<unknown>;
 
-export async function loadPdfLikePdfLoader(data: Buffer): Promise<Document[]> {
+async function loadPdfLikePdfLoader(data: Buffer): Promise<Document[]> {
   const pages: Document[] = [];
   await pdfParse(data, {
     pagerender: async (pageData: any) => {

@@ -18,7 +18,8 @@ import { chunkPages } from '../src/ingest/chunking.js';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Document } from '@langchain/core/documents';
 import { debianManual } from '../test/helpers/pdfs.js';
-import { randomToken, spawnService } from '../test/helpers/process.js';
+import { spawnService } from '../test/helpers/process.js';
+import { auth, ingest, TOKEN } from '../test/helpers/service.js';
 import { baselineIngest, baselineQuestion } from './baseline.js';
 import { OpenAICompatibleChat } from '../src/llm/OpenAICompatibleChat.js';
 import { ChatOpenAI } from '@langchain/openai';
@@ -26,7 +27,6 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { fmt, percentile } from './stats.js';
 
 const SHORT = process.argv.includes('--short');
-const TOKEN = randomToken();
 const embeddings = new HashingEmbeddings(256);
 const manual = fs.readFileSync(debianManual());
 const results: Record<string, unknown> = { short: SHORT, node: process.version, cpus: os.cpus().length };
@@ -160,18 +160,9 @@ const startService = (env: Record<string, string>) =>
     ...env,
   });
 
-const auth = { Authorization: `Bearer ${TOKEN}` };
-
 async function uploadAndWait(url: string, collection: string, data: Buffer, name: string) {
-  const form = new FormData();
-  form.append('files', new Blob([new Uint8Array(data)]), name);
-  const { jobs } = await (await fetch(`${url}/v1/collections/${collection}/documents`, { method: 'POST', headers: auth, body: form })).json();
-  for (;;) {
-    const job = await (await fetch(`${url}/v1/collections/${collection}/jobs/${jobs[0].id}`, { headers: auth })).json();
-    if (job.status === 'succeeded') return;
-    if (job.status === 'failed') throw new Error(job.error);
-    await new Promise(r => setTimeout(r, 100));
-  }
+  const job = await ingest(url, collection, name, data, 300_000);
+  if (job.status !== 'succeeded') throw new Error(`ingestion of ${name} failed: ${job.error}`);
 }
 
 /** Time to the first token event, as a client sees it. */
@@ -179,12 +170,13 @@ async function timeToFirstToken(url: string, collection: string, message: string
   const start = performance.now();
   const res = await fetch(`${url}/v1/collections/${collection}/chat`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ message }) });
   const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
   let text = '';
   let ttft = NaN;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    text += new TextDecoder().decode(value);
+    text += decoder.decode(value, { stream: true });
     if (Number.isNaN(ttft) && text.includes('event: token')) ttft = performance.now() - start;
   }
   if (!text.includes('event: done')) throw new Error(`chat did not finish: ${text.slice(-300)}`);

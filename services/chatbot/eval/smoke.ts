@@ -5,7 +5,7 @@
  * the real service over HTTP with whatever providers the environment
  * configures (offline by default). Exits 1 below the threshold.
  */
-import { api, chat, startService, upload, waitForJob } from '../test/helpers/service.js';
+import { api, chat, ingest, startService } from '../test/helpers/service.js';
 import { textPdf } from '../test/helpers/pdfs.js';
 
 const PAGES = [
@@ -31,8 +31,7 @@ const THRESHOLD = Number(process.env.EVAL_MIN_HIT_RATE ?? 0.85);
 const svc = await startService();
 try {
   await api(svc.url, 'PUT', '/v1/collections/eval');
-  const { body } = await upload(svc.url, 'eval', [{ name: 'x200-manual.pdf', data: await textPdf(PAGES) }]);
-  const job = await waitForJob(svc.url, 'eval', body.jobs[0].id);
+  const job = await ingest(svc.url, 'eval', 'x200-manual.pdf', await textPdf(PAGES));
   if (job.status !== 'succeeded') throw new Error(`ingestion failed: ${job.error}`);
   let hits = 0;
   let reciprocal = 0;

@@ -2,7 +2,7 @@ import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { api, auth, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { api, auth, chat, ingest, startService, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 import { randomToken } from './helpers/process.js';
 import { completion, LLM_BASE, modelsHandler, sseResponse } from './fakes/openai.js';
@@ -24,10 +24,8 @@ before(async () => {
     UPSTREAM_RETRIES: '2',
   });
   await api(svc.url, 'PUT', '/v1/collections/docs');
-  const { body } = await upload(svc.url, 'docs', [
-    { name: 'manual.pdf', data: await textPdf(['Intro page.', 'Hold the reset button for ten seconds to restore factory settings.']) },
-  ]);
-  assert.equal((await waitForJob(svc.url, 'docs', body.jobs[0].id)).status, 'succeeded');
+  const manual = await textPdf(['Intro page.', 'Hold the reset button for ten seconds to restore factory settings.']);
+  assert.equal((await ingest(svc.url, 'docs', 'manual.pdf', manual)).status, 'succeeded');
 });
 
 afterEach(() => {
@@ -145,10 +143,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     const impatient = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '0' });
     try {
       await api(impatient.url, 'PUT', '/v1/collections/docs');
-      const { body } = await upload(impatient.url, 'docs', [
-        { name: 'manual.pdf', data: await textPdf(['Hold the reset button for ten seconds to restore factory settings.']) },
-      ]);
-      await waitForJob(impatient.url, 'docs', body.jobs[0].id);
+      await ingest(impatient.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
       server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
         sseResponse({ tokens: ['Hold ', 'it'], delayMs: 3000 }, request.signal)));
       const started = performance.now();

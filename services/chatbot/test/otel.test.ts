@@ -4,7 +4,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { startTelemetry } from '../src/telemetry.js';
-import { api, chat, startService, upload, waitForJob } from './helpers/service.js';
+import { api, chat, ingest, startService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 
 /**
@@ -33,8 +33,8 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
   const svc = await startService();
   try {
     await api(svc.url, 'PUT', '/v1/collections/traced');
-    const { body } = await upload(svc.url, 'traced', [{ name: 't.pdf', data: await textPdf(['Tracing makes latency visible in Tempo.']) }]);
-    assert.equal((await waitForJob(svc.url, 'traced', body.jobs[0].id)).status, 'succeeded');
+    const job = await ingest(svc.url, 'traced', 't.pdf', await textPdf(['Tracing makes latency visible in Tempo.']));
+    assert.equal(job.status, 'succeeded');
     await chat(svc.url, 'traced', { message: 'What makes latency visible?' });
   } finally {
     await svc.close();

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
-import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { api, chat, ingest, startService, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
@@ -34,8 +34,7 @@ test('embeds passages and queries with Pinecone hosted inference, in batches of 
   pinecone.failures['/embed'] = [429];
   const pages = Array.from({ length: 120 }, (_, i) =>
     i === 81 ? 'Calibration. Hold the calibrate key while the gauge reads zero, then release it.' : `Filler page ${i} about brackets, mounting, cabling and ventilation of the unit.`);
-  const { body } = await upload(svc.url, 'hosted', [{ name: 'gauge.pdf', data: await textPdf(pages) }]);
-  const job = await waitForJob(svc.url, 'hosted', body.jobs[0].id);
+  const job = await ingest(svc.url, 'hosted', 'gauge.pdf', await textPdf(pages));
   assert.equal(job.status, 'succeeded', job.error);
   const embeds = pinecone.calls.filter(c => c.path === '/embed');
   assert.ok(embeds.length >= 3, 'more than one batch plus the retried one');

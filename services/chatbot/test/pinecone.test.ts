@@ -1,7 +1,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
-import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { api, chat, ingest as ingestInto, startService, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
 import { EMBED_BASE, embeddingsHandler } from './fakes/openai.js';
@@ -20,11 +20,8 @@ const manualPages = Array.from({ length: 70 }, (_, i) =>
     : `Section ${i}. General notes about cables, mounting brackets and ventilation for page ${i}. Keep the device dry and away from heat sources.`,
 );
 
-async function ingest(collection: string, name: string, pages: string[]) {
-  const { status, body } = await upload(svc.url, collection, [{ name, data: await textPdf(pages) }]);
-  assert.equal(status, 202, JSON.stringify(body));
-  return waitForJob(svc.url, collection, body.jobs[0].id);
-}
+const ingest = async (collection: string, name: string, pages: string[]) =>
+  ingestInto(svc.url, collection, name, await textPdf(pages));
 
 before(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });

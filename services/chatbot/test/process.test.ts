@@ -2,15 +2,13 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { spawnService } from './helpers/process.js';
-import { auth, chat, TOKEN } from './helpers/service.js';
+import { api, chat, ingest, TOKEN, upload, waitForJob } from './helpers/service.js';
 import { debianManual, textPdf } from './helpers/pdfs.js';
-import { chunk } from './fakes/openai.js';
+import { startFakeLlm } from './fakes/llmServer.js';
 
 // These tests run the production build (dist/) with plain node, as the
 // Dockerfile does, and treat it as a black box over HTTP and signals.
@@ -21,14 +19,12 @@ let manual: Buffer;
 const startBuilt = (env: Record<string, string> = {}) =>
   spawnService({ CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, ...env }, { build: true });
 
-const get = async (url: string) => (await fetch(url, { headers: auth })).json() as Promise<any>;
+const get = async (base: string, route: string) => (await api(base, 'GET', route)).body;
 
-async function uploadManual(url: string) {
-  const form = new FormData();
-  form.append('files', new Blob([new Uint8Array(manual)], { type: 'application/pdf' }), 'gnuplot.pdf');
-  const res = await fetch(`${url}/v1/collections/manuals/documents`, { method: 'POST', headers: auth, body: form });
-  assert.equal(res.status, 202);
-  return (await res.json()).jobs[0];
+async function uploadManual(base: string) {
+  const { status, body } = await upload(base, 'manuals', [{ name: 'gnuplot.pdf', data: manual }]);
+  assert.equal(status, 202);
+  return body.jobs[0];
 }
 
 before(() => {
@@ -50,32 +46,29 @@ describe('the production build as a process', () => {
 
   test('after kill -9 mid-ingestion a document is absent and its job says why; re-upload works', async () => {
     let svc = await startBuilt();
-    await fetch(`${svc.url}/v1/collections/manuals`, { method: 'PUT', headers: auth });
+    await api(svc.url, 'PUT', '/v1/collections/manuals');
     const job = await uploadManual(svc.url);
     const deadline = Date.now() + 30_000;
     let status;
     do {
-      status = await get(`${svc.url}/v1/collections/manuals/jobs/${job.id}`);
+      // Polled without a pause on purpose: the kill must land mid-parse.
+      status = await get(svc.url, `/v1/collections/manuals/jobs/${job.id}`);
     } while (status.status !== 'succeeded' && status.progress.pagesParsed === 0 && Date.now() < deadline);
     assert.notEqual(status.status, 'succeeded', 'ingestion finished before the kill; the test needs a slower document');
     svc.child.kill('SIGKILL');
     await once(svc.child, 'exit');
 
     svc = await startBuilt();
-    const after = await get(`${svc.url}/v1/collections/manuals/jobs/${job.id}`);
+    const after = await get(svc.url, `/v1/collections/manuals/jobs/${job.id}`);
     assert.equal(after.status, 'failed');
     assert.match(after.error, /interrupted: the service restarted/);
-    assert.deepEqual((await get(`${svc.url}/v1/collections/manuals/documents`)).documents, []);
+    assert.deepEqual((await get(svc.url, '/v1/collections/manuals/documents')).documents, []);
 
     const retry = await uploadManual(svc.url);
-    let done;
-    do {
-      await new Promise(r => setTimeout(r, 200));
-      done = await get(`${svc.url}/v1/collections/manuals/jobs/${retry.id}`);
-    } while (done.status === 'queued' || done.status === 'running');
+    const done = await waitForJob(svc.url, 'manuals', retry.id, 120_000);
     assert.equal(done.status, 'succeeded', done.error);
     assert.equal(done.progress.pagesTotal, 311);
-    const [doc] = (await get(`${svc.url}/v1/collections/manuals/documents`)).documents;
+    const [doc] = (await get(svc.url, '/v1/collections/manuals/documents')).documents;
     assert.equal(doc.pages, 311);
     assert.equal(doc.chunks, done.progress.chunksStored);
 
@@ -94,13 +87,8 @@ describe('the production build as a process', () => {
     const svc = await startBuilt({ LOG_LEVEL: 'info' });
     try {
       const secretPhrase = 'Zanzibar quokka protocol 7731';
-      await fetch(`${svc.url}/v1/collections/logs`, { method: 'PUT', headers: auth });
-      const form = new FormData();
-      form.append('files', new Blob([new Uint8Array(await textPdf([`The ${secretPhrase} is confidential.`]))]), 'private.pdf');
-      const { jobs } = await (await fetch(`${svc.url}/v1/collections/logs/documents`, { method: 'POST', headers: auth, body: form })).json();
-      let job;
-      do job = await get(`${svc.url}/v1/collections/logs/jobs/${jobs[0].id}`);
-      while (job.status === 'queued' || job.status === 'running');
+      await api(svc.url, 'PUT', '/v1/collections/logs');
+      await ingest(svc.url, 'logs', 'private.pdf', await textPdf([`The ${secretPhrase} is confidential.`]));
       await chat(svc.url, 'logs', { message: `Tell me about the ${secretPhrase}` });
       await fetch(`${svc.url}/v1/collections`, { headers: { Authorization: 'Bearer wrong-token-attempt-123' } });
     } finally {
@@ -120,24 +108,9 @@ describe('the production build as a process', () => {
   });
 
   test('on SIGTERM it stops taking requests but finishes the stream in flight', async () => {
-    // A slow OpenAI-compatible model server on loopback: one token per 100 ms.
-    const llm = http.createServer((req, res) => {
-      if (req.url?.endsWith('/models')) return void res.end(JSON.stringify({ data: [] }));
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      let i = 0;
-      const timer = setInterval(() => {
-        if (i < 10) res.write(`data: ${JSON.stringify(chunk(`w${i++} `))}\n\n`);
-        else {
-          clearInterval(timer);
-          res.write(`data: ${JSON.stringify(chunk(null, 'stop'))}\n\n`);
-          res.end('data: [DONE]\n\n');
-        }
-      }, 100);
-      req.on('close', () => clearInterval(timer));
-    });
-    llm.listen(0, '127.0.0.1');
-    await once(llm, 'listening');
-    const llmUrl = `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`;
+    // A slow model server on loopback: one token per 100 ms.
+    const llm = await startFakeLlm({ ttftMs: 0, tokens: Array.from({ length: 10 }, (_, i) => `w${i} `), intervalMs: 100 });
+    const llmUrl = llm.url;
     const svc = await startBuilt({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llmUrl, SHUTDOWN_GRACE_MS: '10000' });
     try {
       const streaming = chat(svc.url, 'manuals', { message: 'How do I set the terminal to png?' });
@@ -151,7 +124,6 @@ describe('the production build as a process', () => {
       assert.equal((await once(svc.child, 'exit'))[0], 0);
       assert.match(svc.logs(), /shut down cleanly/);
     } finally {
-      llm.closeAllConnections();
       llm.close();
     }
   });

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import pg from 'pg';
-import { api, chat, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import { api, chat, ingest, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 import { freshPostgresDatabase } from './helpers/postgres.js';
 import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
@@ -63,8 +63,7 @@ replicaTest('an upload taken by one replica is tracked, listed, cited and delete
 replicaTest('a conversation started on one replica continues on the other, with its memory', async () => {
   await api(a.url, 'PUT', '/v1/collections/memory');
   const pdf = await textPdf(['Wi-Fi. The Wi-Fi password is printed under the router. Change it in the admin page under Wireless.']);
-  const { body } = await upload(a.url, 'memory', [{ name: 'router.pdf', data: pdf }]);
-  await waitForJob(a.url, 'memory', body.jobs[0].id);
+  await ingest(a.url, 'memory', 'router.pdf', pdf);
   const first = await chat(a.url, 'memory', { message: 'Where is the Wi-Fi password?' });
   const conversationId = first.events[0].data.conversationId;
   const second = await chat(b.url, 'memory', { conversationId, message: 'Can I change it?' });

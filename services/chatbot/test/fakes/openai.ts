@@ -29,9 +29,12 @@ export interface StreamScript {
   onAbort?: () => void;
 }
 
+/** One Server-Sent Events data frame. */
+export const sseData = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+
 export function sseResponse(script: StreamScript, signal: AbortSignal) {
   const encoder = new TextEncoder();
-  const frame = (obj: unknown) => encoder.encode(`data: ${JSON.stringify(obj)}\n\n`);
+  const frame = (obj: unknown) => encoder.encode(sseData(obj));
   signal.addEventListener('abort', () => script.onAbort?.());
   const stream = new ReadableStream({
     async start(controller) {

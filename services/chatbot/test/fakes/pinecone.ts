@@ -7,7 +7,7 @@ import { http, HttpResponse } from 'msw';
  * {filter | ids | deleteAll, namespace}, POST /describe_index_stats.
  * Records live in memory per namespace; query scores by cosine similarity.
  */
-export const PINECONE_HOST = 'https://chatbot-index-abc123.svc.test.pinecone.io';
+const PINECONE_HOST = 'https://chatbot-index-abc123.svc.test.pinecone.io';
 
 /** The service's settings for the fake index. */
 export const PINECONE_ENV = {

@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 /** A token made per run, for services started on loopback by tests and scripts. */
 export const randomToken = () => randomBytes(16).toString('hex');
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise(resolve => {
     const s = http.createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as AddressInfo;

@@ -69,6 +69,13 @@ export async function waitForJob(base: string, collection: string, jobId: string
   throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
 }
 
+/** Uploads one PDF and waits for its ingestion job to finish; returns the job. */
+export async function ingest(base: string, collection: string, name: string, data: Buffer, timeoutMs?: number) {
+  const { status, body } = await upload(base, collection, [{ name, data }]);
+  if (status !== 202) throw new Error(`upload of ${name} answered ${status}: ${JSON.stringify(body)}`);
+  return waitForJob(base, collection, body.jobs[0].id, timeoutMs);
+}
+
 export interface SseEvent {
   event: string;
   data: any;
@@ -95,7 +102,7 @@ export async function chat(
   return { status: res.status, events, answer };
 }
 
-export async function readSse(stream: ReadableStream<Uint8Array>): Promise<SseEvent[]> {
+async function readSse(stream: ReadableStream<Uint8Array>): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
