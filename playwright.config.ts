@@ -36,6 +36,13 @@ export default defineConfig({
       reuseExistingServer: true,
       timeout: 300_000,
     },
+    {
+      // The chatbot service started by the same script.
+      command: 'true',
+      url: `http://127.0.0.1:${process.env.CHATBOT_PORT ?? 8080}/readyz`,
+      reuseExistingServer: true,
+      timeout: 300_000,
+    },
   ],
 
   use: {

@@ -12,9 +12,9 @@ missing=()
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v promtool >/dev/null || missing+=(prometheus)
 manual_cached=services/chatbot/test/fixtures/generated/gnuplot.pdf
-need_lists=0
-[ -f "$(dirname "$0")/../$manual_cached" ] || apt-cache show gnuplot-doc >/dev/null 2>&1 || need_lists=1
-[ ${#missing[@]} -eq 0 ] && [ $need_lists -eq 0 ] && exit 0
+need_lists=
+[ -f "$(dirname "$0")/../$manual_cached" ] || apt-cache show gnuplot-doc >/dev/null 2>&1 || need_lists=yes
+[ ${#missing[@]} -eq 0 ] && [ -z "$need_lists" ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "==> apt-get update${missing[*]:+ && apt-get install ${missing[*]}}"
@@ -24,6 +24,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   fi
 else
   echo "Missing system packages: ${missing[*]:-none}${need_lists:+ (and apt lists: run apt-get update)}." >&2
-  echo "Install them with: sudo apt-get update && sudo apt-get install ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get update${missing[*]:+ && sudo apt-get install ${missing[*]}}" >&2
   exit 1
 fi

@@ -1,5 +1,6 @@
 // Shared helpers for the deployment-asset checks (no helm or cluster here).
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -25,6 +26,27 @@ export function schemaValidator(chartDir) {
   const schema = JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   return values => (validate(values) ? [] : validate.errors.map(e => `${e.instancePath || '/'} ${e.message}`));
+}
+
+export function freePort() {
+  return new Promise(resolve => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers 2xx; fails early if `child` exits. */
+export async function waitForOk(url, child, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    const res = await fetch(url).catch(() => undefined);
+    if (res?.ok) return res;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer in ${timeoutMs} ms`);
 }
 
 /** Deep-merges helm-style: maps merge, everything else replaces. */

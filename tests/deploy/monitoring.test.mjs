@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import YAML from 'yaml';
-import { root, readYaml } from './lib.mjs';
+import { root, readYaml, freePort, waitForOk } from './lib.mjs';
 
 const monitoring = path.join(root, 'helm/monitoring');
 const rule = readYaml(path.join(monitoring, 'chatbot-alerts.yaml'))[0];
@@ -29,12 +28,7 @@ before(async () => {
   const chatbot = path.join(root, 'services/chatbot');
   // Always rebuild: dist/ is not versioned and may be older than src/.
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: chatbot });
-  const port = await new Promise(resolve => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-check-'));
   service = spawn(process.execPath, ['dist/server.js'], {
     cwd: chatbot,
@@ -42,14 +36,7 @@ before(async () => {
     stdio: 'ignore',
   });
   service.dataDir = dataDir;
-  for (let i = 0; i < 100 && !metricsText; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
-      if (res.ok) metricsText = await res.text();
-    } catch {
-      await new Promise(r => setTimeout(r, 100));
-    }
-  }
+  metricsText = await (await waitForOk(`http://127.0.0.1:${port}/metrics`, service)).text();
 });
 after(() => {
   service?.kill('SIGTERM');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from '@cdktf/hcl2json';
+import { convertFiles } from '@cdktf/hcl2json';
 import { root } from './lib.mjs';
 
 const dir = path.join(root, 'terraform');
@@ -17,12 +17,7 @@ let hcl = {};
 const ACTION_DEFAULTS = { location: 'asia-southeast1-b', machine_type: 'e2-standard-4', min_nodes: 1, max_nodes: 2 };
 
 before(async () => {
-  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.tf'))) {
-    const parsed = await parse(file, fs.readFileSync(path.join(dir, file), 'utf8'));
-    for (const [kind, blocks] of Object.entries(parsed)) {
-      hcl[kind] = Array.isArray(blocks) ? [...(hcl[kind] ?? []), ...blocks] : { ...(hcl[kind] ?? {}), ...blocks };
-    }
-  }
+  hcl = await convertFiles(dir); // every .tf file of the module, as terraform reads it
 });
 
 const variable = name => hcl.variable[name][0];

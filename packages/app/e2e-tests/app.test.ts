@@ -1,5 +1,8 @@
 import { test, expect } from '@playwright/test';
 
+// The chatbot service scripts/start.sh runs next to the portal.
+const CHATBOT = `http://127.0.0.1:${process.env.CHATBOT_PORT ?? 8080}`;
+
 const screenshotDir = 'test-results/screenshots';
 
 test('a guest signs in and opens demo-chatbot from the catalog', async ({
@@ -50,12 +53,12 @@ test('a guest signs in and opens demo-chatbot from the catalog', async ({
 test('the start command also runs the chatbot service on its offline defaults', async ({
   request,
 }) => {
-  const ready = await request.get('http://127.0.0.1:8080/readyz');
+  const ready = await request.get(`${CHATBOT}/readyz`);
   expect(ready.status()).toBe(200);
   expect(await ready.json()).toMatchObject({
     status: 'ready',
     checks: { vectorStore: 'embedded: ok', llm: 'offline: ok' },
   });
   // Its API is closed without the token.
-  expect((await request.get('http://127.0.0.1:8080/v1/collections')).status()).toBe(401);
+  expect((await request.get(`${CHATBOT}/v1/collections`)).status()).toBe(401);
 });
