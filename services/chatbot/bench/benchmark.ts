@@ -23,6 +23,7 @@ import { auth, ingest, TOKEN } from '../test/helpers/service.js';
 import { baselineIngest, baselineQuestion } from './baseline.js';
 import { OpenAICompatibleChat } from '../src/llm/OpenAICompatibleChat.js';
 import { ChatOpenAI } from '@langchain/openai';
+import OpenAI from 'openai';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { fmt, percentile } from './stats.js';
 
@@ -256,24 +257,31 @@ async function ttftOverhead() {
 /**
  * CPU per streamed answer (20 tokens, 50 streams at a time) of the service's
  * model provider against langchain's ChatOpenAI, the default a user would
- * write. The fake model server runs in its own process, so only the client
- * side is counted. Passes alternate, and the lowest of three is kept.
+ * write, and against the official openai SDK that both could use. The fake
+ * model server runs in its own process, so only the client side is counted.
+ * Passes alternate, and the lowest of three is kept.
  */
 async function llmClientCpu() {
   const llm = await fakeLlm(0);
   const passage = { documentId: 'd', filename: 'manual.pdf', page: 1, text: 'context '.repeat(200), score: 1 };
   const ours = new OpenAICompatibleChat({ baseUrl: llm.url, model: 'm', temperature: 0, maxTokens: 64, timeoutMs: 10_000, retries: 0 });
   const langchain = new ChatOpenAI({ model: 'm', apiKey: 'unused', streamUsage: true, configuration: { baseURL: llm.url } });
-  const clients: Record<'ours' | 'langchain', () => Promise<unknown>> = {
+  const sdk = new OpenAI({ baseURL: llm.url, apiKey: 'unused', maxRetries: 0 });
+  const prompt = passage.text.repeat(4);
+  const clients: Record<'ours' | 'sdk' | 'langchain', () => Promise<unknown>> = {
     ours: async () => {
       const request = { question: 'q', passages: [passage, passage, passage, passage], history: [], signal: new AbortController().signal };
       for await (const _ of ours.streamAnswer(request));
     },
+    sdk: async () => {
+      const messages = [{ role: 'system' as const, content: 'Answer from the context.' }, { role: 'user' as const, content: prompt }];
+      for await (const _ of await sdk.chat.completions.create({ model: 'm', messages, stream: true, stream_options: { include_usage: true } }));
+    },
     langchain: async () => {
-      for await (const _ of await langchain.stream([new SystemMessage('Answer from the context.'), new HumanMessage(passage.text.repeat(4))]));
+      for await (const _ of await langchain.stream([new SystemMessage('Answer from the context.'), new HumanMessage(prompt)]));
     },
   };
-  const best = { ours: Infinity, langchain: Infinity };
+  const best = { ours: Infinity, sdk: Infinity, langchain: Infinity };
   try {
     for (let pass = 0; pass < 3; pass++) {
       for (const [name, stream] of Object.entries(clients) as [keyof typeof clients, () => Promise<unknown>][]) {
@@ -290,6 +298,7 @@ async function llmClientCpu() {
   }
   results.llmClientCpu = best;
   line('CPU per streamed answer, model client (ms)', fmt(best.ours), fmt(best.langchain), `${fmt(best.langchain / best.ours)}x less`);
+  line('  against the openai SDK alone (ms)', fmt(best.ours), fmt(best.sdk), `${fmt(best.sdk / best.ours)}x less`);
 }
 
 async function questionLatencyVsDocuments() {

@@ -164,7 +164,7 @@ export async function createChatbotApp(config: ServiceConfig, logger: Logger): P
   v1.use(
     '/collections/:collectionId/chat',
     mountedAt('/v1/collections/:collectionId/chat'),
-    chatRoutes(metadata, chat, streams, metrics, logger, { maxConcurrent: config.MAX_CONCURRENT_CHATS }, requireCollection),
+    chatRoutes(metadata, chat, streams, metrics, logger, { maxConcurrent: config.MAX_CONCURRENT_CHATS, sseFlushMs: config.SSE_FLUSH_MS }, requireCollection),
   );
   app.use('/v1', v1);
 

@@ -27,6 +27,7 @@ const schema = z.object({
   RETRIEVAL_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.12),
   MEMORY_TURNS: z.coerce.number().int().min(0).max(50).default(6),
   MAX_CONCURRENT_CHATS: z.coerce.number().int().positive().default(64),
+  SSE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(20),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
 

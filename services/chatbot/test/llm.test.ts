@@ -6,6 +6,7 @@ import { api, auth, chat, ingest, startService, type RunningService } from './he
 import { textPdf } from './helpers/pdfs.js';
 import { randomToken } from './helpers/process.js';
 import { completion, LLM_BASE, modelsHandler, sseResponse } from './fakes/openai.js';
+import { startFakeLlm } from './fakes/llmServer.js';
 
 const server = setupServer(modelsHandler);
 let svc: RunningService;
@@ -117,12 +118,24 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.match(events.at(-1)!.data.message, /closed the stream before the answer was complete/);
   });
 
-  test('cancels the upstream LLM call when the client disconnects', async () => {
+  test('cancels the upstream LLM call when the client disconnects', async t => {
+    // A model server on a real socket: what it sees is the connection closing.
     let upstreamAborted = false;
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-      sseResponse({ tokens: Array.from({ length: 100 }, (_, i) => `t${i} `), delayMs: 50, onAbort: () => (upstreamAborted = true) }, request.signal)));
+    const llm = await startFakeLlm({
+      ttftMs: 0,
+      tokens: Array.from({ length: 100 }, (_, i) => `t${i} `),
+      intervalMs: 50,
+      onClientGone: () => (upstreamAborted = true),
+    });
+    const streaming = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llm.url });
+    t.after(async () => {
+      await streaming.close();
+      llm.close();
+    });
+    await api(streaming.url, 'PUT', '/v1/collections/docs');
+    await ingest(streaming.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
     const client = new AbortController();
-    const res = await fetch(`${svc.url}/v1/collections/docs/chat`, {
+    const res = await fetch(`${streaming.url}/v1/collections/docs/chat`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify(question),
@@ -136,7 +149,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     while (!upstreamAborted && Date.now() < deadline) await new Promise(r => setTimeout(r, 20));
     assert.equal(upstreamAborted, true, 'the upstream request was aborted');
     await new Promise(r => setTimeout(r, 100));
-    assert.equal(svc.streams.size, 0);
+    assert.equal(streaming.streams.size, 0);
   });
 
   test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async () => {

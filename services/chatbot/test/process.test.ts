@@ -107,6 +107,26 @@ describe('the production build as a process', () => {
     assert.ok(!/quokka/i.test(all), 'document or chat text was logged');
   });
 
+  test('keeps one pooled connection to the model server, also when it ends the response after [DONE]', async () => {
+    // Here, unlike in-process tests, no msw interceptor sits between the
+    // service and node's connection pool.
+    const llm = await startFakeLlm({ ttftMs: 0, tokens: ['w0 ', 'w1 '], intervalMs: 1, endAfterDoneMs: 20 });
+    const svc = await startBuilt({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llm.url });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const { events, answer } = await chat(svc.url, 'manuals', { message: 'How do I set the terminal to png?' });
+        assert.equal(events.at(-1)!.event, 'done');
+        assert.equal(answer, 'w0 w1 ');
+        await new Promise(r => setTimeout(r, 60)); // the server's late end arrives
+      }
+      assert.equal(llm.connections(), 1);
+    } finally {
+      svc.child.kill('SIGTERM');
+      await once(svc.child, 'exit');
+      llm.close();
+    }
+  });
+
   test('on SIGTERM it stops taking requests but finishes the stream in flight', async () => {
     // A slow model server on loopback: one token per 100 ms.
     const llm = await startFakeLlm({ ttftMs: 0, tokens: Array.from({ length: 10 }, (_, i) => `w${i} `), intervalMs: 100 });

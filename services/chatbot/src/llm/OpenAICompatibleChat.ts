@@ -4,6 +4,7 @@ import type { ChatMessage } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
 import { isRetryableStatus, parseRetryAfter, withRetry } from '../util/retry.js';
 import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
+import { ChatCompletionsStream, ModelServerStatusError } from './ChatCompletionsStream.js';
 
 const SYSTEM_PROMPT = `You answer questions using only the numbered context passages from the user's documents.
 Cite every claim with the passage's label, like [manual.pdf p. 12].
@@ -23,20 +24,22 @@ export interface OpenAICompatibleOptions {
 
 /**
  * Any OpenAI-compatible chat completions server with streaming: OpenAI,
- * Hugging Face TGI, vLLM, Ollama, through the official openai SDK. Failures
+ * Hugging Face TGI, vLLM, Ollama. Answers stream through
+ * ChatCompletionsStream (node:http, the hot path); the rare calls (rewriting
+ * a follow-up, the readiness ping) go through the official openai SDK. Failures
  * before the stream starts (408, 429 with or without Retry-After, 5xx,
  * refused connections) are retried by withRetry, the one policy every
  * upstream shares; the abort signal cancels the upstream request when the
  * client goes away.
  *
- * Not langchain's ChatOpenAI, which wraps this same SDK: it costs 1.2–1.7×
- * the CPU per streamed answer (`npm run bench`, "CPU per streamed answer"),
- * and at 50 concurrent chats that CPU queues on the event loop as
- * time to first token. langchain still does the embeddings.
+ * Not langchain's ChatOpenAI, which wraps the SDK and costs more CPU still
+ * per streamed answer (`npm run bench`, "CPU per streamed answer").
+ * langchain still does the embeddings.
  */
 export class OpenAICompatibleChat implements ChatProvider {
   readonly name = 'openai';
   private readonly client: OpenAI;
+  private readonly answers: ChatCompletionsStream;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     this.client = new OpenAI({
@@ -47,6 +50,7 @@ export class OpenAICompatibleChat implements ChatProvider {
       maxRetries: 0,
       timeout: options.timeoutMs,
     });
+    this.answers = new ChatCompletionsStream(options.baseUrl, options.apiKey ?? 'unused');
   }
 
   async rewriteQuestion(history: ChatMessage[], question: string, signal: AbortSignal): Promise<string> {
@@ -75,12 +79,12 @@ export class OpenAICompatibleChat implements ChatProvider {
       ...history,
       { role: 'user', content: `Context:\n${context}\n\nQuestion: ${question}` },
     ];
-    // The SDK's timeout ends when the headers arrive; a server that goes
-    // silent mid-answer is cut off by this idle timer instead.
+    // One clock for connecting, the first token and every pause after it.
     const idle = new IdleTimeout(this.options.timeoutMs);
+    const requestSignal = AbortSignal.any([signal, idle.signal]);
     try {
-      const stream = await this.retrying(signal, () =>
-        this.client.chat.completions.create(
+      const res = await this.retrying(signal, () =>
+        this.answers.open(
           {
             model: this.options.model,
             messages,
@@ -89,11 +93,11 @@ export class OpenAICompatibleChat implements ChatProvider {
             stream: true,
             stream_options: { include_usage: true },
           },
-          { signal: AbortSignal.any([signal, idle.signal]) },
+          requestSignal,
         ),
       );
       let finished = false;
-      for await (const chunk of stream) {
+      for await (const chunk of this.answers.chunks(res)) {
         idle.touch();
         const choice = chunk.choices[0];
         if (choice?.delta?.content) yield { type: 'token', text: choice.delta.content };
@@ -121,8 +125,16 @@ export class OpenAICompatibleChat implements ChatProvider {
         baseDelayMs: 250,
         signal,
         isRetryable: error =>
-          error instanceof APIConnectionError || (error instanceof APIError && isRetryableStatus(error.status)),
-        retryAfterMs: error => (error instanceof APIError ? parseRetryAfter(error.headers?.get('retry-after')) : undefined),
+          error instanceof ModelServerStatusError
+            ? isRetryableStatus(error.status)
+            : error instanceof APIConnectionError ||
+              (error instanceof APIError ? isRetryableStatus(error.status) : isConnectionError(error)),
+        retryAfterMs: error =>
+          error instanceof ModelServerStatusError
+            ? error.retryAfterMs
+            : error instanceof APIError
+              ? parseRetryAfter(error.headers?.get('retry-after'))
+              : undefined,
       });
     } catch (error) {
       throw upstream(error);
@@ -170,8 +182,17 @@ class IdleTimeout {
   }
 }
 
+/** Refused, reset or dropped connections (node's system errors). */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_SOCKET)$/.test(code);
+}
+
 function upstream(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
+  if (error instanceof ModelServerStatusError) {
+    return new UpstreamError('llm', error.message, isRetryableStatus(error.status));
+  }
   if (error instanceof APIError && !(error instanceof APIUserAbortError) && error.status) {
     return new UpstreamError('llm', `the model server answered ${error.status}: ${error.message}`, isRetryableStatus(error.status));
   }

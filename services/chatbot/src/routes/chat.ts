@@ -14,6 +14,8 @@ const body = z.object({
 
 export interface ChatLimits {
   maxConcurrent: number;
+  /** SseOptions.flushMs */
+  sseFlushMs: number;
 }
 
 /** Tracks open streams so shutdown can wait for them, then cut them off. */
@@ -68,7 +70,7 @@ export function chatRoutes(
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
     });
 
-    const sse = new SseStream(res);
+    const sse = new SseStream(res, { flushMs: limits.sseFlushMs });
     try {
       for await (const event of chat.answer(collectionId, conversationId, message, controller.signal)) {
         sse.send(event.event, event.data);
