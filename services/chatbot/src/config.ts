@@ -56,6 +56,8 @@ const schema = z.object({
   LLM_API_KEY: z.string().optional(),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.1),
   LLM_MAX_TOKENS: z.coerce.number().int().positive().default(512),
+  // stream_options.include_usage: vLLM, OpenAI, Ollama and current TGI accept it; older servers may refuse it.
+  LLM_STREAM_USAGE: z.enum(['true', 'false']).default('true').transform(v => v === 'true'),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('llm-chatbot'),

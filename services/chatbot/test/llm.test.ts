@@ -54,6 +54,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     const sent = requests[0];
     assert.equal(sent.model, 'test-model');
     assert.equal(sent.stream, true);
+    assert.deepEqual(sent.stream_options, { include_usage: true });
     assert.match(sent.messages.at(-1).content, /\[manual\.pdf p\. 2\]\nHold the reset button/);
     assert.match(sent.messages[0].content, /could not find it in the documents/);
   });
@@ -150,6 +151,23 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.equal(upstreamAborted, true, 'the upstream request was aborted');
     await new Promise(r => setTimeout(r, 100));
     assert.equal(streaming.streams.size, 0);
+  });
+
+  test('LLM_STREAM_USAGE=false leaves stream_options out for servers that refuse it', async t => {
+    const plain = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, LLM_STREAM_USAGE: 'false' });
+    t.after(() => plain.close());
+    await api(plain.url, 'PUT', '/v1/collections/docs');
+    await ingest(plain.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+    server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+      const body = (await request.clone().json()) as any;
+      // As an older server would: an unknown field is a 422.
+      if ('stream_options' in body) return HttpResponse.json({ error: 'unknown field `stream_options`' }, { status: 422 });
+      return sseResponse({ tokens: ['Ten ', 'seconds.'] }, request.signal);
+    }));
+    const { answer, events } = await chat(plain.url, 'docs', question);
+    assert.equal(answer, 'Ten seconds.');
+    assert.equal(events.at(-1)!.event, 'done');
+    assert.equal(requests.at(-1).stream_options, undefined);
   });
 
   test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async () => {

@@ -46,3 +46,32 @@ test('embeds passages and queries with Pinecone hosted inference, in batches of 
   assert.equal(query.body.parameters.input_type, 'query');
   assert.equal(events.find(e => e.event === 'sources')!.data.sources[0].page, 82);
 });
+
+test('a stalled embed call is cut off after UPSTREAM_TIMEOUT_MS and retried, as a 502 is', async t => {
+  const impatient = await startService({
+    ...PINECONE_ENV,
+    EMBEDDINGS_PROVIDER: 'pinecone',
+    EMBEDDINGS_MODEL: 'multilingual-e5-large',
+    UPSTREAM_TIMEOUT_MS: '300',
+    UPSTREAM_RETRIES: '2',
+  });
+  t.after(() => impatient.close());
+  await api(impatient.url, 'PUT', '/v1/collections/stalls');
+  const pdf = await textPdf(['Calibration. Hold the calibrate key while the gauge reads zero.']);
+
+  pinecone.stalls['/embed'] = 1;
+  pinecone.failures['/embed'] = [502];
+  const before = pinecone.calls.length;
+  const started = performance.now();
+  const job = await ingest(impatient.url, 'stalls', 'gauge.pdf', pdf);
+  assert.equal(job.status, 'succeeded', job.error);
+  assert.equal(pinecone.calls.slice(before).filter(c => c.path === '/embed').length, 3, 'stalled, 502, then answered');
+  assert.ok(performance.now() - started < 5000, 'the stall was cut short, not waited out');
+
+  pinecone.stalls['/embed'] = 3;
+  const failed = await ingest(impatient.url, 'stalls', 'gauge-2.pdf', await textPdf(['Another page about the gauge.']));
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error, /pinecone-inference: embed failed: embed timed out after 300 ms/);
+  const { body } = await api(impatient.url, 'GET', '/v1/collections/stalls/documents');
+  assert.deepEqual(body.documents.map((d: any) => d.filename), ['gauge.pdf'], 'the document stored before is kept');
+});

@@ -1,12 +1,10 @@
 import { Embeddings } from '@langchain/core/embeddings';
-import { Pinecone } from '@pinecone-database/pinecone';
 import { UpstreamError } from '../errors.js';
-import { withRetry } from '../util/retry.js';
+import type { Pinecone } from '@pinecone-database/pinecone';
+import { callPinecone, pineconeClient, type PineconeCallOptions } from '../util/pinecone.js';
 
 /** Pinecone's hosted models accept at most 96 inputs per embed request. */
 export const PINECONE_EMBED_BATCH = 96;
-
-const RETRYABLE = /\b(429|5\d\d|RESOURCE_EXHAUSTED|UNAVAILABLE|Internal|timed out)\b/i;
 
 /**
  * Pinecone's hosted inference (for example `multilingual-e5-large` or
@@ -15,14 +13,16 @@ const RETRYABLE = /\b(429|5\d\d|RESOURCE_EXHAUSTED|UNAVAILABLE|Internal|timed ou
  */
 export class PineconeInferenceEmbeddings extends Embeddings {
   private readonly client: Pinecone;
+  private readonly calls: PineconeCallOptions;
 
   constructor(
     apiKey: string,
     private readonly model: string,
-    private readonly retries: number,
+    limits: { retries: number; timeoutMs: number },
   ) {
     super({});
-    this.client = new Pinecone({ apiKey, maxRetries: 0 });
+    this.client = pineconeClient(apiKey);
+    this.calls = { provider: 'pinecone-inference', ...limits };
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
@@ -38,17 +38,16 @@ export class PineconeInferenceEmbeddings extends Embeddings {
   }
 
   private async embed(inputs: string[], inputType: 'passage' | 'query'): Promise<number[][]> {
-    try {
-      const result = await withRetry(
-        () => this.client.inference.embed({ model: this.model, inputs, parameters: { inputType, truncate: 'END' } }),
-        { retries: this.retries, isRetryable: e => RETRYABLE.test(`${(e as Error)?.name} ${(e as Error)?.message}`) },
-      );
-      return result.data.map(d => {
-        if (!('values' in d) || !d.values) throw new Error(`model ${this.model} returned no dense values`);
-        return d.values;
-      });
-    } catch (error) {
-      throw new UpstreamError('pinecone-inference', `embed failed: ${(error as Error).message}`, RETRYABLE.test(String(error)));
-    }
+    const result = await callPinecone(
+      'embed',
+      () => this.client.inference.embed({ model: this.model, inputs, parameters: { inputType, truncate: 'END' } }),
+      this.calls,
+    );
+    return result.data.map(d => {
+      if (!('values' in d) || !d.values) {
+        throw new UpstreamError('pinecone-inference', `model ${this.model} returned no dense values`, false);
+      }
+      return d.values;
+    });
   }
 }

@@ -26,7 +26,10 @@ export function createEmbeddings(config: ServiceConfig): Embeddings {
           configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
         });
     case 'pinecone':
-      return new PineconeInferenceEmbeddings(config.PINECONE_API_KEY!, config.EMBEDDINGS_MODEL, config.UPSTREAM_RETRIES);
+      return new PineconeInferenceEmbeddings(config.PINECONE_API_KEY!, config.EMBEDDINGS_MODEL, {
+        retries: config.UPSTREAM_RETRIES,
+        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      });
     default:
       throw new Error(`unknown EMBEDDINGS_PROVIDER ${config.EMBEDDINGS_PROVIDER satisfies never}`);
   }

@@ -18,6 +18,8 @@ export interface OpenAICompatibleOptions {
   apiKey?: string;
   temperature: number;
   maxTokens: number;
+  /** Ask for token usage at the end of the stream (stream_options.include_usage). */
+  streamUsage?: boolean;
   timeoutMs: number;
   retries: number;
 }
@@ -91,7 +93,7 @@ export class OpenAICompatibleChat implements ChatProvider {
             temperature: this.options.temperature,
             max_tokens: this.options.maxTokens,
             stream: true,
-            stream_options: { include_usage: true },
+            ...(this.options.streamUsage === false ? {} : { stream_options: { include_usage: true } }),
           },
           requestSignal,
         ),

@@ -14,6 +14,7 @@ export function createChatProvider(config: ServiceConfig): ChatProvider {
         apiKey: config.LLM_API_KEY,
         temperature: config.LLM_TEMPERATURE,
         maxTokens: config.LLM_MAX_TOKENS,
+        streamUsage: config.LLM_STREAM_USAGE,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         retries: config.UPSTREAM_RETRIES,
       });

@@ -1,8 +1,8 @@
-import { Pinecone, type Index } from '@pinecone-database/pinecone';
+import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { JobSettledElsewhere, type DocumentRecord, type MetadataStore } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
-import { withRetry } from '../util/retry.js';
+import { callPinecone, pineconeClient, withTimeout } from '../util/pinecone.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
 type ChunkMetadata = { documentId: string; page: number; text: string };
@@ -13,19 +13,6 @@ type ChunkMetadata = { documentId: string; page: number; text: string };
  */
 export const PINECONE_UPSERT_BATCH = 100;
 const METADATA_TEXT_LIMIT = 8_000; // metadata is capped at 40 KB per record
-
-const RETRYABLE = new Set([
-  'PineconeInternalServerError',
-  'PineconeUnavailableError',
-  'PineconeConnectionError',
-  'PineconeTimeoutError',
-  'PineconeMaxRetriesExceededError',
-]);
-
-function isRetryable(error: unknown): boolean {
-  const e = error as { name?: string; message?: string };
-  return RETRYABLE.has(e?.name ?? '') || /\b(429|Too Many Requests|RESOURCE_EXHAUSTED)\b/i.test(e?.message ?? '');
-}
 
 export interface PineconeOptions {
   apiKey: string;
@@ -52,10 +39,7 @@ export class PineconeVectorStore implements VectorStore {
     private readonly metadata: MetadataStore,
     private readonly logger: Logger,
   ) {
-    // The SDK's own retries are off so that one policy (ours, with backoff
-    // on 429 too) governs every call.
-    const client = new Pinecone({ apiKey: options.apiKey, maxRetries: 0 });
-    this.index = client.index<ChunkMetadata>({ name: options.indexName, host: options.indexHost });
+    this.index = pineconeClient(options.apiKey).index<ChunkMetadata>({ name: options.indexName, host: options.indexHost });
   }
 
   async commitDocument(
@@ -116,21 +100,12 @@ export class PineconeVectorStore implements VectorStore {
   }
 
   private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(() => withTimeout(fn(), this.options.timeoutMs, operation), {
+    return callPinecone(operation, fn, {
+      provider: 'pinecone',
       retries: this.options.retries,
-      isRetryable,
+      timeoutMs: this.options.timeoutMs,
       onRetry: (error, attempt) =>
         this.logger.warn({ provider: 'pinecone', operation, attempt, err: (error as Error).message }, 'retrying Pinecone call'),
-    }).catch(error => {
-      throw new UpstreamError('pinecone', `${operation} failed: ${(error as Error).message}`, isRetryable(error));
     });
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${operation} timed out after ${ms} ms`), { name: 'PineconeTimeoutError' })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 
 /**
  * Pinecone's data plane at the HTTP boundary, in the shapes its REST API
@@ -24,6 +24,8 @@ export class FakePinecone {
   calls: { path: string; body: any }[] = [];
   /** Statuses to answer with before behaving, per path: e.g. {'/vectors/upsert': [429, 503]}. */
   failures: Record<string, number[]> = {};
+  /** Requests to leave unanswered, per path, before behaving (a stalled upstream). */
+  stalls: Record<string, number> = {};
   /** How the fake hosted model embeds text (tests plug in the hashing embedder). */
   embed: (text: string) => number[] = () => [1, 0, 0, 0];
 
@@ -32,6 +34,7 @@ export class FakePinecone {
       http.post(`${PINECONE_HOST}${path}`, async ({ request }) => {
         const body = await request.json();
         this.calls.push({ path, body });
+        if (this.stalls[path] && this.stalls[path]-- > 0) await delay('infinite');
         if (request.headers.get('api-key') !== 'pc-test-key') {
           return HttpResponse.json({ error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } }, { status: 401 });
         }
@@ -46,6 +49,7 @@ export class FakePinecone {
       http.post('https://api.pinecone.io/embed', async ({ request }) => {
         const body = (await request.json()) as any;
         this.calls.push({ path: '/embed', body });
+        if (this.stalls['/embed'] && this.stalls['/embed']-- > 0) await delay('infinite');
         const status = this.failures['/embed']?.shift();
         if (status) return HttpResponse.json({ error: { code: 'RESOURCE_EXHAUSTED', message: `fake ${status}` } }, { status });
         return HttpResponse.json({

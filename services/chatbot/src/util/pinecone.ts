@@ -1,0 +1,63 @@
+import { Pinecone } from '@pinecone-database/pinecone';
+import { UpstreamError } from '../errors.js';
+import { withRetry } from './retry.js';
+
+/** The SDK's error names for failures on Pinecone's side or on the way there, and our timeout. */
+const RETRYABLE_NAMES = new Set([
+  'PineconeInternalServerError',
+  'PineconeUnavailableError',
+  'PineconeConnectionError',
+  'PineconeTimeoutError',
+  'PineconeMaxRetriesExceededError',
+]);
+
+/**
+ * Rate limits and the 5xx statuses the SDK does not map (502, 504) reach us
+ * as PineconeUnmappedHttpError, whose message carries `Status: N.`.
+ */
+export function isRetryablePineconeError(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return (
+    RETRYABLE_NAMES.has(e?.name ?? '') ||
+    /\b(Status: (429|5\d\d)\b|Too Many Requests|RESOURCE_EXHAUSTED)/i.test(e?.message ?? '')
+  );
+}
+
+/**
+ * The one client setup for the vector store and hosted inference: the SDK's
+ * own retries are off, so that callPinecone's policy (backoff on 429 too)
+ * governs every call.
+ */
+export const pineconeClient = (apiKey: string) => new Pinecone({ apiKey, maxRetries: 0 });
+
+export interface PineconeCallOptions {
+  /** Names the upstream in errors and metrics: `pinecone`, `pinecone-inference`. */
+  provider: string;
+  retries: number;
+  timeoutMs: number;
+  onRetry?: (error: unknown, attempt: number) => void;
+}
+
+/**
+ * One SDK call with a timeout per attempt and retries with backoff; failures
+ * become an UpstreamError naming the operation. The SDK takes no abort
+ * signal, so a timed-out attempt is abandoned, not cancelled; undici's own
+ * timeouts close its connection later.
+ */
+export function callPinecone<T>(operation: string, fn: () => Promise<T>, options: PineconeCallOptions): Promise<T> {
+  return withRetry(() => withTimeout(fn(), options.timeoutMs, operation), {
+    retries: options.retries,
+    isRetryable: isRetryablePineconeError,
+    onRetry: options.onRetry,
+  }).catch(error => {
+    throw new UpstreamError(options.provider, `${operation} failed: ${(error as Error).message}`, isRetryablePineconeError(error));
+  });
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${operation} timed out after ${ms} ms`), { name: 'PineconeTimeoutError' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
