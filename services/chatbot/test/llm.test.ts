@@ -110,6 +110,41 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.ok(!events.some(e => e.event === 'done'));
   });
 
+  test('an error frame mid-stream ends the answer with the server\'s message, and the connection is closed at once', async t => {
+    let upstreamClosedAt = 0;
+    const llm = await startFakeLlm({
+      ttftMs: 0,
+      tokens: Array.from({ length: 100 }, (_, i) => `t${i} `),
+      intervalMs: 50,
+      errorAfter: 2,
+      onClientGone: () => (upstreamClosedAt = performance.now()),
+    });
+    const erring = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llm.url });
+    t.after(async () => {
+      await erring.close();
+      llm.close();
+    });
+    await api(erring.url, 'PUT', '/v1/collections/docs');
+    await ingest(erring.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+    const { events, answer } = await chat(erring.url, 'docs', question);
+    const endedAt = performance.now();
+    assert.equal(answer, 't0 t1 ');
+    assert.equal(events.at(-1)!.event, 'error');
+    assert.match(events.at(-1)!.data.message, /the model server reported an error mid-answer: CUDA out of memory/);
+    const deadline = Date.now() + 1000;
+    while (!upstreamClosedAt && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+    assert.ok(upstreamClosedAt && upstreamClosedAt - endedAt < 500, 'the model server saw the connection close, not a 5 s drain');
+  });
+
+  test('retries a connection that fails before any answer', async () => {
+    let calls = 0;
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) => (++calls === 1 ? HttpResponse.error() : sseResponse({ tokens: ['OK'] }, request.signal))));
+    const { answer, events } = await chat(svc.url, 'docs', question);
+    assert.equal(calls, 2);
+    assert.equal(answer, 'OK');
+    assert.equal(events.at(-1)!.event, 'done');
+  });
+
   test('sends an error event when the stream closes before the model finished the answer', async () => {
     server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
       sseResponse({ tokens: ['Cut ', 'short ', 'here'], closeAfter: 2 }, request.signal)));

@@ -9,9 +9,15 @@ function recordingResponse() {
   const writes: { at: number; text: string }[] = [];
   const res = {
     writableEnded: false,
+    headersSent: false,
+    flushHeaders() {
+      writes.push({ at: performance.now(), text: '(headers)' });
+      res.headersSent = true;
+    },
     status: () => res,
     setHeader: () => res,
     write(text: string) {
+      res.headersSent = true;
       writes.push({ at: performance.now(), text });
       return true;
     },
@@ -39,11 +45,44 @@ test('writes an event after a quiet spell at once, and coalesces the events that
   await sleep(60);
   sse.send('token', { text: 'after a pause' });
   assert.equal(writes.length, 3, 'an event after a pause is written at once');
-  sse.send('done', {});
+  sse.send('token', { text: 'held' });
   sse.end();
   assert.equal(writes.length, 4, 'end writes what is held');
-  assert.match(writes[3].text, /event: done/);
+  assert.match(writes[3].text, /"held"/);
   assert.equal(res.writableEnded, true);
+});
+
+test('an event of another type than the last is written at once: sources, then the first token, then done', () => {
+  const { res, writes } = recordingResponse();
+  const sse = new SseStream(res, { flushMs: 1000 });
+  sse.send('start', {});
+  sse.send('sources', { sources: [] });
+  sse.send('token', { text: 'first' });
+  sse.send('token', { text: 'held' });
+  assert.deepEqual(writes.map(w => w.text.match(/event: (\w+)/)![1]), ['start', 'sources', 'token']);
+  sse.send('done', {});
+  assert.equal(writes.length, 4);
+  assert.match(writes[3].text, /"held".*event: done/s, 'the held token leaves first, with done');
+  sse.end();
+});
+
+test('headers leave after flushMs when the first event is slow to come', async () => {
+  const { res, writes } = recordingResponse();
+  const sse = new SseStream(res, { flushMs: 20 });
+  assert.equal(writes.length, 0);
+  await sleep(40);
+  assert.deepEqual(writes.map(w => w.text), ['(headers)']);
+  sse.end();
+});
+
+test('headers leave with a prompt first event, in the same write', async () => {
+  const { res, writes } = recordingResponse();
+  const sse = new SseStream(res, { flushMs: 20 });
+  sse.send('start', {});
+  await sleep(40);
+  assert.equal(writes.length, 1);
+  assert.match(writes[0].text, /event: start/);
+  sse.end();
 });
 
 test('flushMs 0 writes every event by itself', () => {

@@ -2,10 +2,10 @@ import type { Response } from 'express';
 
 export interface SseOptions {
   /**
-   * Events that follow a write by less than this are held and written
-   * together when the window ends (SSE_FLUSH_MS; 0 writes every event at
-   * once). An event after a quiet spell, such as the first token, is written
-   * at once.
+   * Events of the same type that follow a write by less than this are held
+   * and written together when the window ends (SSE_FLUSH_MS; 0 writes every
+   * event at once). An event after a quiet spell, or of another type than
+   * the last (the first token, `done`), is written at once.
    */
   flushMs: number;
   heartbeatMs?: number;
@@ -26,6 +26,8 @@ export class SseStream {
   private pending = '';
   private flushTimer: NodeJS.Timeout | undefined;
   private lastWrite = -Infinity;
+  private lastEvent = '';
+  private readonly headerTimer: NodeJS.Timeout;
 
   constructor(
     private readonly res: Response,
@@ -36,33 +38,41 @@ export class SseStream {
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('Connection', 'keep-alive');
     res.setHeader('X-Accel-Buffering', 'no');
-    // No flushHeaders(): the headers leave with the first event, in one write.
+    // The headers leave with the first event, in one write, unless it is
+    // slow to come (a follow-up rewritten by the model first).
+    this.headerTimer = setTimeout(() => {
+      if (!res.headersSent && !res.writableEnded) res.flushHeaders();
+    }, options.flushMs);
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
   send(event: string, data: unknown) {
-    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const changed = event !== this.lastEvent;
+    this.lastEvent = event;
+    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, changed);
   }
 
   end() {
     clearInterval(this.heartbeat);
+    clearTimeout(this.headerTimer);
     clearTimeout(this.flushTimer);
     if (this.res.writableEnded) return;
     this.res.end(this.pending);
     this.pending = '';
   }
 
-  private write(frame: string) {
+  private write(frame: string, now = false) {
     if (this.res.writableEnded) return;
     this.pending += frame;
-    if (this.flushTimer) return;
-    const wait = this.lastWrite + this.options.flushMs - performance.now();
+    const wait = now ? 0 : this.lastWrite + this.options.flushMs - performance.now();
     if (wait <= 0) this.flush();
-    else this.flushTimer = setTimeout(() => this.flush(), wait);
+    else this.flushTimer ??= setTimeout(() => this.flush(), wait);
   }
 
   private flush() {
+    clearTimeout(this.headerTimer);
+    clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.res.writableEnded || !this.pending) return;
     this.res.write(this.pending);

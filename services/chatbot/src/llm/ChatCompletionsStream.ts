@@ -1,6 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { createParser } from 'eventsource-parser';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { parseRetryAfter } from '../util/retry.js';
 
@@ -28,9 +28,11 @@ const MAX_ERROR_BODY = 8 * 1024;
  *
  * This one call does not go through the openai SDK because it is the hot
  * path: per streamed answer the SDK's fetch, web streams and SSE decoder
- * cost about 2.5× the CPU of node:http with eventsource-parser (`npm run
+ * cost about 1.9× the CPU of node:http with eventsource-parser (`npm run
  * bench`, "CPU per streamed answer"), and at 50 concurrent chats that CPU
- * queues on the event loop as time to first token.
+ * queues on the event loop as time to first token. What the SDK's stream
+ * also did is done here: error frames become errors with the server's
+ * message, and a reader that stops early cancels the request.
  */
 export class ChatCompletionsStream {
   private readonly url: URL;
@@ -45,7 +47,7 @@ export class ChatCompletionsStream {
   /**
    * Sends the request and resolves once a 2xx status arrives. Non-2xx
    * answers reject with ModelServerStatusError; refused or reset
-   * connections with node's error; an abort with the signal's reason.
+   * connections with node's error; an abort with node's AbortError.
    */
   open(body: ChatCompletionCreateParamsStreaming, signal: AbortSignal): Promise<IncomingMessage> {
     const payload = JSON.stringify(body);
@@ -78,26 +80,40 @@ export class ChatCompletionsStream {
     });
   }
 
-  /** The chunks of an opened stream, up to `[DONE]` or the end of the response. */
+  /**
+   * The chunks of an opened stream, up to `[DONE]` or the end of the
+   * response. A reader that stops before `[DONE]` (or an error frame) closes
+   * the connection, which tells the server to stop generating.
+   */
   async *chunks(res: IncomingMessage): AsyncGenerator<ChatCompletionChunk> {
     res.setEncoding('utf8');
-    const frames: string[] = [];
-    const parser = createParser({ onEvent: event => frames.push(event.data) });
+    const frames: EventSourceMessage[] = [];
+    const parser = createParser({ onEvent: event => frames.push(event) });
+    let done = false;
     try {
       for await (const text of res.iterator({ destroyOnReturn: false })) {
         parser.feed(text as string);
-        for (const data of frames.splice(0)) {
-          if (data === '[DONE]') return;
-          yield parseChunk(data);
+        for (const frame of frames.splice(0)) {
+          if (frame.data === '[DONE]') {
+            done = true;
+            return;
+          }
+          yield parseChunk(frame);
         }
       }
+    } catch (error) {
+      // node reports a connection cut mid-response as "aborted".
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || (error as Error).message === 'aborted') {
+        throw new Error('the model server dropped the connection mid-answer');
+      }
+      throw error;
     } finally {
-      if (!res.readableEnded) release(res);
+      if (!res.readableEnded) {
+        if (done) drainAfterDone(res);
+        else res.destroy();
+      }
     }
-  }
-
-  close() {
-    this.agent.destroy();
   }
 }
 
@@ -105,12 +121,11 @@ export class ChatCompletionsStream {
 const DRAIN_AFTER_DONE_MS = 5_000;
 
 /**
- * Leaves a response that was not read to its end: [DONE] has been seen, or
- * the reader gave up (an abort has already destroyed it). Reading the rest
- * in the background returns the connection to the pool; a server that holds
- * it open loses it after DRAIN_AFTER_DONE_MS.
+ * Reads the rest of a response whose [DONE] has been seen in the background,
+ * which returns the connection to the pool; a server that holds it open
+ * loses it after DRAIN_AFTER_DONE_MS.
  */
-function release(res: IncomingMessage) {
+function drainAfterDone(res: IncomingMessage) {
   if (res.destroyed) return;
   const timer = setTimeout(() => res.destroy(), DRAIN_AFTER_DONE_MS).unref();
   res.on('error', () => undefined);
@@ -118,12 +133,20 @@ function release(res: IncomingMessage) {
   res.resume();
 }
 
-function parseChunk(data: string): ChatCompletionChunk {
+/** A chunk, or the server's own error: an `event: error` frame or `{error}` data, as vLLM and TGI send mid-stream. */
+function parseChunk(frame: EventSourceMessage): ChatCompletionChunk {
+  let body: ChatCompletionChunk & { error?: { message?: string } | string };
   try {
-    return JSON.parse(data) as ChatCompletionChunk;
+    body = JSON.parse(frame.data);
   } catch {
-    throw new Error(`the model server sent a frame that is not JSON: ${data.slice(0, 120)}`);
+    if (frame.event === 'error') throw new Error(`the model server reported an error mid-answer: ${frame.data.slice(0, 300)}`);
+    throw new Error(`the model server sent a frame that is not JSON: ${frame.data.slice(0, 120)}`);
   }
+  if (frame.event === 'error' || body.error) {
+    const detail = typeof body.error === 'string' ? body.error : (body.error?.message ?? frame.data.slice(0, 300));
+    throw new Error(`the model server reported an error mid-answer: ${detail}`);
+  }
+  return body;
 }
 
 async function readSome(res: IncomingMessage, limit: number): Promise<string> {

@@ -126,17 +126,8 @@ export class OpenAICompatibleChat implements ChatProvider {
         retries: this.options.retries,
         baseDelayMs: 250,
         signal,
-        isRetryable: error =>
-          error instanceof ModelServerStatusError
-            ? isRetryableStatus(error.status)
-            : error instanceof APIConnectionError ||
-              (error instanceof APIError ? isRetryableStatus(error.status) : isConnectionError(error)),
-        retryAfterMs: error =>
-          error instanceof ModelServerStatusError
-            ? error.retryAfterMs
-            : error instanceof APIError
-              ? parseRetryAfter(error.headers?.get('retry-after'))
-              : undefined,
+        isRetryable,
+        retryAfterMs,
       });
     } catch (error) {
       throw upstream(error);
@@ -184,10 +175,23 @@ class IdleTimeout {
   }
 }
 
-/** Refused, reset or dropped connections (node's system errors). */
-function isConnectionError(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  return typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|UND_ERR_SOCKET)$/.test(code);
+/**
+ * Statuses that say "try again" (408, 429, 5xx), and, as the openai SDK
+ * does, every failure without a status (refused, reset, unresolvable,
+ * TLS), except an abort: the client left, or the idle timeout fired.
+ */
+function isRetryable(error: unknown): boolean {
+  if (error instanceof ModelServerStatusError || error instanceof APIError) {
+    if (error instanceof APIUserAbortError) return false;
+    if (error instanceof APIConnectionError) return true;
+    return isRetryableStatus(error.status);
+  }
+  return (error as Error)?.name !== 'AbortError';
+}
+
+function retryAfterMs(error: unknown): number | undefined {
+  if (error instanceof ModelServerStatusError) return error.retryAfterMs;
+  return error instanceof APIError ? parseRetryAfter(error.headers?.get('retry-after')) : undefined;
 }
 
 function upstream(error: unknown): UpstreamError {

@@ -11,6 +11,8 @@ export interface FakeLlmOptions {
   intervalMs: number;
   /** Ends the response this long after `data: [DONE]`, in a packet of its own. */
   endAfterDoneMs?: number;
+  /** After this many tokens, send an error frame as vLLM does, then carry on streaming. */
+  errorAfter?: number;
   /** The client went away before the answer was complete. */
   onClientGone?: () => void;
 }
@@ -20,7 +22,7 @@ export interface FakeLlmOptions {
  * running as their own process (msw cannot reach them): streams `tokens`,
  * then a finish_reason, usage and [DONE], as the Chat Completions API does.
  */
-export async function startFakeLlm({ ttftMs, tokens, intervalMs, endAfterDoneMs, onClientGone }: FakeLlmOptions) {
+export async function startFakeLlm({ ttftMs, tokens, intervalMs, endAfterDoneMs, errorAfter, onClientGone }: FakeLlmOptions) {
   const server = http.createServer((req, res) => {
     if (req.url?.endsWith('/models')) return void res.end('{"object":"list","data":[]}');
     req.resume();
@@ -32,6 +34,7 @@ export async function startFakeLlm({ ttftMs, tokens, intervalMs, endAfterDoneMs,
     const next = () => {
       if (res.destroyed) return;
       if (i < tokens.length) {
+        if (i === errorAfter) res.write(sseData({ error: { object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 } }));
         res.write(sseData(chunk(tokens[i++])));
         setTimeout(next, intervalMs);
         return;

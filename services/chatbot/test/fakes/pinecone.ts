@@ -21,7 +21,7 @@ type Rec = { id: string; values: number[]; metadata?: Record<string, any> };
 
 export class FakePinecone {
   namespaces = new Map<string, Map<string, Rec>>();
-  calls: { path: string; body: any }[] = [];
+  calls: { path: string; body: any; at: number }[] = [];
   /** Statuses to answer with before behaving, per path: e.g. {'/vectors/upsert': [429, 503]}. */
   failures: Record<string, number[]> = {};
   /** Requests to leave unanswered, per path, before behaving (a stalled upstream). */
@@ -33,7 +33,7 @@ export class FakePinecone {
     const route = (path: string, fn: (body: any) => object) =>
       http.post(`${PINECONE_HOST}${path}`, async ({ request }) => {
         const body = await request.json();
-        this.calls.push({ path, body });
+        this.calls.push({ path, body, at: performance.now() });
         if (this.stalls[path] && this.stalls[path]-- > 0) await delay('infinite');
         if (request.headers.get('api-key') !== 'pc-test-key') {
           return HttpResponse.json({ error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } }, { status: 401 });
@@ -48,7 +48,7 @@ export class FakePinecone {
       // Hosted inference: POST https://api.pinecone.io/embed
       http.post('https://api.pinecone.io/embed', async ({ request }) => {
         const body = (await request.json()) as any;
-        this.calls.push({ path: '/embed', body });
+        this.calls.push({ path: '/embed', body, at: performance.now() });
         if (this.stalls['/embed'] && this.stalls['/embed']-- > 0) await delay('infinite');
         const status = this.failures['/embed']?.shift();
         if (status) return HttpResponse.json({ error: { code: 'RESOURCE_EXHAUSTED', message: `fake ${status}` } }, { status });
