@@ -1,9 +1,10 @@
 /**
  * How fast can any PDF engine available here read the manual on one thread?
- * This bounds what ingestion can reach: with every core parsing in
- * parallel, a document cannot be ingested faster than the fastest engine's
- * single-thread time divided by the cores. Printed by the benchmark as the
- * ceiling on the ingestion ratio.
+ * This bounds what ingestion can reach: with the pages shared perfectly
+ * across the parser threads, a document cannot be ingested faster than the
+ * fastest engine's single-thread time divided by the threads. The benchmark
+ * prints that as the ceiling on the ingestion ratio, whichever engine it is
+ * (poppler included, though the service does not use it).
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -32,6 +33,7 @@ async function pdfjs110(data: Buffer) {
 function poppler(data: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = execFile('pdftotext', ['-q', '-', '-'], { maxBuffer: 64 * 1024 * 1024 }, error => (error ? reject(error) : resolve()));
+    child.stdin!.on('error', reject); // EPIPE if pdftotext exits early
     child.stdin!.end(data);
   });
 }
