@@ -49,6 +49,9 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       const [stored] = await store.listDocuments('a');
       assert.deepEqual({ ...stored, createdAt: undefined }, { ...doc('a', job.documentId, 'sha-1', 'one.pdf'), createdAt: undefined });
       assert.equal((await store.getDocument('b', job.documentId)), undefined, 'another collection does not see it');
+      assert.equal((await store.documentWithHash('a', 'sha-1'))?.id, job.documentId);
+      assert.equal(await store.documentWithHash('a', 'sha-2'), undefined);
+      assert.equal(await store.documentWithHash('b', 'sha-1'), undefined, 'nor by its content');
 
       await store.deleteCollection('a');
       assert.equal(await store.collectionExists('a'), false);

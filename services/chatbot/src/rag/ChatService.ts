@@ -58,13 +58,15 @@ export class ChatService {
     conversationId: string,
     message: string,
     signal: AbortSignal,
+    /** Started by this request: it has no history to read. */
+    newConversation = false,
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
     // One trace per answer: retrieval and generation are children of it.
     const root = tracer.startSpan('chat.answer', { attributes: { 'chatbot.collection': collectionId } });
     const ctx = trace.setSpan(context.active(), root);
     try {
-      yield* this.answerInSpan(ctx, collectionId, conversationId, message, signal, started);
+      yield* this.answerInSpan(ctx, collectionId, conversationId, message, signal, started, newConversation);
     } catch (error) {
       root.recordException(error as Error);
       root.setStatus({ code: SpanStatusCode.ERROR });
@@ -81,8 +83,9 @@ export class ChatService {
     message: string,
     signal: AbortSignal,
     started: number,
+    newConversation: boolean,
   ): AsyncGenerator<ChatEvent> {
-    const history = await this.metadata.recentMessages(conversationId, this.options.memoryTurns);
+    const history = newConversation ? [] : await this.metadata.recentMessages(conversationId, this.options.memoryTurns);
     const standalone = await this.provider.rewriteQuestion(history, message, signal);
     yield { event: 'start', data: { conversationId, standaloneQuestion: standalone } };
 

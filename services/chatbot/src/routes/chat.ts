@@ -60,6 +60,7 @@ export function chatRoutes(
     if (streams.size >= limits.maxConcurrent) {
       throw unavailable(`too many chats in progress (${limits.maxConcurrent}); retry shortly`);
     }
+    const newConversation = !conversationId;
     conversationId ??= await metadata.startConversation(collectionId);
 
     const controller = new AbortController();
@@ -72,7 +73,7 @@ export function chatRoutes(
 
     const sse = new SseStream(res, { flushMs: limits.sseFlushMs });
     try {
-      for await (const event of chat.answer(collectionId, conversationId, message, controller.signal)) {
+      for await (const event of chat.answer(collectionId, conversationId, message, controller.signal, newConversation)) {
         sse.send(event.event, event.data);
       }
     } catch (error) {

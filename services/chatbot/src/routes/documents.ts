@@ -68,7 +68,6 @@ export function documentRoutes(
       }
       queue.assertCapacity(files.length);
       const checked: { file: Express.Multer.File; filename: string; sha256: string }[] = [];
-      const stored = new Map((await metadata.listDocuments(collectionId)).map(d => [d.sha256, d]));
       const inThisRequest = new Set<string>();
       for (const file of files) {
         const filename = displayFilename(file.originalname);
@@ -79,7 +78,7 @@ export function documentRoutes(
         }
         const sha256 = await hashFile(file.path);
         if (inThisRequest.has(sha256)) throw conflict(`${filename} is sent twice in this upload`);
-        const existing = stored.get(sha256);
+        const existing = await metadata.documentWithHash(collectionId, sha256);
         if (existing) {
           throw conflict(`${filename} is already in this collection as document ${existing.id} (${existing.filename})`);
         }

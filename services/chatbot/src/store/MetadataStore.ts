@@ -77,6 +77,8 @@ export interface MetadataStore {
 
   listDocuments(collectionId: string): Promise<DocumentRecord[]>;
   getDocument(collectionId: string, id: string): Promise<DocumentRecord | undefined>;
+  /** The document of the collection with this content, if any (an index lookup, for duplicate uploads). */
+  documentWithHash(collectionId: string, sha256: string): Promise<DocumentRecord | undefined>;
   /** Filenames of the given documents that exist in the collection. */
   filenames(collectionId: string, documentIds: string[]): Promise<Map<string, string>>;
   /**

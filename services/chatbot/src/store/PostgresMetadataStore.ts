@@ -181,6 +181,14 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.map(asDocument);
   }
 
+  async documentWithHash(collectionId: string, sha256: string) {
+    const [row] = await this.rows(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND sha256 = $2`, [
+      collectionId,
+      sha256,
+    ]);
+    return row ? asDocument(row) : undefined;
+  }
+
   async getDocument(collectionId: string, id: string) {
     if (!isUuid(id)) return undefined;
     const rows = await this.rows(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND id = $2`, [

@@ -77,6 +77,13 @@ export class SqliteMetadataStore implements MetadataStore {
     ) as DocumentRecord | undefined;
   }
 
+  async documentWithHash(collectionId: string, sha256: string) {
+    return this.stmt(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = ? AND sha256 = ?`).get(
+      collectionId,
+      sha256,
+    ) as DocumentRecord | undefined;
+  }
+
   async filenames(collectionId: string, documentIds: string[]) {
     const rows = this.stmt(
       'SELECT id, filename FROM documents WHERE collection_id = ? AND id IN (SELECT value FROM json_each(?))',
