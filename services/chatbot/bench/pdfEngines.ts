@@ -16,12 +16,15 @@ const pdfParse = require('pdf-parse/lib/pdf-parse.js') as (data: Buffer, options
 /** pdf.js 5 with the options the service's parser threads use. */
 async function pdfjs5(data: Buffer) {
   const doc = await getDocument({ data: new Uint8Array(data), disableFontFace: true, useSystemFonts: false, stopAtErrors: true, verbosity: 0 }).promise;
-  for (let n = 1; n <= doc.numPages; n++) {
-    const page = await doc.getPage(n);
-    await page.getTextContent();
-    page.cleanup();
+  try {
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      await page.getTextContent();
+      page.cleanup();
+    }
+  } finally {
+    await doc.destroy();
   }
-  await doc.destroy();
 }
 
 /** pdf.js 1.10 inside pdf-parse, the engine of langchain's PDFLoader. */

@@ -1,7 +1,7 @@
 import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { api, auth, chat, ingest, startService, type RunningService } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 import { randomToken } from './helpers/process.js';
@@ -127,13 +127,13 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     await api(erring.url, 'PUT', '/v1/collections/docs');
     await ingest(erring.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
     const { events, answer } = await chat(erring.url, 'docs', question);
-    const endedAt = performance.now();
     assert.equal(answer, 't0 t1 ');
     assert.equal(events.at(-1)!.event, 'error');
     assert.match(events.at(-1)!.data.message, /the model server reported an error mid-answer: CUDA out of memory/);
+    // Within a second of the answer's end, not after a 5 s drain or the 5 s of tokens left.
     const deadline = Date.now() + 1000;
     while (!upstreamClosedAt && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
-    assert.ok(upstreamClosedAt && upstreamClosedAt - endedAt < 500, 'the model server saw the connection close, not a 5 s drain');
+    assert.ok(upstreamClosedAt, 'the model server saw the connection close');
   });
 
   test('retries a connection that fails before any answer', async () => {
@@ -206,7 +206,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   });
 
   test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async () => {
-    const impatient = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '0' });
+    const impatient = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '2' });
     try {
       await api(impatient.url, 'PUT', '/v1/collections/docs');
       await ingest(impatient.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
@@ -218,6 +218,18 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
       assert.equal(events.at(-1)!.event, 'error');
       assert.match(events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
       assert.ok(performance.now() - started < 2500, 'the stall was cut short, not waited out');
+
+      // Silent before the headers too: the idle timeout aborts, and an abort is not retried.
+      let calls = 0;
+      server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+        calls++;
+        await delay(2000);
+        return sseResponse({ tokens: ['late'] }, request.signal);
+      }));
+      const silent = await chat(impatient.url, 'docs', question);
+      assert.equal(silent.events.at(-1)!.event, 'error');
+      assert.match(silent.events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
+      assert.equal(calls, 1, 'not retried');
     } finally {
       await impatient.close();
     }

@@ -64,8 +64,9 @@ test('a stalled embed call is cut off after UPSTREAM_TIMEOUT_MS and retried, as 
   const before = pinecone.calls.length;
   const job = await ingest(impatient.url, 'stalls', 'gauge.pdf', pdf);
   assert.equal(job.status, 'succeeded', job.error);
-  const [stalled, failed502] = pinecone.calls.slice(before).filter(c => c.path === '/embed');
-  assert.equal(pinecone.calls.slice(before).filter(c => c.path === '/embed').length, 3, 'stalled, 502, then answered');
+  const embeds = pinecone.calls.slice(before).filter(c => c.path === '/embed');
+  assert.equal(embeds.length, 3, 'stalled, 502, then answered');
+  const [stalled, failed502] = embeds;
   // 300 ms of timeout and one backoff; the default timeout would be 60 s.
   assert.ok(failed502.at - stalled.at < 3000, `the stall was cut short after ${failed502.at - stalled.at} ms`);
 

@@ -11,6 +11,7 @@ function recordingResponse() {
     writableEnded: false,
     headersSent: false,
     flushHeaders() {
+      if (res.writableEnded) throw new Error('flushHeaders after end');
       writes.push({ at: performance.now(), text: '(headers)' });
       res.headersSent = true;
     },
@@ -102,4 +103,12 @@ test('nothing is written after end, and a held event does not outlive it', async
   sse.send('token', { text: 'late' });
   await sleep(40);
   assert.deepEqual(writes.map(w => w.text.includes('late')), [false, false]);
+});
+
+test('a stream ended before its first event never sends headers afterwards', async () => {
+  const { res, writes } = recordingResponse();
+  const sse = new SseStream(res, { flushMs: 20 });
+  sse.end();
+  await sleep(40);
+  assert.deepEqual(writes, []);
 });

@@ -5,7 +5,8 @@ export interface SseOptions {
    * Events of the same type that follow a write by less than this are held
    * and written together when the window ends (SSE_FLUSH_MS; 0 writes every
    * event at once). An event after a quiet spell, or of another type than
-   * the last (the first token, `done`), is written at once.
+   * the last (the first token, `done`), is written at once. Headers wait
+   * for the first event at most this long.
    */
   flushMs: number;
   heartbeatMs?: number;
@@ -41,7 +42,7 @@ export class SseStream {
     // The headers leave with the first event, in one write, unless it is
     // slow to come (a follow-up rewritten by the model first).
     this.headerTimer = setTimeout(() => {
-      if (!res.headersSent && !res.writableEnded) res.flushHeaders();
+      if (!res.headersSent && !res.writableEnded && !res.destroyed) res.flushHeaders();
     }, options.flushMs);
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();

@@ -30,7 +30,7 @@ export interface OpenAICompatibleOptions {
  * ChatCompletionsStream (node:http, the hot path); the rare calls (rewriting
  * a follow-up, the readiness ping) go through the official openai SDK. Failures
  * before the stream starts (408, 429 with or without Retry-After, 5xx,
- * refused connections) are retried by withRetry, the one policy every
+ * failed connections) are retried by withRetry, the one policy every
  * upstream shares; the abort signal cancels the upstream request when the
  * client goes away.
  *
@@ -99,7 +99,7 @@ export class OpenAICompatibleChat implements ChatProvider {
         ),
       );
       let finished = false;
-      for await (const chunk of this.answers.chunks(res)) {
+      for await (const chunk of this.answers.chunks(res, requestSignal)) {
         idle.touch();
         const choice = chunk.choices[0];
         if (choice?.delta?.content) yield { type: 'token', text: choice.delta.content };
@@ -177,8 +177,10 @@ class IdleTimeout {
 
 /**
  * Statuses that say "try again" (408, 429, 5xx), and, as the openai SDK
- * does, every failure without a status (refused, reset, unresolvable,
- * TLS), except an abort: the client left, or the idle timeout fired.
+ * does, every failure of the connection (refused, reset, unresolvable,
+ * TLS). Not an abort (the client left, or the idle timeout fired), nor
+ * node refusing the request itself (ERR_INVALID_*, ERR_HTTP_*: a bad URL or
+ * a key with a newline), which no retry can fix.
  */
 function isRetryable(error: unknown): boolean {
   if (error instanceof ModelServerStatusError || error instanceof APIError) {
@@ -186,7 +188,8 @@ function isRetryable(error: unknown): boolean {
     if (error instanceof APIConnectionError) return true;
     return isRetryableStatus(error.status);
   }
-  return (error as Error)?.name !== 'AbortError';
+  const code = (error as NodeJS.ErrnoException)?.code ?? '';
+  return (error as Error)?.name !== 'AbortError' && !/^ERR_(INVALID|HTTP)_/.test(code);
 }
 
 function retryAfterMs(error: unknown): number | undefined {
