@@ -1,4 +1,4 @@
-import { test, before, after, afterEach, describe } from 'node:test';
+import { test, before, after, afterEach, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { delay, http, HttpResponse } from 'msw';
@@ -6,7 +6,7 @@ import { api, auth, chat, ingest, startService, type RunningService } from './he
 import { textPdf } from './helpers/pdfs.js';
 import { randomToken } from './helpers/process.js';
 import { completion, LLM_BASE, modelsHandler, sseResponse } from './fakes/openai.js';
-import { startFakeLlm } from './fakes/llmServer.js';
+import { startFakeLlm, type FakeLlmOptions } from './fakes/llmServer.js';
 
 const server = setupServer(modelsHandler);
 let svc: RunningService;
@@ -40,6 +40,25 @@ after(async () => {
 });
 
 const question = { message: 'How do I restore factory settings with the reset button?' };
+
+/** Another service for one test, with its own settings and the manual in "docs"; closed after the test. */
+async function serviceWith(t: TestContext, env: Record<string, string>) {
+  const service = await startService({ LLM_PROVIDER: 'openai', ...env });
+  t.after(() => service.close());
+  await api(service.url, 'PUT', '/v1/collections/docs');
+  await ingest(service.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+  return service;
+}
+
+/**
+ * A model server on a real loopback socket, 100 tokens 50 ms apart by
+ * default: what it sees is the connection closing, which msw cannot show.
+ */
+async function realSocketModel(t: TestContext, options: Partial<FakeLlmOptions>) {
+  const llm = await startFakeLlm({ ttftMs: 0, tokens: Array.from({ length: 100 }, (_, i) => `t${i} `), intervalMs: 50, ...options });
+  t.after(() => llm.close());
+  return llm;
+}
 
 describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   test('streams the model tokens, sends the retrieved context and reports usage', async () => {
@@ -112,20 +131,8 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
 
   test('an error frame mid-stream ends the answer with the server\'s message, and the connection is closed at once', async t => {
     let upstreamClosedAt = 0;
-    const llm = await startFakeLlm({
-      ttftMs: 0,
-      tokens: Array.from({ length: 100 }, (_, i) => `t${i} `),
-      intervalMs: 50,
-      errorAfter: 2,
-      onClientGone: () => (upstreamClosedAt = performance.now()),
-    });
-    const erring = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llm.url });
-    t.after(async () => {
-      await erring.close();
-      llm.close();
-    });
-    await api(erring.url, 'PUT', '/v1/collections/docs');
-    await ingest(erring.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+    const llm = await realSocketModel(t, { errorAfter: 2, onClientGone: () => (upstreamClosedAt = performance.now()) });
+    const erring = await serviceWith(t, { LLM_BASE_URL: llm.url });
     const { events, answer } = await chat(erring.url, 'docs', question);
     assert.equal(answer, 't0 t1 ');
     assert.equal(events.at(-1)!.event, 'error');
@@ -155,21 +162,9 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   });
 
   test('cancels the upstream LLM call when the client disconnects', async t => {
-    // A model server on a real socket: what it sees is the connection closing.
     let upstreamAborted = false;
-    const llm = await startFakeLlm({
-      ttftMs: 0,
-      tokens: Array.from({ length: 100 }, (_, i) => `t${i} `),
-      intervalMs: 50,
-      onClientGone: () => (upstreamAborted = true),
-    });
-    const streaming = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llm.url });
-    t.after(async () => {
-      await streaming.close();
-      llm.close();
-    });
-    await api(streaming.url, 'PUT', '/v1/collections/docs');
-    await ingest(streaming.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+    const llm = await realSocketModel(t, { onClientGone: () => (upstreamAborted = true) });
+    const streaming = await serviceWith(t, { LLM_BASE_URL: llm.url });
     const client = new AbortController();
     const res = await fetch(`${streaming.url}/v1/collections/docs/chat`, {
       method: 'POST',
@@ -189,10 +184,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   });
 
   test('LLM_STREAM_USAGE=false leaves stream_options out for servers that refuse it', async t => {
-    const plain = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, LLM_STREAM_USAGE: 'false' });
-    t.after(() => plain.close());
-    await api(plain.url, 'PUT', '/v1/collections/docs');
-    await ingest(plain.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+    const plain = await serviceWith(t, { LLM_BASE_URL: LLM_BASE, LLM_STREAM_USAGE: 'false' });
     server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
       const body = (await request.clone().json()) as any;
       // As an older server would: an unknown field is a 422.
@@ -205,34 +197,28 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.equal(requests.at(-1).stream_options, undefined);
   });
 
-  test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async () => {
-    const impatient = await startService({ LLM_PROVIDER: 'openai', LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '2' });
-    try {
-      await api(impatient.url, 'PUT', '/v1/collections/docs');
-      await ingest(impatient.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
-      server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-        sseResponse({ tokens: ['Hold ', 'it'], delayMs: 3000 }, request.signal)));
-      const started = performance.now();
-      const { events, answer } = await chat(impatient.url, 'docs', question);
-      assert.equal(answer, 'Hold ');
-      assert.equal(events.at(-1)!.event, 'error');
-      assert.match(events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
-      assert.ok(performance.now() - started < 2500, 'the stall was cut short, not waited out');
+  test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async t => {
+    const impatient = await serviceWith(t, { LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '2' });
+    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+      sseResponse({ tokens: ['Hold ', 'it'], delayMs: 3000 }, request.signal)));
+    const started = performance.now();
+    const { events, answer } = await chat(impatient.url, 'docs', question);
+    assert.equal(answer, 'Hold ');
+    assert.equal(events.at(-1)!.event, 'error');
+    assert.match(events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
+    assert.ok(performance.now() - started < 2500, 'the stall was cut short, not waited out');
 
-      // Silent before the headers too: the idle timeout aborts, and an abort is not retried.
-      let calls = 0;
-      server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
-        calls++;
-        await delay(2000);
-        return sseResponse({ tokens: ['late'] }, request.signal);
-      }));
-      const silent = await chat(impatient.url, 'docs', question);
-      assert.equal(silent.events.at(-1)!.event, 'error');
-      assert.match(silent.events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
-      assert.equal(calls, 1, 'not retried');
-    } finally {
-      await impatient.close();
-    }
+    // Silent before the headers too: the idle timeout aborts, and an abort is not retried.
+    let calls = 0;
+    server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+      calls++;
+      await delay(2000);
+      return sseResponse({ tokens: ['late'] }, request.signal);
+    }));
+    const silent = await chat(impatient.url, 'docs', question);
+    assert.equal(silent.events.at(-1)!.event, 'error');
+    assert.match(silent.events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
+    assert.equal(calls, 1, 'not retried');
   });
 
   test('readiness follows the model server', async () => {
