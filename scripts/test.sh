@@ -28,6 +28,7 @@ run_suite() {
   fi
 }
 
+run_suite "contract (generated types fresh)" bash scripts/check-contract.sh
 run_suite typecheck yarn tsc
 run_suite lint yarn backstage-cli repo lint
 run_suite "unit tests" yarn backstage-cli repo test

@@ -37,7 +37,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    service.shutdown.requested = true;
+    service.beginShutdown();
     logger.info({ signal, openStreams: service.streams.size }, 'shutting down');
     server.close();
     const deadline = setTimeout(() => {

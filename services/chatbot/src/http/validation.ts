@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { badRequest, notFound } from '../errors.js';
+import { contractPattern } from './contract.js';
 
-const COLLECTION_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const COLLECTION_ID = contractPattern('CollectionId');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (id: string) => UUID.test(id);

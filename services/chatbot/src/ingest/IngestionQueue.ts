@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { JobSettledElsewhere, type JobPatch, type JobRecord, type MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
-import { unavailable } from '../errors.js';
+import { serviceUnavailable } from '../errors.js';
 import { chunkPages } from './chunking.js';
 import { PdfRejected } from './pdf.js';
 import type { PdfParser } from './PdfParser.js';
@@ -53,7 +53,7 @@ export class IngestionQueue {
 
   constructor(
     private readonly metadata: MetadataStore,
-    private readonly store: VectorStore,
+    private readonly vectors: VectorStore,
     private readonly embeddings: Embeddings,
     private readonly pdf: PdfParser,
     private readonly metrics: Metrics,
@@ -69,10 +69,11 @@ export class IngestionQueue {
 
   /** Throws a 503 when the queue is full or the service is shutting down. */
   assertCapacity(files: number) {
-    if (!this.accepting) throw unavailable('the service is shutting down; retry shortly');
+    if (!this.accepting) throw serviceUnavailable('the service is shutting down; retry shortly', 5);
     if (this.waiting.length + files > this.options.queueLimit) {
-      throw unavailable(
+      throw serviceUnavailable(
         `the ingestion queue is full (${this.options.queueLimit} files waiting); retry in a minute`,
+        60,
       );
     }
   }
@@ -151,7 +152,7 @@ export class IngestionQueue {
           await progress({ chunksEmbedded: vectors.length });
         }
         let stored = 0;
-        await this.store.commitDocument(
+        await this.vectors.commitDocument(
           {
             id: job.documentId,
             collectionId: job.collectionId,
@@ -175,7 +176,7 @@ export class IngestionQueue {
       } catch (error) {
         if (error instanceof JobSettledElsewhere) {
           log.warn('job settled by another replica while held here (lease lapsed); dropping its work');
-          await this.store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+          await this.vectors.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
           return;
         }
         const reason = error instanceof PdfRejected ? error.reason : 'upstream';
@@ -187,7 +188,7 @@ export class IngestionQueue {
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
         log.warn({ reason, err: (error as Error).message }, 'ingestion failed');
-        await this.store.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+        await this.vectors.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
         await this.metadata
           .updateJob(job.id, { status: 'failed', error: message })
           .catch(e => log.warn({ err: (e as Error).message }, 'could not record the failure; the job will be settled as interrupted'));

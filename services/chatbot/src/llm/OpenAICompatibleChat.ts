@@ -141,7 +141,7 @@ export class OpenAICompatibleChat implements ChatProvider {
       // 404: the server is up but has no model list (some TGI versions).
       if (error instanceof NotFoundError) return;
       throw error instanceof APIError && error.status
-        ? new UpstreamError('llm', `GET /models answered ${error.status}`, error.status >= 500)
+        ? new UpstreamError('llm', `GET /models answered ${error.status}`, error.status >= 500, { cause: error })
         : upstream(error);
     }
   }
@@ -200,11 +200,11 @@ function retryAfterMs(error: unknown): number | undefined {
 function upstream(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof ModelServerStatusError) {
-    return new UpstreamError('llm', error.message, isRetryableStatus(error.status));
+    return new UpstreamError('llm', error.message, isRetryableStatus(error.status), { cause: error });
   }
   if (error instanceof APIError && !(error instanceof APIUserAbortError) && error.status) {
-    return new UpstreamError('llm', `the model server answered ${error.status}: ${error.message}`, isRetryableStatus(error.status));
+    return new UpstreamError('llm', `the model server answered ${error.status}: ${error.message}`, isRetryableStatus(error.status), { cause: error });
   }
   // No status: refused, reset or timed-out connections, and broken streams.
-  return new UpstreamError('llm', (error as Error)?.message ?? String(error), true);
+  return new UpstreamError('llm', (error as Error)?.message ?? String(error), true, { cause: error });
 }

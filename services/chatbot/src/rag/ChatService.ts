@@ -4,30 +4,14 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
+import type { components } from '../http/contractTypes.js';
 import { NO_ANSWER, type ChatProvider, type Passage } from '../llm/ChatProvider.js';
 
-export interface Source {
-  documentId: string;
-  filename: string;
-  page: number;
-  snippet: string;
-  score: number;
-}
+type Schemas = components['schemas'];
+export type Source = Schemas['Source'];
 
-/** The events of one answer, in the order they are emitted. */
-export type ChatEvent =
-  | { event: 'start'; data: { conversationId: string; standaloneQuestion: string } }
-  | { event: 'sources'; data: { sources: Source[] } }
-  | { event: 'token'; data: { text: string } }
-  | {
-      event: 'done';
-      data: {
-        conversationId: string;
-        answered: boolean;
-        usage: { promptTokens: number; completionTokens: number };
-        timings: { retrievalMs: number; firstTokenMs: number | null; totalMs: number };
-      };
-    };
+/** The events of one answer, in the order they are emitted (`error` is the route's). */
+export type ChatEvent = Exclude<Schemas['ChatEvent'], Schemas['ChatErrorEvent']>;
 
 export interface ChatOptions {
   topK: number;
@@ -45,7 +29,7 @@ const tracer = trace.getTracer('llm-chatbot');
 export class ChatService {
   constructor(
     private readonly metadata: MetadataStore,
-    private readonly store: VectorStore,
+    private readonly vectors: VectorStore,
     private readonly embeddings: Embeddings,
     private readonly provider: ChatProvider,
     private readonly metrics: Metrics,
@@ -93,7 +77,7 @@ export class ChatService {
     const passages = await tracer.startActiveSpan('rag.retrieve', {}, ctx, async span => {
       try {
         const vector = await this.embeddings.embedQuery(standalone);
-        const hits = await this.store.search(collectionId, vector, this.options.topK);
+        const hits = await this.vectors.search(collectionId, vector, this.options.topK);
         const relevant = hits.filter(h => h.score >= this.options.minScore);
         span.setAttributes({ 'chatbot.hits': hits.length, 'chatbot.relevant': relevant.length });
         return this.withFilenames(collectionId, relevant);
@@ -102,7 +86,7 @@ export class ChatService {
       }
     });
     const retrievalMs = performance.now() - retrievalStart;
-    this.metrics.retrievalDuration.observe({ store: this.store.name }, retrievalMs / 1000);
+    this.metrics.retrievalDuration.observe({ store: this.vectors.name }, retrievalMs / 1000);
 
     yield {
       event: 'sources',

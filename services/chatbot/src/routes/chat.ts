@@ -1,16 +1,13 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { ChatService } from '../rag/ChatService.js';
-import { badRequest, HttpError, notFound, unavailable, UpstreamError } from '../errors.js';
+import { HttpError, notFound, serviceUnavailable, UpstreamError } from '../errors.js';
+import { assertMatches } from '../http/contract.js';
+import type { components } from '../http/contractTypes.js';
 import { SseStream } from '../http/sse.js';
 
-const body = z.object({
-  conversationId: z.string().uuid().optional(),
-  message: z.string().trim().min(1, 'message is empty').max(4000, 'message is longer than 4000 characters'),
-});
 
 export interface ChatLimits {
   maxConcurrent: number;
@@ -48,17 +45,14 @@ export function chatRoutes(
 
   router.post('/', requireCollection, async (req, res) => {
     const collectionId = req.params.collectionId as string;
-    const parsed = body.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      throw badRequest(parsed.error.issues.map(i => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    }
-    const { message } = parsed.data;
-    let { conversationId } = parsed.data;
+    const body = assertMatches<components['schemas']['ChatRequest']>('ChatRequest', req.body ?? {});
+    const message = body.message.trim();
+    let { conversationId } = body;
     if (conversationId && !(await metadata.conversationInCollection(conversationId, collectionId))) {
       throw notFound(`conversation ${conversationId} not found in collection ${collectionId}`);
     }
     if (streams.size >= limits.maxConcurrent) {
-      throw unavailable(`too many chats in progress (${limits.maxConcurrent}); retry shortly`);
+      throw serviceUnavailable(`too many chats in progress (${limits.maxConcurrent}); retry shortly`, 2);
     }
     const newConversation = !conversationId;
     conversationId ??= await metadata.startConversation(collectionId);
@@ -82,7 +76,7 @@ export function chatRoutes(
         metrics.upstreamErrors.inc({ provider: error.provider, kind: error.retryable ? 'retryable' : 'fatal' });
       }
       if (!controller.signal.aborted) {
-        logger.warn({ err: e.message, requestId: res.getHeader('x-request-id') }, 'chat stream failed');
+        logger.warn({ err: e, requestId: res.getHeader('x-request-id') }, 'chat stream failed');
         const known = error instanceof UpstreamError || error instanceof HttpError;
         sse.send('error', {
           message: known ? e.message : 'the answer failed unexpectedly; retry, and report the request id if it persists',

@@ -15,7 +15,7 @@ export function collectionGuard(metadata: MetadataStore): RequestHandler {
   };
 }
 
-export function collectionRoutes(metadata: MetadataStore, store: VectorStore, requireCollection: RequestHandler) {
+export function collectionRoutes(metadata: MetadataStore, vectors: VectorStore, requireCollection: RequestHandler) {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -30,8 +30,10 @@ export function collectionRoutes(metadata: MetadataStore, store: VectorStore, re
 
   router.delete('/:collectionId', requireCollection, async (req, res) => {
     const id = req.params.collectionId as string;
-    await store.deleteCollection(id);
+    // The rows go first, as for a document: from then on nothing searches
+    // the collection, even if removing its vectors from the store fails.
     await metadata.deleteCollection(id);
+    await vectors.deleteCollection(id);
     res.status(204).end();
   });
 

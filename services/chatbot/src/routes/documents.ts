@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
@@ -15,7 +14,7 @@ import {
 import type { VectorStore } from '../vector/VectorStore.js';
 import type { IngestionQueue } from '../ingest/IngestionQueue.js';
 import { looksLikePdf } from '../ingest/pdf.js';
-import { badRequest, conflict, notFound, tooLarge, unsupportedMedia } from '../errors.js';
+import { badRequest, conflict, notFound, payloadTooLarge, unsupportedMediaType } from '../errors.js';
 import { assertUuid, displayFilename } from '../http/validation.js';
 
 export interface DocumentRoutesOptions {
@@ -26,7 +25,7 @@ export interface DocumentRoutesOptions {
 
 export function documentRoutes(
   metadata: MetadataStore,
-  store: VectorStore,
+  vectors: VectorStore,
   queue: IngestionQueue,
   options: DocumentRoutesOptions,
   requireCollection: RequestHandler,
@@ -47,7 +46,7 @@ export function documentRoutes(
       void Promise.all(files.map(f => fsp.rm(f.path, { force: true })));
       if (error instanceof multer.MulterError) {
         if (error.code === 'LIMIT_FILE_SIZE') {
-          return next(tooLarge(`a file is larger than the ${options.maxUploadBytes / 1024 / 1024} MB limit (MAX_UPLOAD_MB)`));
+          return next(payloadTooLarge(`a file is larger than the ${options.maxUploadBytes / 1024 / 1024} MB limit (MAX_UPLOAD_MB)`));
         }
         if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') {
           return next(badRequest(`send at most ${options.maxFiles} PDFs in the multipart field "files"`));
@@ -74,7 +73,7 @@ export function documentRoutes(
         if (file.size === 0) throw badRequest(`${filename} is empty (0 bytes)`);
         const head = await readHead(file.path);
         if (!looksLikePdf(head)) {
-          throw unsupportedMedia(`${filename} is not a PDF: its content does not start with %PDF- (whatever its name or type says)`);
+          throw unsupportedMediaType(`${filename} is not a PDF: its content does not start with %PDF- (whatever its name or type says)`);
         }
         const sha256 = await hashFile(file.path);
         if (inThisRequest.has(sha256)) throw conflict(`${filename} is sent twice in this upload`);
@@ -139,7 +138,7 @@ export function documentRoutes(
     // The row goes first: from then on searches ignore the document's
     // vectors even if removing them from the store fails.
     await metadata.deleteDocument(collectionId, documentId);
-    await store.deleteDocument(collectionId, documentId);
+    await vectors.deleteDocument(collectionId, documentId);
     res.status(204).end();
   });
 
@@ -172,4 +171,3 @@ function hashFile(file: string): Promise<string> {
   });
 }
 
-export const uploadDirFor = (dataDir: string) => path.join(dataDir, 'uploads');

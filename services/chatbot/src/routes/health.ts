@@ -11,7 +11,7 @@ import type { ChatProvider } from '../llm/ChatProvider.js';
  */
 export function healthRoutes(
   metadata: MetadataStore,
-  store: VectorStore,
+  vectors: VectorStore,
   provider: ChatProvider,
   metrics: Metrics,
   isShuttingDown: () => boolean,
@@ -31,7 +31,7 @@ export function healthRoutes(
     };
     const [metadataStore, vectorStore, llm] = await Promise.all([
       check(() => metadata.ping()),
-      check(() => store.ping()),
+      check(() => vectors.ping()),
       check(() => provider.ping()),
     ]);
     const ready = metadataStore === 'ok' && vectorStore === 'ok' && llm === 'ok' && !isShuttingDown();
@@ -39,7 +39,7 @@ export function healthRoutes(
       status: isShuttingDown() ? 'shutting down' : ready ? 'ready' : 'not ready',
       checks: {
         metadataStore: `${metadata.kind}: ${metadataStore}`,
-        vectorStore: `${store.name}: ${vectorStore}`,
+        vectorStore: `${vectors.name}: ${vectorStore}`,
         llm: `${provider.name}: ${llm}`,
       },
     });

@@ -50,7 +50,7 @@ export function callPinecone<T>(operation: string, fn: () => Promise<T>, options
     isRetryable: isRetryablePineconeError,
     onRetry: options.onRetry,
   }).catch(error => {
-    throw new UpstreamError(options.provider, `${operation} failed: ${(error as Error).message}`, isRetryablePineconeError(error));
+    throw new UpstreamError(options.provider, `${operation} failed: ${(error as Error).message}`, isRetryablePineconeError(error), { cause: error });
   });
 }
 

@@ -95,7 +95,7 @@ export class PineconeVectorStore implements VectorStore {
   /** One attempt, 5 s at most: readiness must answer quickly. */
   async ping() {
     await withTimeout(this.index.describeIndexStats(), 5000, 'describe').catch(error => {
-      throw new UpstreamError('pinecone', `describe failed: ${(error as Error).message}`, true);
+      throw new UpstreamError('pinecone', `describe failed: ${(error as Error).message}`, true, { cause: error });
     });
   }
 
