@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root, walk, readYaml, schemaValidator, merge } from './lib.mjs';
+import { root, walk, readYaml, schemaValidator, schemaRefusal, merge } from './lib.mjs';
 
 const chart = path.join(root, 'helm/model-serving');
 const validate = schemaValidator(chart);
@@ -36,35 +36,91 @@ describe('helm values', () => {
     assert.equal(production.config.METADATA_STORE, 'postgres');
   });
 
-  const rejects = {
-    'a mutable image tag': { image: { tag: 'latest' } },
-    'a token in the ConfigMap values': { config: { CHATBOT_API_TOKEN: 'abc' } },
-    'an API key in the ConfigMap values': { config: { LLM_API_KEY: 'sk-123' } },
-    'no existing Secret': { secrets: { existingSecret: '' } },
-    'two replicas, each with its own SQLite': { replicaCount: 2, persistence: { enabled: false } },
-    'an HPA while metadata is per pod': { autoscaling: { enabled: true }, persistence: { enabled: false } },
-    'a PDB over a single pod (it would block node drains)': { podDisruptionBudget: { enabled: true } },
-    'PostgreSQL metadata without saying where': { config: { METADATA_STORE: 'postgres', VECTOR_STORE: 'pinecone' } },
-    'shared metadata with pod-local vectors': { config: { ...SHARED, VECTOR_STORE: 'embedded' } },
-    'a database URL (it embeds the password) in the ConfigMap values': { config: { DATABASE_URL: 'postgres://u:p@db/chatbot' } },
-    'a database password in the ConfigMap values': { config: { PGPASSWORD: 'hunter2hunter2' } },
-    'several replicas on one ReadWriteOnce volume': { config: SHARED, replicaCount: 3, persistence: { enabled: true } },
-    'a PDB when the HPA may scale down to one pod': {
-      config: SHARED, replicaCount: 3, persistence: { enabled: false },
-      autoscaling: { enabled: true, minReplicas: 1 }, podDisruptionBudget: { enabled: true },
-    },
-    'vLLM without a GPU': { modelServer: { enabled: true, engine: 'vllm', gpu: { enabled: false } } },
-    'an unknown model server engine': { modelServer: { engine: 'triton' } },
-    'a model server image on latest': { modelServer: { image: { vllm: 'vllm/vllm-openai:latest' } } },
-    'an invalid ingress host': { ingress: { host: 'not a host' } },
-    'no memory limit': { resources: { limits: { memory: undefined, cpu: '1' } } },
+  const refusal = schemaRefusal(chart);
+  const secretName = propertyName => [['not', '/config', {}], ['propertyNames', '/config', { propertyName }]];
+  const RULE = {
+    gpu: /^vLLM and TGI images need CUDA/,
+    oneReplica: /^Each pod's SQLite .* exactly one replica and no HPA/,
+    postgres: /^Shared metadata in PostgreSQL: the service's config must say where/,
+    rwo: /^A ReadWriteOnce volume cannot follow several replicas/,
+    pdb: /^A PDB protects something only with two or more pods/,
   };
-  for (const [name, override] of Object.entries(rejects)) {
-    test(`the schema rejects ${name}`, () => {
-      const values = JSON.parse(JSON.stringify(merge(defaults, override)));
-      assert.notDeepEqual(validate(values), [], JSON.stringify(override));
+  const rejects = {
+    'a mutable image tag': [{ image: { tag: 'latest' } }, null, [['not', '/image/tag', {}]]],
+    'a token in the ConfigMap values': [{ config: { CHATBOT_API_TOKEN: 'abc' } }, null, secretName('CHATBOT_API_TOKEN')],
+    'an API key in the ConfigMap values': [{ config: { LLM_API_KEY: 'sk-123' } }, null, secretName('LLM_API_KEY')],
+    'no existing Secret': [{ secrets: { existingSecret: '' } }, null, [['minLength', '/secrets/existingSecret', { limit: 1 }]]],
+    'two replicas, each with its own SQLite': [
+      { replicaCount: 2, persistence: { enabled: false } }, RULE.oneReplica,
+      [['maximum', '/replicaCount', { comparison: '<=', limit: 1 }]],
+    ],
+    'an HPA while metadata is per pod': [
+      { autoscaling: { enabled: true }, persistence: { enabled: false } }, RULE.oneReplica,
+      [['const', '/autoscaling/enabled', { allowedValue: false }]],
+    ],
+    'a PDB over a single pod (it would block node drains)': [
+      { podDisruptionBudget: { enabled: true } }, RULE.pdb,
+      [
+        ['anyOf', '/', {}],
+        ['const', '/autoscaling/enabled', { allowedValue: true }],
+        ['minimum', '/replicaCount', { comparison: '>=', limit: 2 }],
+      ],
+    ],
+    'PostgreSQL metadata without saying where': [
+      { config: { METADATA_STORE: 'postgres', VECTOR_STORE: 'pinecone' } }, RULE.postgres,
+      ['PGDATABASE', 'PGHOST', 'PGUSER'].map(missingProperty => ['required', '/config', { missingProperty }]),
+    ],
+    'shared metadata with pod-local vectors': [
+      { config: { ...SHARED, VECTOR_STORE: 'embedded' } }, RULE.postgres,
+      [['const', '/config/VECTOR_STORE', { allowedValue: 'pinecone' }]],
+    ],
+    'a database URL (it embeds the password) in the ConfigMap values': [{ config: { DATABASE_URL: 'postgres://u:p@db/chatbot' } }, null, secretName('DATABASE_URL')],
+    'a database password in the ConfigMap values': [{ config: { PGPASSWORD: 'hunter2hunter2' } }, null, secretName('PGPASSWORD')],
+    'several replicas on one ReadWriteOnce volume': [
+      { config: SHARED, replicaCount: 3, persistence: { enabled: true } }, RULE.rwo,
+      [['const', '/persistence/enabled', { allowedValue: false }]],
+    ],
+    'a PDB when the HPA may scale down to one pod': [
+      {
+        config: SHARED, replicaCount: 3, persistence: { enabled: false },
+        autoscaling: { enabled: true, minReplicas: 1 }, podDisruptionBudget: { enabled: true },
+      },
+      RULE.pdb,
+      [
+        ['anyOf', '/', {}],
+        ['const', '/autoscaling/enabled', { allowedValue: false }],
+        ['minimum', '/autoscaling/minReplicas', { comparison: '>=', limit: 2 }],
+      ],
+    ],
+    'vLLM without a GPU': [
+      { modelServer: { enabled: true, engine: 'vllm', gpu: { enabled: false } } }, RULE.gpu,
+      [['const', '/modelServer/gpu/enabled', { allowedValue: true }]],
+    ],
+    'an unknown model server engine': [
+      { modelServer: { engine: 'triton' } }, null,
+      [['enum', '/modelServer/engine', { allowedValues: ['vllm', 'tgi', 'llamacpp'] }]],
+    ],
+    'a model server image on latest': [{ modelServer: { image: { vllm: 'vllm/vllm-openai:latest' } } }, null, [['not', '/modelServer/image/vllm', {}]]],
+    'an invalid ingress host': [
+      { ingress: { host: 'not a host' } }, null,
+      [['pattern', '/ingress/host', { pattern: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$' }]],
+    ],
+    'no memory limit': [{ resources: { limits: { memory: undefined, cpu: '1' } } }, null, [['required', '/resources/limits', { missingProperty: 'memory' }]]],
+  };
+  const sorted = errors => [...errors].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  for (const [name, [override, rule, errors]] of Object.entries(rejects)) {
+    test(`the schema rejects ${name}, for that reason only`, () => {
+      const got = refusal(JSON.parse(JSON.stringify(merge(defaults, override))));
+      assert.deepEqual(got.errors, sorted(errors), JSON.stringify(override));
+      if (rule) {
+        assert.equal(got.rules.length, 1, got.rules.join('\n'));
+        assert.match(got.rules[0], rule);
+      } else assert.deepEqual(got.rules, []);
     });
   }
+  test('the defaults themselves are refused for nothing', () => {
+    assert.deepEqual(refusal(JSON.parse(JSON.stringify(defaults))), { rules: [], errors: [] });
+  });
 });
 
 describe('helm templates', () => {

@@ -56,3 +56,24 @@ export function merge(base, override) {
   for (const [k, v] of Object.entries(override)) out[k] = k in out ? merge(out[k], v) : v;
   return out;
 }
+
+/**
+ * Why values fail the chart's schema: `errors` are [keyword, instancePath, params]
+ * of every ajv error except the if/then wrappers, sorted; `rules` are the
+ * descriptions of the allOf rules whose `then` failed.
+ */
+export function schemaRefusal(chartDir) {
+  const schema = JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return values => {
+    if (validate(values)) return { rules: [], errors: [] };
+    const rules = validate.errors
+      .filter(e => e.keyword === 'if')
+      .map(e => schema.allOf[Number(/^#\/allOf\/(\d+)\/if$/.exec(e.schemaPath)[1])].description);
+    const errors = validate.errors
+      .filter(e => e.keyword !== 'if')
+      .map(e => [e.keyword, e.instancePath || '/', e.params])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return { rules, errors };
+  };
+}

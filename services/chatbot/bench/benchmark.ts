@@ -13,6 +13,7 @@ import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 import { EmbeddedVectorStore } from '../src/vector/EmbeddedVectorStore.js';
 import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 import { openDatabase } from '../src/store/database.js';
+import { SqliteDocumentCommit } from '../src/ingest/commit/SqliteDocumentCommit.js';
 import { PdfParser } from '../src/ingest/PdfParser.js';
 import { chunkPages } from '../src/ingest/chunking.js';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
@@ -48,18 +49,19 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - start, value];
 }
 
-function freshStore(name: string) {
-  const db = openDatabase(path.join(tmp, name));
+async function freshStore(name: string) {
+  const db = await openDatabase(path.join(tmp, name));
   const metadata = new SqliteMetadataStore(db);
-  return { db, metadata, store: new EmbeddedVectorStore(metadata) };
+  const store = new EmbeddedVectorStore(db);
+  return { db, metadata, store, documents: new SqliteDocumentCommit(db, metadata, store) };
 }
 
-async function oursIngest(data: Buffer, s: ReturnType<typeof freshStore>, collection: string, id: string) {
+async function oursIngest(data: Buffer, s: Awaited<ReturnType<typeof freshStore>>, collection: string, id: string) {
   await s.metadata.createCollection(collection);
   const { pages } = await pdf.parse(new Uint8Array(data), { maxPages: 5000 });
   const chunks = await chunkPages(pages, 1000, 150);
   const vectors = await embeddings.embedDocuments(chunks.map(c => c.text));
-  await s.store.commitDocument(
+  await s.documents.commit(
     { id, collectionId: collection, filename: 'gnuplot.pdf', pages: pages.length, chunks: chunks.length, bytes: data.length, sha256: id, createdAt: new Date().toISOString() },
     chunks.map((c, i) => ({ id: `${id}:${i}`, page: c.page, text: c.text, vector: vectors[i] })),
     () => undefined,
@@ -74,12 +76,12 @@ async function ingestion() {
   let pages = 0;
   // Unmeasured first runs: the service parses on warm worker threads, and
   // both sides would otherwise pay JIT compilation once.
-  const warm = freshStore('ingest-warm');
+  const warm = await freshStore('ingest-warm');
   await oursIngest(manual, warm, 'c', 'warm');
   warm.db.close();
   await baselineIngest([manual], embeddings);
   for (let r = 0; r < runs; r++) {
-    const s = freshStore(`ingest-${r}`);
+    const s = await freshStore(`ingest-${r}`);
     const [ms, info] = await time(() => oursIngest(manual, s, 'c', `doc-${r}`));
     pages = info.pages;
     ours.push(ms);
@@ -113,11 +115,11 @@ async function retrieval() {
   for (const n of [10_000, 100_000]) {
     const texts = syntheticTexts(n, seed);
     const vectors = await embeddings.embedDocuments(texts);
-    const s = freshStore(`retrieval-${n}`);
+    const s = await freshStore(`retrieval-${n}`);
     await s.metadata.createCollection('c');
     for (let start = 0, d = 0; start < n; start += 10_000, d++) {
       const id = `doc-${d}`;
-      await s.store.commitDocument(
+      await s.documents.commit(
         { id, collectionId: 'c', filename: 'x.pdf', pages: 1, chunks: 10_000, bytes: 1, sha256: id, createdAt: '' },
         texts.slice(start, start + 10_000).map((t, i) => ({ id: `${id}:${i}`, page: 1, text: t, vector: vectors[start + i] })),
         () => undefined,

@@ -71,10 +71,10 @@ export class ConfigError extends Error {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
-  const blank = Object.fromEntries(
+  const nonBlank = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const parsed = schema.safeParse(blank);
+  const parsed = schema.safeParse(nonBlank);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
       issue => `  - ${issue.path.join('.')}: ${issue.message}`,

@@ -9,7 +9,7 @@ export function createMetrics() {
   client.collectDefaultMetrics({ register: registry, prefix: 'chatbot_' });
 
   const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-  return {
+  const metrics = {
     registry,
     httpDuration: new client.Histogram({
       name: 'chatbot_http_request_duration_seconds',
@@ -66,6 +66,10 @@ export function createMetrics() {
       registers: [registry],
     }),
   };
+  // A labelled counter appears on its first inc(), at 1, and increase() reads
+  // a new series as 0: the first upstream failure would never alert. Start at 0.
+  metrics.ingestionFailures.inc({ reason: 'upstream' }, 0);
+  return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -4,8 +4,7 @@ import type { ServiceConfig } from './config.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { MetadataStore } from './store/MetadataStore.js';
-import { openMetadataStore } from './store/index.js';
-import { createVectorStore } from './vector/index.js';
+import { openStorage } from './storage.js';
 import type { VectorStore } from './vector/VectorStore.js';
 import { createEmbeddings } from './embeddings/index.js';
 import { createChatProvider } from './llm/index.js';
@@ -39,9 +38,8 @@ function sweepUploads(dir: string) {
 }
 
 export async function createServices(config: ServiceConfig, logger: Logger): Promise<ChatbotServices> {
-  const metadata = await openMetadataStore(config, logger);
+  const { metadata, vectors, documents } = await openStorage(config, logger);
   const metrics = createMetrics();
-  const vectors = createVectorStore(config, metadata, logger);
   const embeddings = createEmbeddings(config);
   const provider = createChatProvider(config);
 
@@ -49,7 +47,7 @@ export async function createServices(config: ServiceConfig, logger: Logger): Pro
   sweepUploads(uploadDirFor(config.DATA_DIR));
 
   const pdf = new PdfParser(config.PDF_PARSE_THREADS);
-  const queue = new IngestionQueue(metadata, vectors, embeddings, pdf, metrics, logger, {
+  const queue = new IngestionQueue(metadata, vectors, documents, embeddings, pdf, metrics, logger, {
     concurrency: config.INGEST_CONCURRENCY,
     queueLimit: config.INGEST_QUEUE_LIMIT,
     maxPages: config.MAX_PAGES,

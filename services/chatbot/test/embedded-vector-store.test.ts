@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openDatabase } from '../src/store/database.js';
 import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 import { EmbeddedVectorStore } from '../src/vector/EmbeddedVectorStore.js';
+import { SqliteDocumentCommit } from '../src/ingest/commit/SqliteDocumentCommit.js';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 
 const DIM = 64;
@@ -17,11 +18,11 @@ function random(seed: number) {
 
 async function storeWith(vectors: number[][]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-vectors-'));
-  const db = openDatabase(dir);
+  const db = await openDatabase(dir);
   const metadata = new SqliteMetadataStore(db);
-  const store = new EmbeddedVectorStore(metadata);
+  const store = new EmbeddedVectorStore(db);
   await metadata.createCollection('c');
-  await store.commitDocument(
+  await new SqliteDocumentCommit(db, metadata, store).commit(
     { id: 'd', collectionId: 'c', filename: 'f.pdf', pages: 1, chunks: vectors.length, bytes: 1, sha256: 'x', createdAt: '' },
     vectors.map((vector, i) => ({ id: `d:${i}`, page: i + 1, text: `chunk ${i}`, vector })),
     () => undefined,

@@ -171,7 +171,7 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
 
 contract('SQLite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metadata-test-'));
-  const store = new SqliteMetadataStore(openDatabase(dir));
+  const store = new SqliteMetadataStore(await openDatabase(dir));
   return { store, close: async () => (await store.close(), fs.rmSync(dir, { recursive: true, force: true })) };
 });
 

@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { badRequest, notFound } from '../errors.js';
 import { contractPattern } from './contract.js';
+import { isUuid } from '../util/ids.js';
 
 const COLLECTION_ID = contractPattern('CollectionId');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (id: string) => UUID.test(id);
 
 export function assertCollectionId(id: string): string {
   if (!COLLECTION_ID.test(id)) {

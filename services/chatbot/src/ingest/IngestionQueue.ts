@@ -4,6 +4,7 @@ import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { JobSettledElsewhere, type JobPatch, type JobRecord, type MetadataStore } from '../store/MetadataStore.js';
+import type { DocumentCommit } from './commit/DocumentCommit.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import { serviceUnavailable } from '../errors.js';
 import { chunkPages } from './chunking.js';
@@ -40,7 +41,7 @@ export const JOB_LEASE_MS = 8 * JOB_HEARTBEAT_MS;
 /**
  * Runs ingestion jobs with bounded concurrency and a bounded queue. Uploads
  * wait on disk, not in memory. A document is committed in one step at the
- * end (VectorStore.commitDocument), so a crash leaves it fully present or
+ * end (ingest/commit/), so a crash leaves it fully present or
  * absent; the job row says which.
  */
 export class IngestionQueue {
@@ -54,6 +55,7 @@ export class IngestionQueue {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly vectors: VectorStore,
+    private readonly documents: DocumentCommit,
     private readonly embeddings: Embeddings,
     private readonly pdf: PdfParser,
     private readonly metrics: Metrics,
@@ -62,7 +64,7 @@ export class IngestionQueue {
   ) {
     this.heartbeat = setInterval(() => {
       this.metadata.touchJobs([...this.held]).catch(error =>
-        this.logger.warn({ err: (error as Error).message }, 'job heartbeat failed'),
+        this.logger.warn({ err: error }, 'job heartbeat failed'),
       );
     }, JOB_HEARTBEAT_MS).unref();
   }
@@ -96,7 +98,7 @@ export class IngestionQueue {
           status: 'failed',
           error: 'the service shut down before ingestion started; upload the file again',
         })
-        .catch(error => this.logger.warn({ jobId: waiting.job.id, err: (error as Error).message }, 'could not fail waiting job'));
+        .catch(error => this.logger.warn({ jobId: waiting.job.id, err: error }, 'could not fail waiting job'));
       this.held.delete(waiting.job.id);
       await fs.rm(waiting.path, { force: true });
     }
@@ -109,7 +111,7 @@ export class IngestionQueue {
       const next = this.waiting.shift()!;
       this.running++;
       void this.process(next)
-        .catch(error => this.logger.error({ jobId: next.job.id, err: (error as Error).message }, 'ingestion bookkeeping failed'))
+        .catch(error => this.logger.error({ jobId: next.job.id, err: error }, 'ingestion bookkeeping failed'))
         .finally(() => {
         this.held.delete(next.job.id);
         this.running--;
@@ -152,7 +154,7 @@ export class IngestionQueue {
           await progress({ chunksEmbedded: vectors.length });
         }
         let stored = 0;
-        await this.vectors.commitDocument(
+        await this.documents.commit(
           {
             id: job.documentId,
             collectionId: job.collectionId,
@@ -187,11 +189,12 @@ export class IngestionQueue {
         this.metrics.ingestionFailures.inc({ reason });
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
-        log.warn({ reason, err: (error as Error).message }, 'ingestion failed');
+        log.warn({ reason, err: error }, 'ingestion failed');
         await this.vectors.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
         await this.metadata
           .updateJob(job.id, { status: 'failed', error: message })
-          .catch(e => log.warn({ err: (e as Error).message }, 'could not record the failure; the job will be settled as interrupted'));
+          
+          .catch(err => log.warn({ err }, 'could not record the failure; the job will be settled as interrupted'));
       } finally {
         span.end();
         await fs.rm(path, { force: true });

@@ -1,4 +1,4 @@
-import { tokenize } from '../embeddings/HashingEmbeddings.js';
+import { tokenize } from '../util/tokenize.js';
 import type { ChatMessage } from '../store/MetadataStore.js';
 import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
 

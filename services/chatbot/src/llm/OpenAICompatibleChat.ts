@@ -4,7 +4,7 @@ import type { ChatMessage } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
 import { isRetryableStatus, parseRetryAfter, withRetry } from '../util/retry.js';
 import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
-import { ChatCompletionsStream, ModelServerStatusError } from './ChatCompletionsStream.js';
+import { ChatCompletionsClient, ModelServerStatusError } from './ChatCompletionsClient.js';
 
 const SYSTEM_PROMPT = `You answer questions using only the numbered context passages from the user's documents.
 Cite every claim with the passage's label, like [manual.pdf p. 12].
@@ -27,7 +27,7 @@ export interface OpenAICompatibleOptions {
 /**
  * Any OpenAI-compatible chat completions server with streaming: OpenAI,
  * Hugging Face TGI, vLLM, Ollama. Answers stream through
- * ChatCompletionsStream (node:http, the hot path); the rare calls (rewriting
+ * ChatCompletionsClient (node:http, the hot path); the rare calls (rewriting
  * a follow-up, the readiness ping) go through the official openai SDK. Failures
  * before the stream starts (408, 429 with or without Retry-After, 5xx,
  * failed connections) are retried by withRetry, the one policy every
@@ -41,7 +41,7 @@ export interface OpenAICompatibleOptions {
 export class OpenAICompatibleChat implements ChatProvider {
   readonly name = 'openai';
   private readonly client: OpenAI;
-  private readonly answers: ChatCompletionsStream;
+  private readonly answers: ChatCompletionsClient;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     this.client = new OpenAI({
@@ -52,7 +52,7 @@ export class OpenAICompatibleChat implements ChatProvider {
       maxRetries: 0,
       timeout: options.timeoutMs,
     });
-    this.answers = new ChatCompletionsStream(options.baseUrl, options.apiKey ?? 'unused');
+    this.answers = new ChatCompletionsClient(options.baseUrl, options.apiKey ?? 'unused');
   }
 
   async rewriteQuestion(history: ChatMessage[], question: string, signal: AbortSignal): Promise<string> {

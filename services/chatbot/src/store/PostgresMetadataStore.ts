@@ -9,7 +9,8 @@ import {
   type JobPatch,
   type MetadataStore,
 } from './MetadataStore.js';
-import { isUuid } from '../http/validation.js';
+import { isUuid } from '../util/ids.js';
+import { migratePostgres } from './migrate.js';
 import { JOB_COLUMNS, jobFromRow } from './records.js';
 
 export interface PostgresOptions {
@@ -26,60 +27,6 @@ export interface PostgresOptions {
   /** Errors of idle pooled connections (the pool replaces them). */
   onPoolError?: (error: Error) => void;
 }
-
-// Any fixed key: replicas starting together take turns creating the schema.
-const MIGRATION_LOCK = 7_264_310;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS collections (
-    id TEXT PRIMARY KEY,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
-  );
-  CREATE TABLE IF NOT EXISTS documents (
-    id UUID PRIMARY KEY,
-    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-    filename TEXT NOT NULL,
-    pages INTEGER NOT NULL,
-    chunks INTEGER NOT NULL,
-    bytes INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
-    UNIQUE (collection_id, sha256)
-  );
-  CREATE TABLE IF NOT EXISTS jobs (
-    id UUID PRIMARY KEY,
-    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-    document_id UUID NOT NULL,
-    filename TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    status TEXT NOT NULL,
-    pages_total INTEGER NOT NULL DEFAULT 0,
-    pages_parsed INTEGER NOT NULL DEFAULT 0,
-    chunks_embedded INTEGER NOT NULL DEFAULT 0,
-    chunks_stored INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-  );
-  CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, updated_at) WHERE status IN ('queued', 'running');
-  -- One live ingestion per file and collection, whichever replica took the upload.
-  CREATE UNIQUE INDEX IF NOT EXISTS jobs_pending_file ON jobs (collection_id, sha256) WHERE status IN ('queued', 'running');
-  CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id);
-  CREATE TABLE IF NOT EXISTS conversations (
-    id UUID PRIMARY KEY,
-    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    last_seq INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE TABLE IF NOT EXISTS messages (
-    conversation_id UUID NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    role TEXT NOT NULL,
-    content TEXT NOT NULL,
-    PRIMARY KEY (conversation_id, seq)
-  );
-  CREATE INDEX IF NOT EXISTS conversations_collection ON conversations (collection_id);
-`;
 
 const DOCUMENT_COLUMNS = `id, collection_id AS "collectionId", filename, pages, chunks, bytes,
   sha256, created_at AS "createdAt"`;
@@ -101,30 +48,29 @@ export class PostgresMetadataStore implements MetadataStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async connect(options: PostgresOptions): Promise<PostgresMetadataStore> {
-    const pool = new pg.Pool({
+    const connection: pg.ClientConfig = {
       connectionString: options.connectionString,
-      max: options.poolSize,
       connectionTimeoutMillis: options.timeoutMs,
       statement_timeout: options.timeoutMs,
       query_timeout: options.timeoutMs,
       application_name: 'llm-chatbot',
       ...(options.sslCa ? { ssl: { ca: options.sslCa, checkServerIdentity: () => undefined } } : {}),
-    });
+    };
+    const pool = new pg.Pool({ ...connection, max: options.poolSize });
     // An idle client's broken connection must not crash the process.
     pool.on('error', error => options.onPoolError?.(error));
     const client = await pool.connect().catch(async error => {
       await pool.end();
-      throw new Error(`cannot connect to PostgreSQL for metadata: ${(error as Error).message}`);
+      throw new Error(`cannot connect to PostgreSQL for metadata: ${(error as Error).message}`, { cause: error });
     });
     try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await client.query(SCHEMA);
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      // Migrations may take longer than a request may.
+      await migratePostgres(client, { ...connection, statement_timeout: 0, query_timeout: undefined });
       client.release();
     } catch (error) {
       client.release(error as Error); // the session, and its lock, are closed
       await pool.end();
-      throw new Error(`cannot create the metadata schema in PostgreSQL: ${(error as Error).message}`);
+      throw new Error(`cannot migrate the metadata schema in PostgreSQL: ${(error as Error).message}`, { cause: error });
     }
     return new PostgresMetadataStore(pool);
   }

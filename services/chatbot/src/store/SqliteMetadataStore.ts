@@ -57,11 +57,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteCollection(id: string) {
-    this.db.transaction(() => {
-      this.stmt('DELETE FROM chunks WHERE collection_id = ?').run(id);
-      this.stmt('DELETE FROM jobs WHERE collection_id = ?').run(id);
-      this.stmt('DELETE FROM collections WHERE id = ?').run(id);
-    })();
+    // Its documents, jobs and conversations go with it (foreign keys, cascade).
+    this.stmt('DELETE FROM collections WHERE id = ?').run(id);
   }
 
   async listDocuments(collectionId: string) {
@@ -95,7 +92,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return this.db.transaction(() => this.insertDocumentSync(doc, jobId))();
   }
 
-  /** For the embedded vector store, inside the transaction that stores the chunks. */
+  /** For ingest/commit/SqliteDocumentCommit, inside the transaction that stores the chunks. */
   insertDocumentSync(doc: DocumentRecord, jobId?: string): boolean {
     if (jobId) {
       const claimed = this.stmt(
@@ -111,10 +108,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteDocument(collectionId: string, id: string) {
-    return this.db.transaction(() => {
-      this.stmt('DELETE FROM chunks WHERE document_id = ?').run(id);
-      return this.stmt('DELETE FROM documents WHERE collection_id = ? AND id = ?').run(collectionId, id).changes > 0;
-    })();
+    return this.stmt('DELETE FROM documents WHERE collection_id = ? AND id = ?').run(collectionId, id).changes > 0;
   }
 
   async createJob(collectionId: string, filename: string, sha256: string) {

@@ -45,7 +45,7 @@ export interface PineconeCallOptions {
  * timeouts close its connection later.
  */
 export function callPinecone<T>(operation: string, fn: () => Promise<T>, options: PineconeCallOptions): Promise<T> {
-  return withRetry(() => withTimeout(fn(), options.timeoutMs, operation), {
+  return withRetry(() => withPineconeTimeout(fn(), options.timeoutMs, operation), {
     retries: options.retries,
     isRetryable: isRetryablePineconeError,
     onRetry: options.onRetry,
@@ -54,7 +54,8 @@ export function callPinecone<T>(operation: string, fn: () => Promise<T>, options
   });
 }
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
+/** Rejects with a PineconeTimeoutError (retryable) when the call outlasts ms. */
+export function withPineconeTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(Object.assign(new Error(`${operation} timed out after ${ms} ms`), { name: 'PineconeTimeoutError' })), ms);

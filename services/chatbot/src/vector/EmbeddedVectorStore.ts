@@ -1,6 +1,4 @@
 import type Database from 'better-sqlite3';
-import { JobSettledElsewhere, type DocumentRecord } from '../store/MetadataStore.js';
-import type { SqliteMetadataStore } from '../store/SqliteMetadataStore.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
 interface CollectionIndex {
@@ -18,16 +16,23 @@ interface CollectionIndex {
  * offline embedding's 256 dimensions, answers 100k chunks well inside 50 ms
  * (see bench/). Collections load lazily on first use.
  */
+/** Chunks checked and normalised, ready to write in the caller's transaction. */
+export interface StagedChunks {
+  collectionId: string;
+  documentId: string;
+  chunks: ChunkToStore[];
+  vectors: Float32Array[];
+}
+
 export class EmbeddedVectorStore implements VectorStore {
   readonly name = 'embedded';
   private readonly indexes = new Map<string, CollectionIndex>();
   private readonly insertChunk: Database.Statement;
   private readonly chunkText: Database.Statement;
   private readonly storedDimension: Database.Statement;
-  private readonly db: Database.Database;
 
-  constructor(private readonly metadata: SqliteMetadataStore) {
-    const db = (this.db = metadata.db);
+  /** Shares the service's SQLite file (the chunks table) with SqliteMetadataStore. */
+  constructor(private readonly db: Database.Database) {
     this.insertChunk = db.prepare(
       'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -35,40 +40,52 @@ export class EmbeddedVectorStore implements VectorStore {
     this.storedDimension = db.prepare('SELECT length(embedding) / 4 AS dim FROM chunks WHERE collection_id = ? LIMIT 1');
   }
 
-  async commitDocument(
-    doc: DocumentRecord,
-    chunks: ChunkToStore[],
-    onStored: (count: number) => void | Promise<void>,
-    jobId?: string,
-  ): Promise<void> {
+  /** Normalises the vectors; refuses a dimension the collection does not hold. */
+  stage(collectionId: string, documentId: string, chunks: ChunkToStore[]): StagedChunks {
     const vectors = chunks.map(c => normalise(Float32Array.from(c.vector)));
-    const stored = this.storedDimension.get(doc.collectionId) as { dim: number } | undefined;
+    const stored = this.storedDimension.get(collectionId) as { dim: number } | undefined;
     const dim = stored?.dim;
     if (dim && vectors.some(v => v.length !== dim)) {
       throw new Error(
         `the embeddings have ${vectors[0].length} dimensions but this collection holds ${dim}-dimension vectors; use a new collection after changing the embeddings model`,
       );
     }
-    this.db.transaction(() => {
-      // Thrown inside the transaction, so the chunks roll back with it.
-      if (!this.metadata.insertDocumentSync(doc, jobId)) throw new JobSettledElsewhere(jobId!);
-      chunks.forEach((c, i) =>
-        this.insertChunk.run(c.id, doc.id, doc.collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
-      );
-    })();
-    await onStored(chunks.length);
-    const index = this.indexes.get(doc.collectionId);
-    if (index) {
-      chunks.forEach((c, i) => append(index, c.id, doc.id, vectors[i]));
-    }
+    return { collectionId, documentId, chunks, vectors };
   }
 
-  /** Rows go with the document (repository); the next search reloads the index without them. */
-  async deleteDocument(collectionId: string): Promise<void> {
-    this.indexes.delete(collectionId);
+  /** Writes staged chunks; runs inside the caller's transaction. */
+  writeSync({ collectionId, documentId, chunks, vectors }: StagedChunks) {
+    chunks.forEach((c, i) =>
+      this.insertChunk.run(c.id, documentId, collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
+    );
+  }
+
+  /** After the transaction committed: a loaded index learns the new rows. */
+  published({ collectionId, documentId, chunks, vectors }: StagedChunks) {
+    const index = this.indexes.get(collectionId);
+    if (index) chunks.forEach((c, i) => append(index, c.id, documentId, vectors[i]));
+  }
+
+  async upsertChunks(
+    collectionId: string,
+    documentId: string,
+    chunks: ChunkToStore[],
+    onStored: (count: number) => void | Promise<void>,
+  ): Promise<void> {
+    const staged = this.stage(collectionId, documentId, chunks);
+    this.db.transaction(() => this.writeSync(staged))();
+    await onStored(chunks.length);
+    this.published(staged);
+  }
+
+  async deleteDocument(collectionId: string, documentId: string): Promise<void> {
+    this.db.prepare('DELETE FROM chunks WHERE collection_id = ? AND document_id = ?').run(collectionId, documentId);
+    const index = this.indexes.get(collectionId);
+    if (index) removeDocument(index, documentId);
   }
 
   async deleteCollection(collectionId: string): Promise<void> {
+    this.db.prepare('DELETE FROM chunks WHERE collection_id = ?').run(collectionId);
     this.indexes.delete(collectionId);
   }
 
@@ -122,6 +139,23 @@ function normalise(v: Float32Array): Float32Array {
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < v.length; i++) v[i] /= norm;
   return v;
+}
+
+/** Compacts the document's rows out of the matrix, keeping the others' order. */
+function removeDocument(index: CollectionIndex, documentId: string) {
+  let kept = 0;
+  for (let row = 0; row < index.count; row++) {
+    if (index.documentIds[row] === documentId) continue;
+    if (kept !== row) {
+      index.matrix.copyWithin(kept * index.dim, row * index.dim, (row + 1) * index.dim);
+      index.chunkIds[kept] = index.chunkIds[row];
+      index.documentIds[kept] = index.documentIds[row];
+    }
+    kept++;
+  }
+  index.count = kept;
+  index.chunkIds.length = kept;
+  index.documentIds.length = kept;
 }
 
 function append(index: CollectionIndex, chunkId: string, documentId: string, v: Float32Array) {

@@ -1,8 +1,7 @@
 import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
-import { JobSettledElsewhere, type DocumentRecord, type MetadataStore } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
-import { callPinecone, pineconeClient, withTimeout } from '../util/pinecone.js';
+import { callPinecone, pineconeClient, withPineconeTimeout } from '../util/pinecone.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
 type ChunkMetadata = { documentId: string; page: number; text: string };
@@ -26,9 +25,9 @@ export interface PineconeOptions {
  * Pinecone on its current SDK (v9), one namespace per collection.
  * `@langchain/pinecone` 1.0.3 targets SDK 5 (`upsert(array)`), which v7+
  * changed to `upsert({ records })`, so this adapter talks to the SDK directly.
- * Vectors are upserted before the document row is written: a crash between
- * the two leaves orphan vectors, which answers ignore (unknown documentId)
- * and the interrupted-job cleanup deletes.
+ * Vectors only: ingest/commit/VectorsThenRowCommit writes the document row
+ * after them, so a crash between the two leaves orphan vectors, which answers
+ * ignore (unknown documentId) and the interrupted-job cleanup deletes.
  */
 export class PineconeVectorStore implements VectorStore {
   readonly name = 'pinecone';
@@ -36,19 +35,18 @@ export class PineconeVectorStore implements VectorStore {
 
   constructor(
     private readonly options: PineconeOptions,
-    private readonly metadata: MetadataStore,
     private readonly logger: Logger,
   ) {
     this.index = pineconeClient(options.apiKey).index<ChunkMetadata>({ name: options.indexName, host: options.indexHost });
   }
 
-  async commitDocument(
-    doc: DocumentRecord,
+  async upsertChunks(
+    collectionId: string,
+    documentId: string,
     chunks: ChunkToStore[],
     onStored: (n: number) => void | Promise<void>,
-    jobId?: string,
   ) {
-    const ns = this.index.namespace(doc.collectionId);
+    const ns = this.index.namespace(collectionId);
     for (let i = 0; i < chunks.length; i += PINECONE_UPSERT_BATCH) {
       const batch = chunks.slice(i, i + PINECONE_UPSERT_BATCH);
       await this.call('upsert', () =>
@@ -56,14 +54,12 @@ export class PineconeVectorStore implements VectorStore {
           records: batch.map(c => ({
             id: c.id,
             values: c.vector,
-            metadata: { documentId: doc.id, page: c.page, text: c.text.slice(0, METADATA_TEXT_LIMIT) },
+            metadata: { documentId, page: c.page, text: c.text.slice(0, METADATA_TEXT_LIMIT) },
           })),
         }),
       );
       await onStored(batch.length);
     }
-    // The caller removes the upserted vectors when this throws.
-    if (!(await this.metadata.insertDocument(doc, jobId))) throw new JobSettledElsewhere(jobId!);
   }
 
   async deleteDocument(collectionId: string, documentId: string) {
@@ -94,7 +90,7 @@ export class PineconeVectorStore implements VectorStore {
 
   /** One attempt, 5 s at most: readiness must answer quickly. */
   async ping() {
-    await withTimeout(this.index.describeIndexStats(), 5000, 'describe').catch(error => {
+    await withPineconeTimeout(this.index.describeIndexStats(), 5000, 'describe').catch(error => {
       throw new UpstreamError('pinecone', `describe failed: ${(error as Error).message}`, true, { cause: error });
     });
   }
@@ -105,7 +101,7 @@ export class PineconeVectorStore implements VectorStore {
       retries: this.options.retries,
       timeoutMs: this.options.timeoutMs,
       onRetry: (error, attempt) =>
-        this.logger.warn({ provider: 'pinecone', operation, attempt, err: (error as Error).message }, 'retrying Pinecone call'),
+        this.logger.warn({ provider: 'pinecone', operation, attempt, err: error }, 'retrying Pinecone call'),
     });
   }
 }

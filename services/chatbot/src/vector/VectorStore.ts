@@ -1,5 +1,3 @@
-import type { DocumentRecord } from '../store/MetadataStore.js';
-
 export interface ChunkToStore {
   id: string;
   page: number;
@@ -16,18 +14,16 @@ export interface SearchHit {
 }
 
 /**
- * Where chunk vectors live. `commitDocument` must leave the document either
- * fully stored and listed, or absent: the metadata row is written last, in
- * the same transaction where the store allows it.
+ * Where chunk vectors live. Vectors only: the document's row and its job are
+ * the metadata store's, and ingest/commit/ owns committing the two together.
  */
 export interface VectorStore {
   readonly name: string;
-  commitDocument(
-    doc: DocumentRecord,
+  upsertChunks(
+    collectionId: string,
+    documentId: string,
     chunks: ChunkToStore[],
     onStored: (count: number) => void | Promise<void>,
-    /** The ingestion job: marked succeeded with the row, or JobSettledElsewhere is thrown. */
-    jobId?: string,
   ): Promise<void>;
   deleteDocument(collectionId: string, documentId: string): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;

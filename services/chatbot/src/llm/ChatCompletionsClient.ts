@@ -34,7 +34,7 @@ const MAX_ERROR_BODY = 8 * 1024;
  * also did is done here: error frames become errors with the server's
  * message, and a reader that stops early cancels the request.
  */
-export class ChatCompletionsStream {
+export class ChatCompletionsClient {
   private readonly url: URL;
   private readonly agent: http.Agent;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { ChatCompletionsStream, parseChunk } from '../src/llm/ChatCompletionsStream.js';
+import { ChatCompletionsClient, parseChunk } from '../src/llm/ChatCompletionsClient.js';
 import { chunk } from './fakes/openai.js';
 
 // A model server on a real loopback socket that answers each request with
@@ -16,12 +16,12 @@ const server = http.createServer((req, res) => {
   if (holdOpen) res.write(body);
   else res.end(body);
 });
-let client: ChatCompletionsStream;
+let client: ChatCompletionsClient;
 
 before(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  client = new ChatCompletionsStream(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`, 'key');
+  client = new ChatCompletionsClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`, 'key');
 });
 after(() => {
   server.closeAllConnections();
@@ -90,7 +90,7 @@ test('a non-2xx answer rejects with its status, the server\'s message and Retry-
   failing.listen(0, '127.0.0.1');
   await once(failing, 'listening');
   try {
-    const c = new ChatCompletionsStream(`http://127.0.0.1:${(failing.address() as AddressInfo).port}/v1`, 'key');
+    const c = new ChatCompletionsClient(`http://127.0.0.1:${(failing.address() as AddressInfo).port}/v1`, 'key');
     await assert.rejects(c.open(request, new AbortController().signal), (error: any) => {
       assert.equal(error.status, 429);
       assert.equal(error.retryAfterMs, 2000);

@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import type { Migration } from './migration.js';
+import { initial } from './001_initial.js';
+import { sqliteJobsForeignKey } from './002_sqlite_jobs_foreign_key.js';
+
+/**
+ * The metadata schema's one history, for SQLite and PostgreSQL alike. Add a
+ * migration as the next numbered file and append it here; knex records each
+ * applied name in knex_migrations.
+ */
+export const MIGRATIONS: Migration[] = [initial, sqliteJobsForeignKey];
+
+/** Migrations from this list rather than a directory, so dist/ and tsx agree. */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: migration => migration.name,
+  getMigration: async migration => ({ up: migration.up, down: async () => undefined }),
+};
