@@ -30,7 +30,8 @@ run_suite() {
 
 run_suite "contract (generated types fresh)" bash scripts/check-contract.sh
 run_suite typecheck yarn tsc
-run_suite lint yarn backstage-cli repo lint
+run_suite format yarn prettier:check
+run_suite lint bash -c "yarn backstage-cli repo lint && yarn lint:service"
 run_suite "unit tests" yarn backstage-cli repo test
 # The service's PostgreSQL tests (metadata shared by replicas) get their own
 # throwaway server, as the Jenkinsfile's tester pod gets a sidecar.

@@ -6,26 +6,36 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import Ajv from 'ajv';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 
 export function walk(dir, filter = () => true) {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : walk(full, filter);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' ? [] : walk(full, filter);
     return filter(full) ? [full] : [];
   });
 }
 
-export const readYaml = file => YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => {
-  if (d.errors.length) throw new Error(`${file}: ${d.errors[0].message}`);
-  return d.toJS();
-});
+export const readYaml = file =>
+  YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map(d => {
+    if (d.errors.length) throw new Error(`${file}: ${d.errors[0].message}`);
+    return d.toJS();
+  });
 
 export function schemaValidator(chartDir) {
-  const schema = JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'),
+  );
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  return values => (validate(values) ? [] : validate.errors.map(e => `${e.instancePath || '/'} ${e.message}`));
+  return values =>
+    validate(values)
+      ? []
+      : validate.errors.map(e => `${e.instancePath || '/'} ${e.message}`);
 }
 
 export function freePort() {
@@ -41,7 +51,8 @@ export function freePort() {
 export async function waitForOk(url, child, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`${url}: the process exited with ${child.exitCode}`);
     const res = await fetch(url).catch(() => undefined);
     if (res?.ok) return res;
     await new Promise(r => setTimeout(r, 100));
@@ -51,9 +62,15 @@ export async function waitForOk(url, child, timeoutMs = 30_000) {
 
 /** Deep-merges helm-style: maps merge, everything else replaces. */
 export function merge(base, override) {
-  if (Array.isArray(override) || typeof override !== 'object' || override === null) return override;
+  if (
+    Array.isArray(override) ||
+    typeof override !== 'object' ||
+    override === null
+  )
+    return override;
   const out = { ...base };
-  for (const [k, v] of Object.entries(override)) out[k] = k in out ? merge(out[k], v) : v;
+  for (const [k, v] of Object.entries(override))
+    out[k] = k in out ? merge(out[k], v) : v;
   return out;
 }
 
@@ -63,13 +80,19 @@ export function merge(base, override) {
  * descriptions of the allOf rules whose `then` failed.
  */
 export function schemaRefusal(chartDir) {
-  const schema = JSON.parse(fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'));
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(chartDir, 'values.schema.json'), 'utf8'),
+  );
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   return values => {
     if (validate(values)) return { rules: [], errors: [] };
     const rules = validate.errors
       .filter(e => e.keyword === 'if')
-      .map(e => schema.allOf[Number(/^#\/allOf\/(\d+)\/if$/.exec(e.schemaPath)[1])].description);
+      .map(
+        e =>
+          schema.allOf[Number(/^#\/allOf\/(\d+)\/if$/.exec(e.schemaPath)[1])]
+            .description,
+      );
     const errors = validate.errors
       .filter(e => e.keyword !== 'if')
       .map(e => [e.keyword, e.instancePath || '/', e.params])

@@ -13,7 +13,9 @@ import { root, readYaml, freePort, waitForOk } from './lib.mjs';
 
 const monitoring = path.join(root, 'helm/monitoring');
 const rule = readYaml(path.join(monitoring, 'chatbot-alerts.yaml'))[0];
-const dashboardMap = readYaml(path.join(monitoring, 'chatbot-dashboard.yaml'))[0];
+const dashboardMap = readYaml(
+  path.join(monitoring, 'chatbot-dashboard.yaml'),
+)[0];
 const dashboard = JSON.parse(dashboardMap.data['llm-chatbot.json']);
 
 const exprs = () => [
@@ -32,34 +34,61 @@ before(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-check-'));
   service = spawn(process.execPath, ['dist/server.js'], {
     cwd: chatbot,
-    env: { PATH: process.env.PATH, CHATBOT_API_TOKEN: randomBytes(16).toString('hex'), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      CHATBOT_API_TOKEN: randomBytes(16).toString('hex'),
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
   });
   service.dataDir = dataDir;
-  metricsText = await (await waitForOk(`http://127.0.0.1:${port}/metrics`, service)).text();
+  metricsText = await (
+    await waitForOk(`http://127.0.0.1:${port}/metrics`, service)
+  ).text();
 });
 after(() => {
   service?.kill('SIGTERM');
-  if (service?.dataDir) fs.rmSync(service.dataDir, { recursive: true, force: true });
+  if (service?.dataDir)
+    fs.rmSync(service.dataDir, { recursive: true, force: true });
 });
 
 describe('monitoring assets', () => {
   test('promtool accepts the PrometheusRule groups', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rules-')), 'rules.yaml');
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'rules-')),
+      'rules.yaml',
+    );
     fs.writeFileSync(file, YAML.stringify({ groups: rule.spec.groups }));
-    const out = execFileSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+    const out = execFileSync('promtool', ['check', 'rules', file], {
+      encoding: 'utf8',
+    });
     assert.match(out, /SUCCESS: 6 rules found/);
   });
 
   test('the upstream ingestion-failure series exists at 0 before any failure, so the first one alerts', () => {
-    assert.match(metricsText, /^chatbot_ingestion_failures_total\{reason="upstream"\} 0$/m);
+    assert.match(
+      metricsText,
+      /^chatbot_ingestion_failures_total\{reason="upstream"\} 0$/m,
+    );
   });
 
   test('the dashboard is provisioned by label and has the panels the issue asks for', () => {
     assert.equal(dashboardMap.metadata.labels.grafana_dashboard, '1');
     assert.ok(dashboard.tags.includes('llm-chatbot'));
     const titles = dashboard.panels.map(p => p.title);
-    for (const t of ['Request rate', 'Errors (5xx ratio)', 'Latency percentiles', 'Time to first token', 'Tokens per second', 'Ingestion', 'Pod CPU', 'Pod memory']) {
+    for (const t of [
+      'Request rate',
+      'Errors (5xx ratio)',
+      'Latency percentiles',
+      'Time to first token',
+      'Tokens per second',
+      'Ingestion',
+      'Pod CPU',
+      'Pod memory',
+    ]) {
       assert.ok(titles.includes(t), t);
     }
   });
@@ -67,20 +96,32 @@ describe('monitoring assets', () => {
   test('every chatbot_ metric in the dashboard and the alerts exists in the running service /metrics', () => {
     assert.ok(metricsText.includes('# TYPE'), 'the service answered /metrics');
     const exported = new Map(
-      [...metricsText.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(m => [m[1], m[2]]),
+      [...metricsText.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(m => [
+        m[1],
+        m[2],
+      ]),
     );
-    const used = new Set(exprs().flatMap(e => e.match(/\bchatbot_[a-z0-9_]+/g) ?? []));
+    const used = new Set(
+      exprs().flatMap(e => e.match(/\bchatbot_[a-z0-9_]+/g) ?? []),
+    );
     assert.ok(used.size >= 8, [...used].join(', '));
     for (const name of used) {
       const base = name.replace(/_(bucket|sum|count)$/, '');
       const type = exported.get(name) ?? exported.get(base);
       assert.ok(type, `${name} is not exported by the service`);
-      if (name !== base && !exported.has(name)) assert.equal(type, 'histogram', `${name} needs ${base} to be a histogram`);
+      if (name !== base && !exported.has(name))
+        assert.equal(
+          type,
+          'histogram',
+          `${name} needs ${base} to be a histogram`,
+        );
     }
   });
 
   test('Grafana admin password comes from a Secret and the datasources link logs and traces both ways', () => {
-    const kps = readYaml(path.join(monitoring, 'kube-prometheus-stack.values.yaml'))[0];
+    const kps = readYaml(
+      path.join(monitoring, 'kube-prometheus-stack.values.yaml'),
+    )[0];
     assert.equal(kps.grafana.admin.existingSecret, 'grafana-admin');
     assert.equal(kps.grafana.adminPassword, undefined);
     const [loki, tempo] = kps.grafana.additionalDataSources;
@@ -88,7 +129,11 @@ describe('monitoring assets', () => {
     assert.equal(tempo.jsonData.tracesToLogsV2.datasourceUid, 'loki');
     const lokiValues = readYaml(path.join(monitoring, 'loki.values.yaml'))[0];
     assert.equal(lokiValues.singleBinary.persistence.enabled, true);
-    const otel = readYaml(path.join(monitoring, 'otel-collector.values.yaml'))[0];
-    assert.deepEqual(otel.config.service.pipelines.traces.exporters, ['otlp/tempo']);
+    const otel = readYaml(
+      path.join(monitoring, 'otel-collector.values.yaml'),
+    )[0];
+    assert.deepEqual(otel.config.service.pipelines.traces.exporters, [
+      'otlp/tempo',
+    ]);
   });
 });

@@ -14,7 +14,12 @@ let hcl = {};
 // The portal's GKE scaffolder action offers the same defaults (DEVELOPERS.md);
 // when it lands it should import these from llm-chatbot-common and this test
 // should compare against that import.
-const ACTION_DEFAULTS = { location: 'asia-southeast1-b', machine_type: 'e2-standard-4', min_nodes: 1, max_nodes: 2 };
+const ACTION_DEFAULTS = {
+  location: 'asia-southeast1-b',
+  machine_type: 'e2-standard-4',
+  min_nodes: 1,
+  max_nodes: 2,
+};
 
 before(async () => {
   hcl = await convertFiles(dir); // every .tf file of the module, as terraform reads it
@@ -26,11 +31,14 @@ const pool = () => hcl.resource.google_container_node_pool.default[0];
 
 describe('terraform', () => {
   test('terraform fmt -check passes', () => {
-    execFileSync('terraform', ['fmt', '-check', '-recursive', dir], { stdio: 'pipe' });
+    execFileSync('terraform', ['fmt', '-check', '-recursive', dir], {
+      stdio: 'pipe',
+    });
   });
 
   test('defaults equal the scaffolder action: asia-southeast1-b, e2-standard-4, autoscaling 1-2', () => {
-    for (const [name, value] of Object.entries(ACTION_DEFAULTS)) assert.equal(variable(name).default, value, name);
+    for (const [name, value] of Object.entries(ACTION_DEFAULTS))
+      assert.equal(variable(name).default, value, name);
     assert.equal(pool().autoscaling[0].min_node_count, '${var.min_nodes}');
     assert.equal(pool().autoscaling[0].max_node_count, '${var.max_nodes}');
     assert.equal(pool().node_config[0].machine_type, '${var.machine_type}');
@@ -38,57 +46,124 @@ describe('terraform', () => {
   });
 
   test('variables that take user input are validated', () => {
-    for (const name of ['project_id', 'location', 'cluster_name', 'min_nodes', 'max_nodes', 'release_channel', 'master_ipv4_cidr_block']) {
+    for (const name of [
+      'project_id',
+      'location',
+      'cluster_name',
+      'min_nodes',
+      'max_nodes',
+      'release_channel',
+      'master_ipv4_cidr_block',
+    ]) {
       assert.ok(variable(name).validation, `${name} has a validation block`);
     }
   });
 
   test('Workload Identity, a release channel and shielded nodes are on; private nodes are an option', () => {
-    assert.equal(cluster().workload_identity_config[0].workload_pool, '${var.project_id}.svc.id.goog');
-    assert.equal(cluster().release_channel[0].channel, '${var.release_channel}');
+    assert.equal(
+      cluster().workload_identity_config[0].workload_pool,
+      '${var.project_id}.svc.id.goog',
+    );
+    assert.equal(
+      cluster().release_channel[0].channel,
+      '${var.release_channel}',
+    );
     assert.equal(cluster().enable_shielded_nodes, true);
-    assert.equal(cluster().master_auth[0].client_certificate_config[0].issue_client_certificate, false);
-    assert.equal(cluster().dynamic.private_cluster_config[0].for_each, '${var.private_nodes ? [1] : []}');
+    assert.equal(
+      cluster().master_auth[0].client_certificate_config[0]
+        .issue_client_certificate,
+      false,
+    );
+    assert.equal(
+      cluster().dynamic.private_cluster_config[0].for_each,
+      '${var.private_nodes ? [1] : []}',
+    );
     const node = pool().node_config[0];
     assert.equal(node.workload_metadata_config[0].mode, 'GKE_METADATA');
     assert.equal(node.shielded_instance_config[0].enable_secure_boot, true);
   });
 
   test('nodes run as a dedicated service account with minimal roles', () => {
-    assert.equal(pool().node_config[0].service_account, '${google_service_account.nodes.email}');
+    assert.equal(
+      pool().node_config[0].service_account,
+      '${google_service_account.nodes.email}',
+    );
     const roles = hcl.locals.flatMap(l => l.node_roles ?? []);
     assert.ok(roles.length > 0);
-    for (const role of roles) assert.doesNotMatch(role, /owner|editor|admin|roles\/container\.|iam\.serviceAccount/, role);
+    for (const role of roles)
+      assert.doesNotMatch(
+        role,
+        /owner|editor|admin|roles\/container\.|iam\.serviceAccount/,
+        role,
+      );
   });
 
   test('the pipeline pushes images through Workload Identity, with writer on one repository only', () => {
-    const push = hcl.resource.google_artifact_registry_repository_iam_member.deployer_push[0];
+    const push =
+      hcl.resource.google_artifact_registry_repository_iam_member
+        .deployer_push[0];
     assert.equal(push.role, 'roles/artifactregistry.writer');
-    const wi = hcl.resource.google_service_account_iam_member.deployer_workload_identity[0];
+    const wi =
+      hcl.resource.google_service_account_iam_member
+        .deployer_workload_identity[0];
     assert.equal(wi.role, 'roles/iam.workloadIdentityUser');
-    assert.equal(wi.member, 'serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-deployer]');
-    assert.equal(hcl.resource.google_service_account_key, undefined, 'no service account keys');
+    assert.equal(
+      wi.member,
+      'serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-deployer]',
+    );
+    assert.equal(
+      hcl.resource.google_service_account_key,
+      undefined,
+      'no service account keys',
+    );
   });
 
   test('the metadata database is private, TLS-only, backed up, and its password lives in Secret Manager', () => {
     const sql = hcl.resource.google_sql_database_instance.metadata[0];
     const settings = sql.settings[0];
     assert.equal(sql.deletion_protection, true);
-    assert.equal(settings.ip_configuration[0].ipv4_enabled, false, 'no public IP');
+    assert.equal(
+      settings.ip_configuration[0].ipv4_enabled,
+      false,
+      'no public IP',
+    );
     assert.equal(settings.ip_configuration[0].ssl_mode, 'ENCRYPTED_ONLY');
-    assert.equal(settings.backup_configuration[0].point_in_time_recovery_enabled, true);
-    assert.equal(hcl.resource.google_sql_user.chatbot[0].password, '${random_password.chatbot_db[0].result}');
-    const version = hcl.resource.google_secret_manager_secret_version.chatbot_db_password[0];
-    assert.equal(version.secret_data, '${random_password.chatbot_db[0].result}');
+    assert.equal(
+      settings.backup_configuration[0].point_in_time_recovery_enabled,
+      true,
+    );
+    assert.equal(
+      hcl.resource.google_sql_user.chatbot[0].password,
+      '${random_password.chatbot_db[0].result}',
+    );
+    const version =
+      hcl.resource.google_secret_manager_secret_version.chatbot_db_password[0];
+    assert.equal(
+      version.secret_data,
+      '${random_password.chatbot_db[0].result}',
+    );
     for (const [name, [output]] of Object.entries(hcl.output)) {
-      assert.doesNotMatch(JSON.stringify(output.value), /random_password/, `output ${name} must not reveal the password`);
+      assert.doesNotMatch(
+        JSON.stringify(output.value),
+        /random_password/,
+        `output ${name} must not reveal the password`,
+      );
     }
     assert.ok(variable('metadata_database').validation.length >= 2);
   });
 
   test('a remote state backend is offered as an option, and outputs are declared', () => {
-    assert.match(fs.readFileSync(path.join(dir, 'backend.tf.example'), 'utf8'), /backend "gcs"/);
-    for (const name of ['cluster_name', 'location', 'endpoint', 'workload_identity_pool', 'get_credentials']) {
+    assert.match(
+      fs.readFileSync(path.join(dir, 'backend.tf.example'), 'utf8'),
+      /backend "gcs"/,
+    );
+    for (const name of [
+      'cluster_name',
+      'location',
+      'endpoint',
+      'workload_identity_pool',
+      'get_credentials',
+    ]) {
       assert.ok(hcl.output[name], name);
     }
     assert.equal(hcl.output.endpoint[0].sensitive, true);

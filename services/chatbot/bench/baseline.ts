@@ -13,7 +13,10 @@ import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 
 const require = createRequire(import.meta.url);
 // pdf-parse's index.js reads a test file when it has no parent module; load the library itself.
-const pdfParse = require('pdf-parse/lib/pdf-parse.js') as (data: Buffer, options: object) => Promise<unknown>;
+const pdfParse = require('pdf-parse/lib/pdf-parse.js') as (
+  data: Buffer,
+  options: object,
+) => Promise<unknown>;
 
 async function loadPdfLikePdfLoader(data: Buffer): Promise<Document[]> {
   const pages: Document[] = [];
@@ -21,20 +24,34 @@ async function loadPdfLikePdfLoader(data: Buffer): Promise<Document[]> {
     pagerender: async (pageData: any) => {
       const content = await pageData.getTextContent();
       const text = content.items.map((i: any) => i.str).join('\n');
-      pages.push(new Document({ pageContent: text, metadata: { loc: { pageNumber: pageData.pageIndex + 1 } } }));
+      pages.push(
+        new Document({
+          pageContent: text,
+          metadata: { loc: { pageNumber: pageData.pageIndex + 1 } },
+        }),
+      );
       return text;
     },
   });
   return pages;
 }
 
-export async function baselineIngest(files: Buffer[], embeddings: Embeddings): Promise<MemoryVectorStore> {
+export async function baselineIngest(
+  files: Buffer[],
+  embeddings: Embeddings,
+): Promise<MemoryVectorStore> {
   const docs = (await Promise.all(files.map(loadPdfLikePdfLoader))).flat();
-  const splits = await new RecursiveCharacterTextSplitter().splitDocuments(docs);
+  const splits = await new RecursiveCharacterTextSplitter().splitDocuments(
+    docs,
+  );
   return MemoryVectorStore.fromDocuments(splits, embeddings);
 }
 
-export async function baselineQuestion(files: Buffer[], embeddings: Embeddings, question: string) {
+export async function baselineQuestion(
+  files: Buffer[],
+  embeddings: Embeddings,
+  question: string,
+) {
   const store = await baselineIngest(files, embeddings);
   return store.similaritySearchWithScore(question, 4);
 }

@@ -33,14 +33,21 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-load-'));
 if (!url) {
   token = randomToken();
   const svc = await spawnService(
-    { CHATBOT_API_TOKEN: token, DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' },
+    {
+      CHATBOT_API_TOKEN: token,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    },
     { inheritOutput: true },
   );
   child = svc.child;
   url = svc.url;
 }
 if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(url)) {
-  throw new Error(`refusing to load-test ${url}: only loopback addresses are allowed`);
+  throw new Error(
+    `refusing to load-test ${url}: only loopback addresses are allowed`,
+  );
 }
 
 const auth = { Authorization: `Bearer ${token}` };
@@ -52,53 +59,107 @@ let serverErrors = 0;
 const count = (key: string) => status.set(key, (status.get(key) ?? 0) + 1);
 
 await fetch(`${url}/v1/collections/load`, { method: 'PUT', headers: auth });
-const pdfs = await Promise.all(Array.from({ length: uploads }, (_, i) =>
-  textPdf([`Load document ${i}. The maintenance interval for pump ${i} is ${i + 3} months.`, `Page two of document ${i}: spare parts list ${i}.`])));
+const pdfs = await Promise.all(
+  Array.from({ length: uploads }, (_, i) =>
+    textPdf([
+      `Load document ${i}. The maintenance interval for pump ${i} is ${
+        i + 3
+      } months.`,
+      `Page two of document ${i}: spare parts list ${i}.`,
+    ]),
+  ),
+);
 
 type Task = () => Promise<void>;
-const uploadTasks = pdfs.map((pdf, i): Task => async () => {
-    const form = new FormData();
-    form.append('files', new Blob([new Uint8Array(pdf)]), `load-${i}.pdf`);
-    const start = performance.now();
-    const res = await fetch(`${url}/v1/collections/load/documents`, { method: 'POST', headers: auth, body: form });
-    await res.arrayBuffer();
-    uploadMs.push(performance.now() - start);
-    count(`upload ${res.status}`);
-    if (res.status >= 500 && res.status !== 503) serverErrors++;
-});
-const chatTasks = Array.from({ length: chats }, (_, i): Task => async () => {
-    const start = performance.now();
-    const res = await fetch(`${url}/v1/collections/load/chat`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: `What is the maintenance interval for pump ${i % Math.max(uploads, 1)}?` }),
-    });
-    const text = await res.text();
-    chatMs.push(performance.now() - start);
-    const ok = res.status === 200 && text.includes('event: done');
-    count(`chat ${res.status}${res.status === 200 && !ok ? ' (stream error)' : ''}`);
-    if (res.status >= 500 || (res.status === 200 && !ok)) serverErrors++;
-});
+const uploadTasks = pdfs.map(
+  (pdf, i): Task =>
+    async () => {
+      const form = new FormData();
+      form.append('files', new Blob([new Uint8Array(pdf)]), `load-${i}.pdf`);
+      const start = performance.now();
+      const res = await fetch(`${url}/v1/collections/load/documents`, {
+        method: 'POST',
+        headers: auth,
+        body: form,
+      });
+      await res.arrayBuffer();
+      uploadMs.push(performance.now() - start);
+      count(`upload ${res.status}`);
+      if (res.status >= 500 && res.status !== 503) serverErrors++;
+    },
+);
+const chatTasks = Array.from(
+  { length: chats },
+  (_, i): Task =>
+    async () => {
+      const start = performance.now();
+      const res = await fetch(`${url}/v1/collections/load/chat`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          message: `What is the maintenance interval for pump ${
+            i % Math.max(uploads, 1)
+          }?`,
+        }),
+      });
+      const text = await res.text();
+      chatMs.push(performance.now() - start);
+      const ok = res.status === 200 && text.includes('event: done');
+      count(
+        `chat ${res.status}${
+          res.status === 200 && !ok ? ' (stream error)' : ''
+        }`,
+      );
+      if (res.status >= 500 || (res.status === 200 && !ok)) serverErrors++;
+    },
+);
 // Uploads spread evenly among the chats.
 const stride = Math.max(1, Math.floor(chats / Math.max(uploads, 1)));
-const tasks: Task[] = chatTasks.flatMap((t, i) => (i % stride === 0 && uploadTasks.length ? [uploadTasks.shift()!, t] : [t]));
+const tasks: Task[] = chatTasks.flatMap((t, i) =>
+  i % stride === 0 && uploadTasks.length ? [uploadTasks.shift()!, t] : [t],
+);
 tasks.push(...uploadTasks);
 
 let next = 0;
 let transportErrors = 0;
 const started = performance.now();
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (next < tasks.length && Date.now() < deadline) {
-    const task = tasks[next++];
-    await task().catch(() => transportErrors++);
-  }
-}));
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < tasks.length && Date.now() < deadline) {
+      const task = tasks[next++];
+      await task().catch(() => transportErrors++);
+    }
+  }),
+);
 const seconds = (performance.now() - started) / 1000;
 
-console.log(`load test: ${chats} chats + ${uploads} uploads, concurrency ${concurrency}, ${fmt(seconds, 1)} s`);
+console.log(
+  `load test: ${chats} chats + ${uploads} uploads, concurrency ${concurrency}, ${fmt(
+    seconds,
+    1,
+  )} s`,
+);
 for (const [k, v] of [...status].sort()) console.log(`  ${k}: ${v}`);
-console.log(`  chat latency ms  p50 ${fmt(percentile(chatMs, 50), 1)}  p95 ${fmt(percentile(chatMs, 95), 1)}  p99 ${fmt(percentile(chatMs, 99), 1)}  (${fmt(chatMs.length / seconds, 0)} chats/s)`);
-console.log(`  upload latency ms p50 ${fmt(percentile(uploadMs, 50), 1)}  p99 ${fmt(percentile(uploadMs, 99), 1)}`);
-console.log(`  server errors: ${serverErrors}, transport errors: ${transportErrors}, not run (time limit): ${tasks.length - next}`);
+console.log(
+  `  chat latency ms  p50 ${fmt(percentile(chatMs, 50), 1)}  p95 ${fmt(
+    percentile(chatMs, 95),
+    1,
+  )}  p99 ${fmt(percentile(chatMs, 99), 1)}  (${fmt(
+    chatMs.length / seconds,
+    0,
+  )} chats/s)`,
+);
+console.log(
+  `  upload latency ms p50 ${fmt(percentile(uploadMs, 50), 1)}  p99 ${fmt(
+    percentile(uploadMs, 99),
+    1,
+  )}`,
+);
+console.log(
+  `  server errors: ${serverErrors}, transport errors: ${transportErrors}, not run (time limit): ${
+    tasks.length - next
+  }`,
+);
 
 if (child) {
   child.kill('SIGTERM');

@@ -31,22 +31,39 @@ const THRESHOLD = Number(process.env.EVAL_MIN_HIT_RATE ?? 0.85);
 const svc = await startService();
 try {
   await api(svc.url, 'PUT', '/v1/collections/eval');
-  const job = await ingest(svc.url, 'eval', 'x200-manual.pdf', await textPdf(PAGES));
-  if (job.status !== 'succeeded') throw new Error(`ingestion failed: ${job.error}`);
+  const job = await ingest(
+    svc.url,
+    'eval',
+    'x200-manual.pdf',
+    await textPdf(PAGES),
+  );
+  if (job.status !== 'succeeded')
+    throw new Error(`ingestion failed: ${job.error}`);
   let hits = 0;
   let reciprocal = 0;
   for (const [question, page] of CASES) {
     const { events } = await chat(svc.url, 'eval', { message: question });
-    const pages: number[] = events.find(e => e.event === 'sources')?.data.sources.map((s: any) => s.page) ?? [];
+    const pages: number[] =
+      events
+        .find(e => e.event === 'sources')
+        ?.data.sources.map((s: any) => s.page) ?? [];
     const rank = pages.indexOf(page);
     if (rank >= 0) {
       hits++;
       reciprocal += 1 / (rank + 1);
     }
-    console.log(`${rank >= 0 ? 'hit ' : 'MISS'} p.${page} rank ${rank + 1 || '-'}  ${question}`);
+    console.log(
+      `${rank >= 0 ? 'hit ' : 'MISS'} p.${page} rank ${
+        rank + 1 || '-'
+      }  ${question}`,
+    );
   }
   const hitRate = hits / CASES.length;
-  console.log(`retrieval smoke eval: hit@k ${hitRate.toFixed(2)}, MRR ${(reciprocal / CASES.length).toFixed(2)}, threshold ${THRESHOLD}`);
+  console.log(
+    `retrieval smoke eval: hit@k ${hitRate.toFixed(2)}, MRR ${(
+      reciprocal / CASES.length
+    ).toFixed(2)}, threshold ${THRESHOLD}`,
+  );
   process.exitCode = hitRate >= THRESHOLD ? 0 : 1;
 } finally {
   await svc.close();

@@ -3,7 +3,11 @@ import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import type { ServiceConfig } from './config.js';
 import type { Logger } from './logger.js';
-import { createServices, uploadDirFor, type ChatbotServices } from './services.js';
+import {
+  createServices,
+  uploadDirFor,
+  type ChatbotServices,
+} from './services.js';
 import { notFound, tooManyRequests } from './errors.js';
 import { requireBearerToken } from './http/auth.js';
 import { openApiDocument } from './http/contract.js';
@@ -22,8 +26,13 @@ export interface ChatbotApp extends ChatbotServices {
 }
 
 /** The HTTP surface over the services: middleware, routes and the error handler. */
-function createHttpApp(services: ChatbotServices, logger: Logger, isShuttingDown: () => boolean) {
-  const { config, metadata, vectors, provider, queue, chat, streams, metrics } = services;
+function createHttpApp(
+  services: ChatbotServices,
+  logger: Logger,
+  isShuttingDown: () => boolean,
+) {
+  const { config, metadata, vectors, provider, queue, chat, streams, metrics } =
+    services;
   const requireCollection = collectionGuard(metadata);
 
   const app = express();
@@ -41,9 +50,17 @@ function createHttpApp(services: ChatbotServices, logger: Logger, isShuttingDown
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       handler: (req, _res, next) => {
-        const resetMs = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now();
+        const resetMs =
+          (
+            req as { rateLimit?: { resetTime?: Date } }
+          ).rateLimit?.resetTime?.getTime() ?? Date.now();
         const seconds = Math.max(1, Math.ceil((resetMs - Date.now()) / 1000));
-        next(tooManyRequests(`rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests a minute exceeded; retry in ${seconds} s`, seconds));
+        next(
+          tooManyRequests(
+            `rate limit of ${config.RATE_LIMIT_PER_MINUTE} requests a minute exceeded; retry in ${seconds} s`,
+            seconds,
+          ),
+        );
       },
     }),
   );
@@ -53,7 +70,11 @@ function createHttpApp(services: ChatbotServices, logger: Logger, isShuttingDown
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  v1.use('/collections', mountedAt('/v1/collections'), collectionRoutes(metadata, vectors, requireCollection));
+  v1.use(
+    '/collections',
+    mountedAt('/v1/collections'),
+    collectionRoutes(metadata, vectors, requireCollection),
+  );
   v1.use(
     '/collections/:collectionId/documents',
     mountedAt('/v1/collections/:collectionId/documents'),
@@ -78,19 +99,27 @@ function createHttpApp(services: ChatbotServices, logger: Logger, isShuttingDown
       streams,
       metrics,
       logger,
-      { maxConcurrent: config.MAX_CONCURRENT_CHATS, sseFlushMs: config.SSE_FLUSH_MS },
+      {
+        maxConcurrent: config.MAX_CONCURRENT_CHATS,
+        sseFlushMs: config.SSE_FLUSH_MS,
+      },
       requireCollection,
     ),
   );
   app.use('/v1', v1);
 
-  app.use((_req, _res, next) => next(notFound('no such route; see /v1/openapi.json')));
+  app.use((_req, _res, next) =>
+    next(notFound('no such route; see /v1/openapi.json')),
+  );
   app.use(errorHandler(logger));
   return app;
 }
 
 /** The composition root: services, then HTTP. server.ts listens; tests call this directly. */
-export async function createChatbotApp(config: ServiceConfig, logger: Logger): Promise<ChatbotApp> {
+export async function createChatbotApp(
+  config: ServiceConfig,
+  logger: Logger,
+): Promise<ChatbotApp> {
   const services = await createServices(config, logger);
   let shuttingDown = false;
   const app = createHttpApp(services, logger, () => shuttingDown);

@@ -11,7 +11,9 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   CHATBOT_API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+    .default('info'),
 
   MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
   MAX_FILES_PER_UPLOAD: z.coerce.number().int().positive().default(10),
@@ -19,7 +21,12 @@ const schema = z.object({
   INGEST_CONCURRENCY: z.coerce.number().int().positive().default(2),
   INGEST_QUEUE_LIMIT: z.coerce.number().int().positive().default(100),
   // One core stays with the event loop, so chats keep flowing while PDFs parse.
-  PDF_PARSE_THREADS: z.coerce.number().int().min(1).max(32).default(Math.max(1, Math.min(availableParallelism() - 1, 4))),
+  PDF_PARSE_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(32)
+    .default(Math.max(1, Math.min(availableParallelism() - 1, 4))),
   CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(1000),
   CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(150),
 
@@ -37,14 +44,19 @@ const schema = z.object({
   METADATA_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   DATABASE_URL: z.string().url().optional(),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  PG_SSL_CA: z.string().startsWith('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate').optional(),
+  PG_SSL_CA: z
+    .string()
+    .startsWith('-----BEGIN CERTIFICATE-----', 'must be a PEM certificate')
+    .optional(),
 
   VECTOR_STORE: z.enum(['embedded', 'pinecone']).default('embedded'),
   PINECONE_API_KEY: z.string().optional(),
   PINECONE_INDEX: z.string().optional(),
   PINECONE_INDEX_HOST: z.string().url().optional(),
 
-  EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai', 'pinecone']).default('offline'),
+  EMBEDDINGS_PROVIDER: z
+    .enum(['offline', 'openai', 'pinecone'])
+    .default('offline'),
   EMBEDDINGS_BASE_URL: z.string().url().optional(),
   EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
   EMBEDDINGS_API_KEY: z.string().optional(),
@@ -57,7 +69,10 @@ const schema = z.object({
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.1),
   LLM_MAX_TOKENS: z.coerce.number().int().positive().default(512),
   // stream_options.include_usage: vLLM, OpenAI, Ollama and current TGI accept it; older servers may refuse it.
-  LLM_STREAM_USAGE: z.enum(['true', 'false']).default('true').transform(v => v === 'true'),
+  LLM_STREAM_USAGE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform(v => v === 'true'),
 
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().default('llm-chatbot'),
@@ -72,7 +87,9 @@ export class ConfigError extends Error {
 
 export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   const nonBlank = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries(env).filter(
+      ([, value]) => value !== undefined && value !== '',
+    ),
   );
   const parsed = schema.safeParse(nonBlank);
   if (!parsed.success) {
@@ -82,23 +99,50 @@ export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
-  const requireFor = (when: boolean, keys: (keyof ServiceConfig)[], why: string) => {
+  const requireFor = (
+    when: boolean,
+    keys: (keyof ServiceConfig)[],
+    why: string,
+  ) => {
     const missing = when ? keys.filter(key => config[key] === undefined) : [];
     if (missing.length > 0) {
-      throw new ConfigError(`Invalid configuration: ${missing.join(', ')} required ${why}`);
+      throw new ConfigError(
+        `Invalid configuration: ${missing.join(', ')} required ${why}`,
+      );
     }
   };
-  requireFor(config.VECTOR_STORE === 'pinecone', ['PINECONE_API_KEY', 'PINECONE_INDEX'], 'when VECTOR_STORE=pinecone');
-  requireFor(config.EMBEDDINGS_PROVIDER === 'openai', ['EMBEDDINGS_BASE_URL'], 'when EMBEDDINGS_PROVIDER=openai');
-  requireFor(config.EMBEDDINGS_PROVIDER === 'pinecone', ['PINECONE_API_KEY'], 'when EMBEDDINGS_PROVIDER=pinecone');
-  requireFor(config.LLM_PROVIDER === 'openai', ['LLM_BASE_URL'], 'when LLM_PROVIDER=openai');
-  if (config.METADATA_STORE === 'postgres' && config.VECTOR_STORE === 'embedded') {
+  requireFor(
+    config.VECTOR_STORE === 'pinecone',
+    ['PINECONE_API_KEY', 'PINECONE_INDEX'],
+    'when VECTOR_STORE=pinecone',
+  );
+  requireFor(
+    config.EMBEDDINGS_PROVIDER === 'openai',
+    ['EMBEDDINGS_BASE_URL'],
+    'when EMBEDDINGS_PROVIDER=openai',
+  );
+  requireFor(
+    config.EMBEDDINGS_PROVIDER === 'pinecone',
+    ['PINECONE_API_KEY'],
+    'when EMBEDDINGS_PROVIDER=pinecone',
+  );
+  requireFor(
+    config.LLM_PROVIDER === 'openai',
+    ['LLM_BASE_URL'],
+    'when LLM_PROVIDER=openai',
+  );
+  if (
+    config.METADATA_STORE === 'postgres' &&
+    config.VECTOR_STORE === 'embedded'
+  ) {
     throw new ConfigError(
-      'Invalid configuration: METADATA_STORE=postgres needs VECTOR_STORE=pinecone; the embedded vector store keeps chunks in this pod\'s SQLite file, which other replicas cannot read',
+      "Invalid configuration: METADATA_STORE=postgres needs VECTOR_STORE=pinecone; the embedded vector store keeps chunks in this pod's SQLite file, which other replicas cannot read",
     );
   }
   if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
-    throw new ConfigError('Invalid configuration: CHUNK_OVERLAP must be smaller than CHUNK_SIZE');
+    throw new ConfigError(
+      'Invalid configuration: CHUNK_OVERLAP must be smaller than CHUNK_SIZE',
+    );
   }
   return config;
 }

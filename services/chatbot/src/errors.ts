@@ -16,16 +16,24 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string) => new HttpError(400, message, 'BadRequest');
-export const unauthorized = (message: string) => new HttpError(401, message, 'Unauthorized');
-export const notFound = (message: string) => new HttpError(404, message, 'NotFound');
-export const conflict = (message: string) => new HttpError(409, message, 'Conflict');
-export const payloadTooLarge = (message: string) => new HttpError(413, message, 'PayloadTooLarge');
-export const unsupportedMediaType = (message: string) => new HttpError(415, message, 'UnsupportedMediaType');
+export const badRequest = (message: string) =>
+  new HttpError(400, message, 'BadRequest');
+export const unauthorized = (message: string) =>
+  new HttpError(401, message, 'Unauthorized');
+export const notFound = (message: string) =>
+  new HttpError(404, message, 'NotFound');
+export const conflict = (message: string) =>
+  new HttpError(409, message, 'Conflict');
+export const payloadTooLarge = (message: string) =>
+  new HttpError(413, message, 'PayloadTooLarge');
+export const unsupportedMediaType = (message: string) =>
+  new HttpError(415, message, 'UnsupportedMediaType');
 export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
   new HttpError(429, message, 'TooManyRequests', retryAfterSeconds);
-export const serviceUnavailable = (message: string, retryAfterSeconds: number) =>
-  new HttpError(503, message, 'ServiceUnavailable', retryAfterSeconds);
+export const serviceUnavailable = (
+  message: string,
+  retryAfterSeconds: number,
+) => new HttpError(503, message, 'ServiceUnavailable', retryAfterSeconds);
 
 /** The error name each status carries when no HttpError named it (express and parser errors). */
 export const STATUS_NAMES: Record<number, string> = {

@@ -8,7 +8,9 @@ export function createMetrics() {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'chatbot_' });
 
-  const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+  const latencyBuckets = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+  ];
   const metrics = {
     registry,
     httpDuration: new client.Histogram({
@@ -56,7 +58,9 @@ export function createMetrics() {
       name: 'chatbot_retrieval_duration_seconds',
       help: 'Vector retrieval latency',
       labelNames: ['store'] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: [
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+      ],
       registers: [registry],
     }),
     upstreamErrors: new client.Counter({

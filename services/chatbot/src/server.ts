@@ -10,13 +10,18 @@ async function main() {
     config = readConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\nSee services/chatbot/README.md for every variable.\n`);
+      process.stderr.write(
+        `${error.message}\nSee services/chatbot/README.md for every variable.\n`,
+      );
       process.exit(1);
     }
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const telemetry = startTelemetry(config.OTEL_EXPORTER_OTLP_ENDPOINT, config.OTEL_SERVICE_NAME);
+  const telemetry = startTelemetry(
+    config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    config.OTEL_SERVICE_NAME,
+  );
   const service = await createChatbotApp(config, logger);
   const server = service.app.listen(config.PORT, config.HOST);
   await once(server, 'listening');
@@ -41,7 +46,9 @@ async function main() {
     logger.info({ signal, openStreams: service.streams.size }, 'shutting down');
     server.close();
     const deadline = setTimeout(() => {
-      service.streams.abortAll('the service is shutting down; ask again in a moment');
+      service.streams.abortAll(
+        'the service is shutting down; ask again in a moment',
+      );
       server.closeAllConnections();
     }, config.SHUTDOWN_GRACE_MS);
     deadline.unref();
@@ -57,6 +64,8 @@ async function main() {
 }
 
 main().catch(error => {
-  process.stderr.write(`chatbot service failed to start: ${(error as Error).message}\n`);
+  process.stderr.write(
+    `chatbot service failed to start: ${(error as Error).message}\n`,
+  );
   process.exit(1);
 });

@@ -34,10 +34,14 @@ export const uploadDirFor = (dataDir: string) => path.join(dataDir, 'uploads');
 /** Upload spool files belong to jobs of a previous process: remove them. */
 function sweepUploads(dir: string) {
   if (!fs.existsSync(dir)) return;
-  for (const name of fs.readdirSync(dir)) fs.rmSync(path.join(dir, name), { force: true });
+  for (const name of fs.readdirSync(dir))
+    fs.rmSync(path.join(dir, name), { force: true });
 }
 
-export async function createServices(config: ServiceConfig, logger: Logger): Promise<ChatbotServices> {
+export async function createServices(
+  config: ServiceConfig,
+  logger: Logger,
+): Promise<ChatbotServices> {
   const { metadata, vectors, documents } = await openStorage(config, logger);
   const metrics = createMetrics();
   const embeddings = createEmbeddings(config);
@@ -47,23 +51,50 @@ export async function createServices(config: ServiceConfig, logger: Logger): Pro
   sweepUploads(uploadDirFor(config.DATA_DIR));
 
   const pdf = new PdfParser(config.PDF_PARSE_THREADS);
-  const queue = new IngestionQueue(metadata, vectors, documents, embeddings, pdf, metrics, logger, {
-    concurrency: config.INGEST_CONCURRENCY,
-    queueLimit: config.INGEST_QUEUE_LIMIT,
-    maxPages: config.MAX_PAGES,
-    chunkSize: config.CHUNK_SIZE,
-    chunkOverlap: config.CHUNK_OVERLAP,
-  });
-  const chat = new ChatService(metadata, vectors, embeddings, provider, metrics, logger, {
-    topK: config.RETRIEVAL_TOP_K,
-    minScore: config.RETRIEVAL_MIN_SCORE,
-    memoryTurns: config.MEMORY_TURNS,
-  });
+  const queue = new IngestionQueue(
+    metadata,
+    vectors,
+    documents,
+    embeddings,
+    pdf,
+    metrics,
+    logger,
+    {
+      concurrency: config.INGEST_CONCURRENCY,
+      queueLimit: config.INGEST_QUEUE_LIMIT,
+      maxPages: config.MAX_PAGES,
+      chunkSize: config.CHUNK_SIZE,
+      chunkOverlap: config.CHUNK_OVERLAP,
+    },
+  );
+  const chat = new ChatService(
+    metadata,
+    vectors,
+    embeddings,
+    provider,
+    metrics,
+    logger,
+    {
+      topK: config.RETRIEVAL_TOP_K,
+      minScore: config.RETRIEVAL_MIN_SCORE,
+      memoryTurns: config.MEMORY_TURNS,
+    },
+  );
 
   const close = async () => {
     stopReaper();
     await pdf.close();
     await metadata.close();
   };
-  return { config, metadata, vectors, provider, queue, chat, streams: new StreamRegistry(), metrics, close };
+  return {
+    config,
+    metadata,
+    vectors,
+    provider,
+    queue,
+    chat,
+    streams: new StreamRegistry(),
+    metrics,
+    close,
+  };
 }

@@ -18,7 +18,10 @@ export interface Storage {
   documents: DocumentCommit;
 }
 
-async function openMetadataStore(config: ServiceConfig, logger: Logger): Promise<MetadataStore> {
+async function openMetadataStore(
+  config: ServiceConfig,
+  logger: Logger,
+): Promise<MetadataStore> {
   switch (config.METADATA_STORE) {
     case 'sqlite':
       return new SqliteMetadataStore(await openDatabase(config.DATA_DIR));
@@ -28,22 +31,38 @@ async function openMetadataStore(config: ServiceConfig, logger: Logger): Promise
         poolSize: config.PG_POOL_SIZE,
         timeoutMs: Math.min(config.UPSTREAM_TIMEOUT_MS, 10_000),
         sslCa: config.PG_SSL_CA,
-        onPoolError: err => logger.warn({ err }, 'idle PostgreSQL connection failed; the pool replaces it'),
+        onPoolError: err =>
+          logger.warn(
+            { err },
+            'idle PostgreSQL connection failed; the pool replaces it',
+          ),
       });
     default:
-      throw new Error(`unknown METADATA_STORE ${config.METADATA_STORE satisfies never}`);
+      throw new Error(
+        `unknown METADATA_STORE ${config.METADATA_STORE satisfies never}`,
+      );
   }
 }
 
-export async function openStorage(config: ServiceConfig, logger: Logger): Promise<Storage> {
+export async function openStorage(
+  config: ServiceConfig,
+  logger: Logger,
+): Promise<Storage> {
   const metadata = await openMetadataStore(config, logger);
   switch (config.VECTOR_STORE) {
     case 'embedded': {
       // readConfig rejects this pairing with a message; this guards the types.
-      if (!(metadata instanceof SqliteMetadataStore)) throw new Error('the embedded vector store needs METADATA_STORE=sqlite');
+      if (!(metadata instanceof SqliteMetadataStore))
+        throw new Error(
+          'the embedded vector store needs METADATA_STORE=sqlite',
+        );
       // One SQLite file holds both, so one transaction commits a document.
       const vectors = new EmbeddedVectorStore(metadata.db);
-      return { metadata, vectors, documents: new SqliteDocumentCommit(metadata.db, metadata, vectors) };
+      return {
+        metadata,
+        vectors,
+        documents: new SqliteDocumentCommit(metadata.db, metadata, vectors),
+      };
     }
     case 'pinecone': {
       const vectors = new PineconeVectorStore(
@@ -56,9 +75,15 @@ export async function openStorage(config: ServiceConfig, logger: Logger): Promis
         },
         logger.child({ component: 'pinecone' }),
       );
-      return { metadata, vectors, documents: new VectorsThenRowCommit(vectors, metadata) };
+      return {
+        metadata,
+        vectors,
+        documents: new VectorsThenRowCommit(vectors, metadata),
+      };
     }
     default:
-      throw new Error(`unknown VECTOR_STORE ${config.VECTOR_STORE satisfies never}`);
+      throw new Error(
+        `unknown VECTOR_STORE ${config.VECTOR_STORE satisfies never}`,
+      );
   }
 }

@@ -2,7 +2,16 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { api, auth, chat, ingest as ingestInto, startService, upload, waitForJob, type RunningService } from './helpers/service.js';
+import {
+  api,
+  auth,
+  chat,
+  ingest as ingestInto,
+  startService,
+  upload,
+  waitForJob,
+  type RunningService,
+} from './helpers/service.js';
 import { encrypt, imageOnlyPdf, textPdf } from './helpers/pdfs.js';
 import type { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 
@@ -11,20 +20,30 @@ const ROUTER_MANUAL = [
   'Factory reset. The reset button is on the back panel. Hold the reset button for ten seconds to restore factory settings.',
   'Wireless settings. The default Wi-Fi password is printed on the label under the device. Change it in the admin page.',
 ];
-const RECIPES = ['Pancakes. Whisk flour, milk and two eggs. Fry each pancake for one minute per side in butter.'];
+const RECIPES = [
+  'Pancakes. Whisk flour, milk and two eggs. Fry each pancake for one minute per side in butter.',
+];
 
 let svc: RunningService;
 let routerPdf: Buffer;
 
-const ingest = (collection: string, name: string, data: Buffer) => ingestInto(svc.url, collection, name, data);
+const ingest = (collection: string, name: string, data: Buffer) =>
+  ingestInto(svc.url, collection, name, data);
 
 before(async () => {
   svc = await startService({ MAX_UPLOAD_MB: '1', MAX_PAGES: '20' });
-  for (const c of ['routers', 'kitchen']) assert.equal((await api(svc.url, 'PUT', `/v1/collections/${c}`)).status, 201);
+  for (const c of ['routers', 'kitchen'])
+    assert.equal(
+      (await api(svc.url, 'PUT', `/v1/collections/${c}`)).status,
+      201,
+    );
   routerPdf = await textPdf(ROUTER_MANUAL);
   const job = await ingest('routers', 'router-manual.pdf', routerPdf);
   assert.equal(job.status, 'succeeded', job.error);
-  assert.equal((await ingest('kitchen', 'recipes.pdf', await textPdf(RECIPES))).status, 'succeeded');
+  assert.equal(
+    (await ingest('kitchen', 'recipes.pdf', await textPdf(RECIPES))).status,
+    'succeeded',
+  );
 });
 
 after(() => svc.close());
@@ -32,7 +51,9 @@ after(() => svc.close());
 describe('authentication and discovery', () => {
   test('every /v1 route refuses a missing or wrong bearer token', async () => {
     assert.equal((await fetch(`${svc.url}/v1/collections`)).status, 401);
-    const wrong = await fetch(`${svc.url}/v1/openapi.json`, { headers: { Authorization: 'Bearer nope' } });
+    const wrong = await fetch(`${svc.url}/v1/openapi.json`, {
+      headers: { Authorization: 'Bearer nope' },
+    });
     assert.equal(wrong.status, 401);
     assert.match((await wrong.json()).error.message, /invalid bearer token/);
   });
@@ -56,7 +77,11 @@ describe('authentication and discovery', () => {
 
 describe('ingestion', () => {
   test('lists the document with pages, chunks and bytes, and the job shows progress', async () => {
-    const { body } = await api(svc.url, 'GET', '/v1/collections/routers/documents');
+    const { body } = await api(
+      svc.url,
+      'GET',
+      '/v1/collections/routers/documents',
+    );
     assert.equal(body.documents.length, 1);
     const [doc] = body.documents;
     assert.equal(doc.filename, 'router-manual.pdf');
@@ -67,14 +92,22 @@ describe('ingestion', () => {
   });
 
   test('rejects a file that is not a PDF whatever its name and type say, storing nothing', async () => {
-    const { status, body } = await upload(svc.url, 'routers', [{ name: 'fake.pdf', data: Buffer.from('<html>hello</html>') }]);
+    const { status, body } = await upload(svc.url, 'routers', [
+      { name: 'fake.pdf', data: Buffer.from('<html>hello</html>') },
+    ]);
     assert.equal(status, 415);
     assert.match(body.error.message, /fake\.pdf is not a PDF/);
-    assert.equal((await api(svc.url, 'GET', '/v1/collections/routers/documents')).body.documents.length, 1);
+    assert.equal(
+      (await api(svc.url, 'GET', '/v1/collections/routers/documents')).body
+        .documents.length,
+      1,
+    );
   });
 
   test('rejects an empty file and a missing file field', async () => {
-    const empty = await upload(svc.url, 'routers', [{ name: 'empty.pdf', data: Buffer.alloc(0) }]);
+    const empty = await upload(svc.url, 'routers', [
+      { name: 'empty.pdf', data: Buffer.alloc(0) },
+    ]);
     assert.equal(empty.status, 400);
     assert.match(empty.body.error.message, /empty/);
     const none = await upload(svc.url, 'routers', []);
@@ -82,8 +115,13 @@ describe('ingestion', () => {
   });
 
   test('rejects a file over the size limit with 413', async () => {
-    const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(1.5 * 1024 * 1024, 32)]);
-    const { status, body } = await upload(svc.url, 'routers', [{ name: 'big.pdf', data: big }]);
+    const big = Buffer.concat([
+      Buffer.from('%PDF-1.7\n'),
+      Buffer.alloc(1.5 * 1024 * 1024, 32),
+    ]);
+    const { status, body } = await upload(svc.url, 'routers', [
+      { name: 'big.pdf', data: big },
+    ]);
     assert.equal(status, 413);
     assert.match(body.error.message, /1 MB limit/);
   });
@@ -96,32 +134,58 @@ describe('ingestion', () => {
     ]);
     assert.deepEqual([first.status, second.status].sort(), [202, 409]);
     const accepted = first.status === 202 ? first : second;
-    assert.equal((await waitForJob(svc.url, 'kitchen', accepted.body.jobs[0].id)).status, 'succeeded');
+    assert.equal(
+      (await waitForJob(svc.url, 'kitchen', accepted.body.jobs[0].id)).status,
+      'succeeded',
+    );
   });
 
   test('refuses the same file twice in one collection', async () => {
-    const { status, body } = await upload(svc.url, 'routers', [{ name: 'again.pdf', data: routerPdf }]);
+    const { status, body } = await upload(svc.url, 'routers', [
+      { name: 'again.pdf', data: routerPdf },
+    ]);
     assert.equal(status, 409);
     assert.match(body.error.message, /already in this collection/);
   });
 
   for (const [name, make, reason] of [
-    ['encrypted.pdf', async () => encrypt(await textPdf(['Secret plans'])), /password-protected/],
-    ['truncated.pdf', async () => (await textPdf(['Some text here', 'More'])).subarray(0, 400), /corrupt or truncated/],
+    [
+      'encrypted.pdf',
+      async () => encrypt(await textPdf(['Secret plans'])),
+      /password-protected/,
+    ],
+    [
+      'truncated.pdf',
+      async () => (await textPdf(['Some text here', 'More'])).subarray(0, 400),
+      /corrupt or truncated/,
+    ],
     ['scan.pdf', () => imageOnlyPdf(), /no extractable text/],
-    ['long.pdf', () => textPdf(Array.from({ length: 25 }, (_, i) => `Page ${i}`)), /25 pages; the limit is 20/],
+    [
+      'long.pdf',
+      () => textPdf(Array.from({ length: 25 }, (_, i) => `Page ${i}`)),
+      /25 pages; the limit is 20/,
+    ],
   ] as const) {
     test(`fails the job for ${name} with a reason a person can act on`, async () => {
       const job = await ingest('routers', name, await make());
       assert.equal(job.status, 'failed');
       assert.match(job.error, reason);
-      const docs = (await api(svc.url, 'GET', '/v1/collections/routers/documents')).body.documents;
-      assert.deepEqual(docs.map((d: any) => d.filename), ['router-manual.pdf']);
+      const docs = (
+        await api(svc.url, 'GET', '/v1/collections/routers/documents')
+      ).body.documents;
+      assert.deepEqual(
+        docs.map((d: any) => d.filename),
+        ['router-manual.pdf'],
+      );
     });
   }
 
   test('keeps a hostile filename only as a label', async () => {
-    const job = await ingest('kitchen', '../../etc/passwd\u202e<img src=x>.pdf', await textPdf(['Waffles need a hot iron.']));
+    const job = await ingest(
+      'kitchen',
+      '../../etc/passwd\u202e<img src=x>.pdf',
+      await textPdf(['Waffles need a hot iron.']),
+    );
     assert.equal(job.status, 'succeeded');
     assert.equal(job.filename, 'passwd<img src=x>.pdf');
     // Uploads are stored under service-generated names and removed after ingestion.
@@ -129,25 +193,60 @@ describe('ingestion', () => {
   });
 
   test('answers 404 for unknown collections, documents and jobs, and 400 for a bad slug', async () => {
-    assert.equal((await api(svc.url, 'GET', '/v1/collections/nope/documents')).status, 404);
-    assert.equal((await api(svc.url, 'GET', '/v1/collections/routers/documents/0b7f0a43-5e0e-4d5c-9a2f-3c9a1d7e8f00')).status, 404);
-    assert.equal((await api(svc.url, 'GET', '/v1/collections/routers/jobs/not-a-uuid')).status, 404);
-    const traversal = await api(svc.url, 'DELETE', '/v1/collections/routers/documents/..%2F..%2Fx');
+    assert.equal(
+      (await api(svc.url, 'GET', '/v1/collections/nope/documents')).status,
+      404,
+    );
+    assert.equal(
+      (
+        await api(
+          svc.url,
+          'GET',
+          '/v1/collections/routers/documents/0b7f0a43-5e0e-4d5c-9a2f-3c9a1d7e8f00',
+        )
+      ).status,
+      404,
+    );
+    assert.equal(
+      (await api(svc.url, 'GET', '/v1/collections/routers/jobs/not-a-uuid'))
+        .status,
+      404,
+    );
+    const traversal = await api(
+      svc.url,
+      'DELETE',
+      '/v1/collections/routers/documents/..%2F..%2Fx',
+    );
     assert.equal(traversal.status, 404);
-    assert.match(traversal.body.error.message, /document \.\.\/\.\.\/x not found/);
-    const badEncoding = await api(svc.url, 'GET', '/v1/collections/routers/documents/%E0%A4%A');
+    assert.match(
+      traversal.body.error.message,
+      /document \.\.\/\.\.\/x not found/,
+    );
+    const badEncoding = await api(
+      svc.url,
+      'GET',
+      '/v1/collections/routers/documents/%E0%A4%A',
+    );
     assert.equal(badEncoding.status, 400);
     const bad = await api(svc.url, 'PUT', '/v1/collections/Bad_Slug');
     assert.equal(bad.status, 400);
-    assert.match(bad.body.error.message, /lowercase letters, digits and dashes/);
+    assert.match(
+      bad.body.error.message,
+      /lowercase letters, digits and dashes/,
+    );
   });
 });
 
 describe('chat', () => {
   test('streams an answer citing document and page, with sources and timings', async () => {
-    const { status, events, answer } = await chat(svc.url, 'routers', { message: 'How do I restore factory settings with the reset button?' });
+    const { status, events, answer } = await chat(svc.url, 'routers', {
+      message: 'How do I restore factory settings with the reset button?',
+    });
     assert.equal(status, 200);
-    assert.deepEqual([...new Set(events.map(e => e.event))], ['start', 'sources', 'token', 'done']);
+    assert.deepEqual(
+      [...new Set(events.map(e => e.event))],
+      ['start', 'sources', 'token', 'done'],
+    );
     const sources = events.find(e => e.event === 'sources')!.data.sources;
     assert.equal(sources[0].filename, 'router-manual.pdf');
     assert.equal(sources[0].page, 2);
@@ -157,40 +256,66 @@ describe('chat', () => {
     assert.match(answer, /No language model is configured/);
     const done = events.at(-1)!.data;
     assert.equal(done.answered, true);
-    assert.ok(done.timings.firstTokenMs >= 0 && done.timings.totalMs >= done.timings.firstTokenMs);
+    assert.ok(
+      done.timings.firstTokenMs >= 0 &&
+        done.timings.totalMs >= done.timings.firstTokenMs,
+    );
     assert.ok(done.usage.completionTokens > 0);
   });
 
   test('never answers from another collection', async () => {
-    const { events } = await chat(svc.url, 'kitchen', { message: 'Where is the reset button and the Wi-Fi password?' });
+    const { events } = await chat(svc.url, 'kitchen', {
+      message: 'Where is the reset button and the Wi-Fi password?',
+    });
     const sources = events.find(e => e.event === 'sources')!.data.sources;
-    assert.ok(sources.every((s: any) => s.filename !== 'router-manual.pdf'), JSON.stringify(sources));
+    assert.ok(
+      sources.every((s: any) => s.filename !== 'router-manual.pdf'),
+      JSON.stringify(sources),
+    );
   });
 
   test('says so when the documents hold no answer', async () => {
-    const { events, answer } = await chat(svc.url, 'routers', { message: 'Quantum chromodynamics lattice gauge theory' });
+    const { events, answer } = await chat(svc.url, 'routers', {
+      message: 'Quantum chromodynamics lattice gauge theory',
+    });
     assert.deepEqual(events.find(e => e.event === 'sources')!.data.sources, []);
     assert.match(answer, /couldn't find an answer/);
     assert.equal(events.at(-1)!.data.answered, false);
   });
 
   test('remembers the conversation and rewrites a follow-up into a standalone question', async () => {
-    const first = await chat(svc.url, 'routers', { message: 'Where is the default Wi-Fi password printed?' });
+    const first = await chat(svc.url, 'routers', {
+      message: 'Where is the default Wi-Fi password printed?',
+    });
     const conversationId = first.events[0].data.conversationId;
-    const second = await chat(svc.url, 'routers', { conversationId, message: 'Can I change it?' });
+    const second = await chat(svc.url, 'routers', {
+      conversationId,
+      message: 'Can I change it?',
+    });
     const start = second.events[0].data;
     assert.equal(start.conversationId, conversationId);
     assert.match(start.standaloneQuestion, /Wi-Fi password.*change it/i);
-    assert.equal(second.events.find(e => e.event === 'sources')!.data.sources[0].page, 3);
+    assert.equal(
+      second.events.find(e => e.event === 'sources')!.data.sources[0].page,
+      3,
+    );
   });
 
   test('rejects an empty message, a foreign conversation and bad JSON', async () => {
-    assert.equal((await chat(svc.url, 'routers', { message: '   ' })).status, 400);
+    assert.equal(
+      (await chat(svc.url, 'routers', { message: '   ' })).status,
+      400,
+    );
     const kitchen = await chat(svc.url, 'kitchen', { message: 'pancakes' });
-    const foreign = await chat(svc.url, 'routers', { conversationId: kitchen.events[0].data.conversationId, message: 'hi' });
+    const foreign = await chat(svc.url, 'routers', {
+      conversationId: kitchen.events[0].data.conversationId,
+      message: 'hi',
+    });
     assert.equal(foreign.status, 404);
     const res = await fetch(`${svc.url}/v1/collections/routers/chat`, {
-      method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"message":',
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"message":',
     });
     assert.equal(res.status, 400);
     assert.match((await res.json()).error.message, /not valid JSON/);
@@ -199,12 +324,26 @@ describe('chat', () => {
 
 describe('deletion and metrics', () => {
   test('deleting a document removes it and its chunks from answers', async () => {
-    const job = await ingest('kitchen', 'omelette.pdf', await textPdf(['Omelette. Beat three eggs, add salt, cook gently in butter.']));
-    await api(svc.url, 'DELETE', `/v1/collections/kitchen/documents/${job.documentId}`).then(r => assert.equal(r.status, 204));
-    const { events } = await chat(svc.url, 'kitchen', { message: 'How do I cook an omelette with three eggs?' });
+    const job = await ingest(
+      'kitchen',
+      'omelette.pdf',
+      await textPdf([
+        'Omelette. Beat three eggs, add salt, cook gently in butter.',
+      ]),
+    );
+    await api(
+      svc.url,
+      'DELETE',
+      `/v1/collections/kitchen/documents/${job.documentId}`,
+    ).then(r => assert.equal(r.status, 204));
+    const { events } = await chat(svc.url, 'kitchen', {
+      message: 'How do I cook an omelette with three eggs?',
+    });
     const sources = events.find(e => e.event === 'sources')!.data.sources;
     assert.ok(sources.every((s: any) => s.filename !== 'omelette.pdf'));
-    const chunks = (svc.metadata as SqliteMetadataStore).db.prepare('SELECT count(*) AS n FROM chunks WHERE document_id = ?').get(job.documentId) as { n: number };
+    const chunks = (svc.metadata as SqliteMetadataStore).db
+      .prepare('SELECT count(*) AS n FROM chunks WHERE document_id = ?')
+      .get(job.documentId) as { n: number };
     assert.equal(chunks.n, 0);
   });
 

@@ -13,7 +13,9 @@ const DIM = 64;
 
 /** A seeded generator, so a failure can be replayed. */
 function random(seed: number) {
-  return () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32) * 2 - 1;
+  return () =>
+    ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32) * 2 -
+    1;
 }
 
 async function storeWith(vectors: number[][]) {
@@ -23,42 +25,85 @@ async function storeWith(vectors: number[][]) {
   const store = new EmbeddedVectorStore(db);
   await metadata.createCollection('c');
   await new SqliteDocumentCommit(db, metadata, store).commit(
-    { id: 'd', collectionId: 'c', filename: 'f.pdf', pages: 1, chunks: vectors.length, bytes: 1, sha256: 'x', createdAt: '' },
-    vectors.map((vector, i) => ({ id: `d:${i}`, page: i + 1, text: `chunk ${i}`, vector })),
+    {
+      id: 'd',
+      collectionId: 'c',
+      filename: 'f.pdf',
+      pages: 1,
+      chunks: vectors.length,
+      bytes: 1,
+      sha256: 'x',
+      createdAt: '',
+    },
+    vectors.map((vector, i) => ({
+      id: `d:${i}`,
+      page: i + 1,
+      text: `chunk ${i}`,
+      vector,
+    })),
     () => undefined,
   );
-  return { store, close: () => (db.close(), fs.rmSync(dir, { recursive: true, force: true })) };
+  return {
+    store,
+    close: () => (db.close(), fs.rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** Cosine similarity by the textbook formula, for every row. */
 function bruteForceTop(vectors: number[][], q: number[], k: number) {
   const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   return vectors
-    .map((v, i) => ({ i, score: v.reduce((s, x, j) => s + x * q[j], 0) / (norm(v) * norm(q)) }))
+    .map((v, i) => ({
+      i,
+      score: v.reduce((s, x, j) => s + x * q[j], 0) / (norm(v) * norm(q)),
+    }))
     .sort((a, b) => b.score - a.score)
     .slice(0, k);
 }
 
 test('sparse and dense questions rank chunks as cosine similarity does', async t => {
   const next = random(7);
-  const vectors = Array.from({ length: 500 }, () => Array.from({ length: DIM }, next));
+  const vectors = Array.from({ length: 500 }, () =>
+    Array.from({ length: DIM }, next),
+  );
   const { store, close } = await storeWith(vectors);
   t.after(close);
-  const sparse = Array.from({ length: DIM }, (_, j) => (j % 13 === 0 ? next() : 0)); // 5 of 64 set: scored sparsely
+  const sparse = Array.from({ length: DIM }, (_, j) =>
+    j % 13 === 0 ? next() : 0,
+  ); // 5 of 64 set: scored sparsely
   const dense = Array.from({ length: DIM }, next);
   for (const q of [sparse, dense]) {
     const hits = await store.search('c', q, 5);
     const expected = bruteForceTop(vectors, q, 5);
-    assert.deepEqual(hits.map(h => h.page - 1), expected.map(e => e.i));
-    hits.forEach((h, n) => assert.ok(Math.abs(h.score - expected[n].score) < 1e-5, `${h.score} vs ${expected[n].score}`));
+    assert.deepEqual(
+      hits.map(h => h.page - 1),
+      expected.map(e => e.i),
+    );
+    hits.forEach((h, n) =>
+      assert.ok(
+        Math.abs(h.score - expected[n].score) < 1e-5,
+        `${h.score} vs ${expected[n].score}`,
+      ),
+    );
   }
 });
 
 test('an offline-embedded question finds the chunk that shares its words', async t => {
   const embeddings = new HashingEmbeddings(256);
-  const texts = ['set the terminal to pngcairo', 'plot a data file with lines', 'fit a function to data', 'splot a surface with hidden3d'];
-  const { store, close } = await storeWith(await embeddings.embedDocuments(texts));
+  const texts = [
+    'set the terminal to pngcairo',
+    'plot a data file with lines',
+    'fit a function to data',
+    'splot a surface with hidden3d',
+  ];
+  const { store, close } = await storeWith(
+    await embeddings.embedDocuments(texts),
+  );
   t.after(close);
-  const [top] = await store.search('c', await embeddings.embedQuery('how to plot a data file'), 1);
+  const [top] = await store.search(
+    'c',
+    await embeddings.embedQuery('how to plot a data file'),
+    1,
+  );
   assert.equal(top.text, 'chunk 1');
 });

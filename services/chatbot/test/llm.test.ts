@@ -1,11 +1,30 @@
-import { test, before, after, afterEach, describe, type TestContext } from 'node:test';
+import {
+  test,
+  before,
+  after,
+  afterEach,
+  describe,
+  type TestContext,
+} from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { delay, http, HttpResponse } from 'msw';
-import { api, auth, chat, ingest, startService, type RunningService } from './helpers/service.js';
+import {
+  api,
+  auth,
+  chat,
+  ingest,
+  startService,
+  type RunningService,
+} from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
 import { randomToken } from './helpers/process.js';
-import { completion, LLM_BASE, modelsHandler, sseResponse } from './fakes/openai.js';
+import {
+  completion,
+  LLM_BASE,
+  modelsHandler,
+  sseResponse,
+} from './fakes/openai.js';
 import { startFakeLlm, type FakeLlmOptions } from './fakes/llmServer.js';
 
 const server = setupServer(modelsHandler);
@@ -15,7 +34,8 @@ const requests: any[] = [];
 before(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
   server.events.on('request:start', async ({ request }) => {
-    if (request.url.startsWith(LLM_BASE) && request.method === 'POST') requests.push(await request.clone().json());
+    if (request.url.startsWith(LLM_BASE) && request.method === 'POST')
+      requests.push(await request.clone().json());
   });
   svc = await startService({
     LLM_PROVIDER: 'openai',
@@ -25,8 +45,14 @@ before(async () => {
     UPSTREAM_RETRIES: '2',
   });
   await api(svc.url, 'PUT', '/v1/collections/docs');
-  const manual = await textPdf(['Intro page.', 'Hold the reset button for ten seconds to restore factory settings.']);
-  assert.equal((await ingest(svc.url, 'docs', 'manual.pdf', manual)).status, 'succeeded');
+  const manual = await textPdf([
+    'Intro page.',
+    'Hold the reset button for ten seconds to restore factory settings.',
+  ]);
+  assert.equal(
+    (await ingest(svc.url, 'docs', 'manual.pdf', manual)).status,
+    'succeeded',
+  );
 });
 
 afterEach(() => {
@@ -39,14 +65,23 @@ after(async () => {
   server.close();
 });
 
-const question = { message: 'How do I restore factory settings with the reset button?' };
+const question = {
+  message: 'How do I restore factory settings with the reset button?',
+};
 
 /** Another service for one test, with its own settings and the manual in "docs"; closed after the test. */
 async function serviceWith(t: TestContext, env: Record<string, string>) {
   const service = await startService({ LLM_PROVIDER: 'openai', ...env });
   t.after(() => service.close());
   await api(service.url, 'PUT', '/v1/collections/docs');
-  await ingest(service.url, 'docs', 'manual.pdf', await textPdf(['Hold the reset button for ten seconds to restore factory settings.']));
+  await ingest(
+    service.url,
+    'docs',
+    'manual.pdf',
+    await textPdf([
+      'Hold the reset button for ten seconds to restore factory settings.',
+    ]),
+  );
   return service;
 }
 
@@ -54,54 +89,110 @@ async function serviceWith(t: TestContext, env: Record<string, string>) {
  * A model server on a real loopback socket, 100 tokens 50 ms apart by
  * default: what it sees is the connection closing, which msw cannot show.
  */
-async function realSocketModel(t: TestContext, options: Partial<FakeLlmOptions>) {
-  const llm = await startFakeLlm({ ttftMs: 0, tokens: Array.from({ length: 100 }, (_, i) => `t${i} `), intervalMs: 50, ...options });
+async function realSocketModel(
+  t: TestContext,
+  options: Partial<FakeLlmOptions>,
+) {
+  const llm = await startFakeLlm({
+    ttftMs: 0,
+    tokens: Array.from({ length: 100 }, (_, i) => `t${i} `),
+    intervalMs: 50,
+    ...options,
+  });
   t.after(() => llm.close());
   return llm;
 }
 
 describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   test('streams the model tokens, sends the retrieved context and reports usage', async () => {
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-      sseResponse({ tokens: ['Hold ', 'it ', 'ten ', 'seconds ', '[manual.pdf p. 2].'] }, request.signal)));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse(
+          {
+            tokens: ['Hold ', 'it ', 'ten ', 'seconds ', '[manual.pdf p. 2].'],
+          },
+          request.signal,
+        ),
+      ),
+    );
     const { events, answer } = await chat(svc.url, 'docs', question);
     assert.equal(answer, 'Hold it ten seconds [manual.pdf p. 2].');
     assert.equal(events.filter(e => e.event === 'token').length, 5);
     const done = events.at(-1)!;
     assert.equal(done.event, 'done');
-    assert.deepEqual(done.data.usage, { promptTokens: 42, completionTokens: 5 });
+    assert.deepEqual(done.data.usage, {
+      promptTokens: 42,
+      completionTokens: 5,
+    });
     const sent = requests[0];
     assert.equal(sent.model, 'test-model');
     assert.equal(sent.stream, true);
     assert.deepEqual(sent.stream_options, { include_usage: true });
-    assert.match(sent.messages.at(-1).content, /\[manual\.pdf p\. 2\]\nHold the reset button/);
-    assert.match(sent.messages[0].content, /could not find it in the documents/);
+    assert.match(
+      sent.messages.at(-1).content,
+      /\[manual\.pdf p\. 2\]\nHold the reset button/,
+    );
+    assert.match(
+      sent.messages[0].content,
+      /could not find it in the documents/,
+    );
   });
 
   test('rewrites a follow-up with the model before retrieving', async () => {
-    server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
-      const body = (await request.clone().json()) as any;
-      return body.stream ? sseResponse({ tokens: ['Ten seconds.'] }, request.signal) : completion('How long must the reset button be held?');
-    }));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+        const body = (await request.clone().json()) as any;
+        return body.stream
+          ? sseResponse({ tokens: ['Ten seconds.'] }, request.signal)
+          : completion('How long must the reset button be held?');
+      }),
+    );
     const first = await chat(svc.url, 'docs', question);
     const conversationId = first.events[0].data.conversationId;
-    const second = await chat(svc.url, 'docs', { conversationId, message: 'For how long?' });
-    assert.equal(second.events[0].data.standaloneQuestion, 'How long must the reset button be held?');
-    const rewrite = requests.find(r => !r.stream && r.messages.some((m: any) => /standalone question/.test(m.content)));
+    const second = await chat(svc.url, 'docs', {
+      conversationId,
+      message: 'For how long?',
+    });
+    assert.equal(
+      second.events[0].data.standaloneQuestion,
+      'How long must the reset button be held?',
+    );
+    const rewrite = requests.find(
+      r =>
+        !r.stream &&
+        r.messages.some((m: any) => /standalone question/.test(m.content)),
+    );
     assert.ok(rewrite, 'a rewrite request was sent');
-    assert.ok(rewrite.messages.some((m: any) => m.content === question.message), 'history was sent');
+    assert.ok(
+      rewrite.messages.some((m: any) => m.content === question.message),
+      'history was sent',
+    );
   });
 
   test('retries a 429 that carries Retry-After, and a bare 429 from TGI-style servers', async () => {
     let calls = 0;
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) => {
-      calls++;
-      if (calls === 1) {
-        return HttpResponse.json({ error: { message: 'Rate limit reached', type: 'rate_limit_error' } }, { status: 429, headers: { 'retry-after': '0.05' } });
-      }
-      if (calls === 2) return HttpResponse.json({ error: 'Model is overloaded' }, { status: 429 });
-      return sseResponse({ tokens: ['OK'] }, request.signal);
-    }));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) => {
+        calls++;
+        if (calls === 1) {
+          return HttpResponse.json(
+            {
+              error: {
+                message: 'Rate limit reached',
+                type: 'rate_limit_error',
+              },
+            },
+            { status: 429, headers: { 'retry-after': '0.05' } },
+          );
+        }
+        if (calls === 2)
+          return HttpResponse.json(
+            { error: 'Model is overloaded' },
+            { status: 429 },
+          );
+        return sseResponse({ tokens: ['OK'] }, request.signal);
+      }),
+    );
     const { answer, events } = await chat(svc.url, 'docs', question);
     assert.equal(calls, 3);
     assert.equal(answer, 'OK');
@@ -109,43 +200,75 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   });
 
   test('sends an error event naming the upstream failure when the model server keeps failing', async () => {
-    server.use(http.post(`${LLM_BASE}/chat/completions`, () =>
-      HttpResponse.json({ error: { message: 'model overloaded' } }, { status: 503 })));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, () =>
+        HttpResponse.json(
+          { error: { message: 'model overloaded' } },
+          { status: 503 },
+        ),
+      ),
+    );
     const { events } = await chat(svc.url, 'docs', question);
     const error = events.at(-1)!;
     assert.equal(error.event, 'error');
     assert.match(error.data.message, /llm: .*503/);
     assert.ok(error.data.requestId);
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
-    assert.match(metrics, /chatbot_upstream_errors_total\{provider="llm",kind="retryable"\} [1-9]/);
+    assert.match(
+      metrics,
+      /chatbot_upstream_errors_total\{provider="llm",kind="retryable"\} [1-9]/,
+    );
   });
 
   test('sends an error event after partial output when the upstream stream breaks', async () => {
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-      sseResponse({ tokens: ['Partial ', 'answer ', 'never ', 'finished'], failAfter: 2, delayMs: 10 }, request.signal)));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse(
+          {
+            tokens: ['Partial ', 'answer ', 'never ', 'finished'],
+            failAfter: 2,
+            delayMs: 10,
+          },
+          request.signal,
+        ),
+      ),
+    );
     const { events, answer } = await chat(svc.url, 'docs', question);
     assert.equal(answer, 'Partial answer ');
     assert.equal(events.at(-1)!.event, 'error');
     assert.ok(!events.some(e => e.event === 'done'));
   });
 
-  test('an error frame mid-stream ends the answer with the server\'s message, and the connection is closed at once', async t => {
+  test("an error frame mid-stream ends the answer with the server's message, and the connection is closed at once", async t => {
     let upstreamClosedAt = 0;
-    const llm = await realSocketModel(t, { errorAfter: 2, onClientGone: () => (upstreamClosedAt = performance.now()) });
+    const llm = await realSocketModel(t, {
+      errorAfter: 2,
+      onClientGone: () => (upstreamClosedAt = performance.now()),
+    });
     const erring = await serviceWith(t, { LLM_BASE_URL: llm.url });
     const { events, answer } = await chat(erring.url, 'docs', question);
     assert.equal(answer, 't0 t1 ');
     assert.equal(events.at(-1)!.event, 'error');
-    assert.match(events.at(-1)!.data.message, /the model server reported an error mid-answer: CUDA out of memory/);
+    assert.match(
+      events.at(-1)!.data.message,
+      /the model server reported an error mid-answer: CUDA out of memory/,
+    );
     // Within a second of the answer's end, not after a 5 s drain or the 5 s of tokens left.
     const deadline = Date.now() + 1000;
-    while (!upstreamClosedAt && Date.now() < deadline) await new Promise(r => setTimeout(r, 10));
+    while (!upstreamClosedAt && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 10));
     assert.ok(upstreamClosedAt, 'the model server saw the connection close');
   });
 
   test('retries a connection that fails before any answer', async () => {
     let calls = 0;
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) => (++calls === 1 ? HttpResponse.error() : sseResponse({ tokens: ['OK'] }, request.signal))));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        ++calls === 1
+          ? HttpResponse.error()
+          : sseResponse({ tokens: ['OK'] }, request.signal),
+      ),
+    );
     const { answer, events } = await chat(svc.url, 'docs', question);
     assert.equal(calls, 2);
     assert.equal(answer, 'OK');
@@ -153,17 +276,28 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   });
 
   test('sends an error event when the stream closes before the model finished the answer', async () => {
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-      sseResponse({ tokens: ['Cut ', 'short ', 'here'], closeAfter: 2 }, request.signal)));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse(
+          { tokens: ['Cut ', 'short ', 'here'], closeAfter: 2 },
+          request.signal,
+        ),
+      ),
+    );
     const { events, answer } = await chat(svc.url, 'docs', question);
     assert.equal(answer, 'Cut short ');
     assert.equal(events.at(-1)!.event, 'error');
-    assert.match(events.at(-1)!.data.message, /closed the stream before the answer was complete/);
+    assert.match(
+      events.at(-1)!.data.message,
+      /closed the stream before the answer was complete/,
+    );
   });
 
   test('cancels the upstream LLM call when the client disconnects', async t => {
     let upstreamAborted = false;
-    const llm = await realSocketModel(t, { onClientGone: () => (upstreamAborted = true) });
+    const llm = await realSocketModel(t, {
+      onClientGone: () => (upstreamAborted = true),
+    });
     const streaming = await serviceWith(t, { LLM_BASE_URL: llm.url });
     const client = new AbortController();
     const res = await fetch(`${streaming.url}/v1/collections/docs/chat`, {
@@ -174,23 +308,34 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     });
     const reader = res.body!.getReader();
     let seen = '';
-    while (!seen.includes('event: token')) seen += new TextDecoder().decode((await reader.read()).value);
+    while (!seen.includes('event: token'))
+      seen += new TextDecoder().decode((await reader.read()).value);
     client.abort();
     const deadline = Date.now() + 2000;
-    while (!upstreamAborted && Date.now() < deadline) await new Promise(r => setTimeout(r, 20));
+    while (!upstreamAborted && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 20));
     assert.equal(upstreamAborted, true, 'the upstream request was aborted');
     await new Promise(r => setTimeout(r, 100));
     assert.equal(streaming.streams.size, 0);
   });
 
   test('LLM_STREAM_USAGE=false leaves stream_options out for servers that refuse it', async t => {
-    const plain = await serviceWith(t, { LLM_BASE_URL: LLM_BASE, LLM_STREAM_USAGE: 'false' });
-    server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
-      const body = (await request.clone().json()) as any;
-      // As an older server would: an unknown field is a 422.
-      if ('stream_options' in body) return HttpResponse.json({ error: 'unknown field `stream_options`' }, { status: 422 });
-      return sseResponse({ tokens: ['Ten ', 'seconds.'] }, request.signal);
-    }));
+    const plain = await serviceWith(t, {
+      LLM_BASE_URL: LLM_BASE,
+      LLM_STREAM_USAGE: 'false',
+    });
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+        const body = (await request.clone().json()) as any;
+        // As an older server would: an unknown field is a 422.
+        if ('stream_options' in body)
+          return HttpResponse.json(
+            { error: 'unknown field `stream_options`' },
+            { status: 422 },
+          );
+        return sseResponse({ tokens: ['Ten ', 'seconds.'] }, request.signal);
+      }),
+    );
     const { answer, events } = await chat(plain.url, 'docs', question);
     assert.equal(answer, 'Ten seconds.');
     assert.equal(events.at(-1)!.event, 'done');
@@ -198,32 +343,54 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
   });
 
   test('a model server that goes silent mid-stream ends the answer with an error after UPSTREAM_TIMEOUT_MS', async t => {
-    const impatient = await serviceWith(t, { LLM_BASE_URL: LLM_BASE, UPSTREAM_TIMEOUT_MS: '300', UPSTREAM_RETRIES: '2' });
-    server.use(http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-      sseResponse({ tokens: ['Hold ', 'it'], delayMs: 3000 }, request.signal)));
+    const impatient = await serviceWith(t, {
+      LLM_BASE_URL: LLM_BASE,
+      UPSTREAM_TIMEOUT_MS: '300',
+      UPSTREAM_RETRIES: '2',
+    });
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse({ tokens: ['Hold ', 'it'], delayMs: 3000 }, request.signal),
+      ),
+    );
     const started = performance.now();
     const { events, answer } = await chat(impatient.url, 'docs', question);
     assert.equal(answer, 'Hold ');
     assert.equal(events.at(-1)!.event, 'error');
-    assert.match(events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
-    assert.ok(performance.now() - started < 2500, 'the stall was cut short, not waited out');
+    assert.match(
+      events.at(-1)!.data.message,
+      /no answer from the model server in 300 ms/,
+    );
+    assert.ok(
+      performance.now() - started < 2500,
+      'the stall was cut short, not waited out',
+    );
 
     // Silent before the headers too: the idle timeout aborts, and an abort is not retried.
     let calls = 0;
-    server.use(http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
-      calls++;
-      await delay(2000);
-      return sseResponse({ tokens: ['late'] }, request.signal);
-    }));
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+        calls++;
+        await delay(2000);
+        return sseResponse({ tokens: ['late'] }, request.signal);
+      }),
+    );
     const silent = await chat(impatient.url, 'docs', question);
     assert.equal(silent.events.at(-1)!.event, 'error');
-    assert.match(silent.events.at(-1)!.data.message, /no answer from the model server in 300 ms/);
+    assert.match(
+      silent.events.at(-1)!.data.message,
+      /no answer from the model server in 300 ms/,
+    );
     assert.equal(calls, 1, 'not retried');
   });
 
   test('readiness follows the model server', async () => {
     assert.equal((await fetch(`${svc.url}/readyz`)).status, 200);
-    server.use(http.get(`${LLM_BASE}/models`, () => HttpResponse.json({ error: 'down' }, { status: 502 })));
+    server.use(
+      http.get(`${LLM_BASE}/models`, () =>
+        HttpResponse.json({ error: 'down' }, { status: 502 }),
+      ),
+    );
     const res = await fetch(`${svc.url}/readyz`);
     assert.equal(res.status, 503);
     assert.match((await res.json()).checks.llm, /502/);

@@ -6,10 +6,20 @@ import path from 'node:path';
 import { openDatabase } from '../src/store/database.js';
 import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 import { PostgresMetadataStore } from '../src/store/PostgresMetadataStore.js';
-import { DuplicatePendingUpload, UnknownCollection, type DocumentRecord, type MetadataStore } from '../src/store/MetadataStore.js';
+import {
+  DuplicatePendingUpload,
+  UnknownCollection,
+  type DocumentRecord,
+  type MetadataStore,
+} from '../src/store/MetadataStore.js';
 import { freshPostgresDatabase } from './helpers/postgres.js';
 
-const doc = (collectionId: string, id: string, sha256: string, filename = `${sha256}.pdf`): DocumentRecord => ({
+const doc = (
+  collectionId: string,
+  id: string,
+  sha256: string,
+  filename = `${sha256}.pdf`,
+): DocumentRecord => ({
   id,
   collectionId,
   filename,
@@ -21,7 +31,12 @@ const doc = (collectionId: string, id: string, sha256: string, filename = `${sha
 });
 
 /** The same behaviour from both stores; the API's tests run on SQLite, replicas on PostgreSQL. */
-function contract(name: string, open: () => Promise<{ store: MetadataStore; close(): Promise<void> } | { skip: string }>) {
+function contract(
+  name: string,
+  open: () => Promise<
+    { store: MetadataStore; close(): Promise<void> } | { skip: string }
+  >,
+) {
   describe(`${name} metadata store`, () => {
     let store: MetadataStore;
     let close: () => Promise<void> = async () => undefined;
@@ -44,19 +59,45 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       await store.insertDocument(doc('a', job.documentId, 'sha-1', 'one.pdf'));
       const conversation = await store.startConversation('a');
       const listed = await store.listCollections();
-      assert.deepEqual(listed.map(c => [c.id, c.documents]), [['a', 1], ['b', 0]]);
+      assert.deepEqual(
+        listed.map(c => [c.id, c.documents]),
+        [
+          ['a', 1],
+          ['b', 0],
+        ],
+      );
       assert.ok(!Number.isNaN(Date.parse(listed[0].createdAt)));
       const [stored] = await store.listDocuments('a');
-      assert.deepEqual({ ...stored, createdAt: undefined }, { ...doc('a', job.documentId, 'sha-1', 'one.pdf'), createdAt: undefined });
-      assert.equal((await store.getDocument('b', job.documentId)), undefined, 'another collection does not see it');
-      assert.equal((await store.documentWithHash('a', 'sha-1'))?.id, job.documentId);
+      assert.deepEqual(
+        { ...stored, createdAt: undefined },
+        {
+          ...doc('a', job.documentId, 'sha-1', 'one.pdf'),
+          createdAt: undefined,
+        },
+      );
+      assert.equal(
+        await store.getDocument('b', job.documentId),
+        undefined,
+        'another collection does not see it',
+      );
+      assert.equal(
+        (await store.documentWithHash('a', 'sha-1'))?.id,
+        job.documentId,
+      );
       assert.equal(await store.documentWithHash('a', 'sha-2'), undefined);
-      assert.equal(await store.documentWithHash('b', 'sha-1'), undefined, 'nor by its content');
+      assert.equal(
+        await store.documentWithHash('b', 'sha-1'),
+        undefined,
+        'nor by its content',
+      );
 
       await store.deleteCollection('a');
       assert.equal(await store.collectionExists('a'), false);
       assert.equal(await store.getJob(job.id), undefined);
-      assert.equal(await store.conversationInCollection(conversation, 'a'), false);
+      assert.equal(
+        await store.conversationInCollection(conversation, 'a'),
+        false,
+      );
       assert.equal(await store.collectionExists('b'), true);
     });
 
@@ -64,24 +105,51 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       await store.createCollection('ids');
       assert.equal(await store.getJob('not-a-uuid'), undefined);
       assert.equal(await store.getDocument('ids', "1' OR '1'='1"), undefined);
-      assert.equal(await store.deleteDocument('ids', crypto.randomUUID()), false);
+      assert.equal(
+        await store.deleteDocument('ids', crypto.randomUUID()),
+        false,
+      );
       assert.equal(await store.conversationInCollection('x', 'ids'), false);
-      assert.deepEqual(await store.filenames('ids', ['x', crypto.randomUUID()]), new Map());
+      assert.deepEqual(
+        await store.filenames('ids', ['x', crypto.randomUUID()]),
+        new Map(),
+      );
     });
 
     it('tracks job progress and finds a pending upload of the same file', async () => {
       await store.createCollection('jobs');
       const job = await store.createJob('jobs', 'big.pdf', 'sha-big');
       assert.equal(job.status, 'queued');
-      await store.updateJob(job.id, { status: 'running', pagesTotal: 300, pagesParsed: 120 });
+      await store.updateJob(job.id, {
+        status: 'running',
+        pagesTotal: 300,
+        pagesParsed: 120,
+      });
       const running = (await store.getJob(job.id))!;
-      assert.deepEqual(running.progress, { pagesTotal: 300, pagesParsed: 120, chunksEmbedded: 0, chunksStored: 0 });
+      assert.deepEqual(running.progress, {
+        pagesTotal: 300,
+        pagesParsed: 120,
+        chunksEmbedded: 0,
+        chunksStored: 0,
+      });
       assert.equal(running.status, 'running');
-      assert.equal((await store.pendingJobWithHash('jobs', 'sha-big'))?.id, job.id);
-      assert.equal(await store.pendingJobWithHash('jobs', 'sha-other'), undefined);
-      await store.updateJob(job.id, { status: 'failed', error: 'the PDF is corrupt' });
+      assert.equal(
+        (await store.pendingJobWithHash('jobs', 'sha-big'))?.id,
+        job.id,
+      );
+      assert.equal(
+        await store.pendingJobWithHash('jobs', 'sha-other'),
+        undefined,
+      );
+      await store.updateJob(job.id, {
+        status: 'failed',
+        error: 'the PDF is corrupt',
+      });
       assert.equal((await store.getJob(job.id))!.error, 'the PDF is corrupt');
-      assert.equal(await store.pendingJobWithHash('jobs', 'sha-big'), undefined);
+      assert.equal(
+        await store.pendingJobWithHash('jobs', 'sha-big'),
+        undefined,
+      );
     });
 
     it('settles only jobs whose heartbeat lapsed: committed ones succeeded, the rest failed with the reason', async () => {
@@ -93,24 +161,44 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       // The process died right after committing a.pdf, before marking its job.
       await store.insertDocument(doc('crash', committed.documentId, 'sha-a'));
 
-      assert.deepEqual(await store.settleInterruptedJobs(60_000), [], 'a live heartbeat keeps jobs running');
+      assert.deepEqual(
+        await store.settleInterruptedJobs(60_000),
+        [],
+        'a live heartbeat keeps jobs running',
+      );
       assert.equal((await store.getJob(unfinished.id))!.status, 'running');
 
       await new Promise(r => setTimeout(r, 5));
       const failed = await store.settleInterruptedJobs(0);
-      assert.deepEqual(failed.map(j => j.id), [unfinished.id]);
+      assert.deepEqual(
+        failed.map(j => j.id),
+        [unfinished.id],
+      );
       assert.equal((await store.getJob(committed.id))!.status, 'succeeded');
       assert.match((await store.getJob(unfinished.id))!.error!, /interrupted/);
-      assert.deepEqual(await store.settleInterruptedJobs(0), [], 'settled jobs are not settled twice');
+      assert.deepEqual(
+        await store.settleInterruptedJobs(0),
+        [],
+        'settled jobs are not settled twice',
+      );
     });
 
     it('refuses a second live ingestion of the same file, and jobs for a collection that is gone', async () => {
       await store.createCollection('dupes');
       const first = await store.createJob('dupes', 'a.pdf', 'sha-same');
-      await assert.rejects(store.createJob('dupes', 'copy-of-a.pdf', 'sha-same'), DuplicatePendingUpload);
+      await assert.rejects(
+        store.createJob('dupes', 'copy-of-a.pdf', 'sha-same'),
+        DuplicatePendingUpload,
+      );
       await store.updateJob(first.id, { status: 'failed', error: 'corrupt' });
-      assert.ok(await store.createJob('dupes', 'a-again.pdf', 'sha-same'), 'allowed once the first is settled');
-      await assert.rejects(store.createJob('never-created', 'x.pdf', 'sha-x'), UnknownCollection);
+      assert.ok(
+        await store.createJob('dupes', 'a-again.pdf', 'sha-same'),
+        'allowed once the first is settled',
+      );
+      await assert.rejects(
+        store.createJob('never-created', 'x.pdf', 'sha-x'),
+        UnknownCollection,
+      );
     });
 
     it('fences a job settled elsewhere: its holder can neither update it nor commit its document', async () => {
@@ -119,14 +207,37 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       const lost = await store.createJob('fence', 'lost.pdf', 'sha-lost');
       assert.equal(await store.updateJob(held.id, { status: 'running' }), true);
       assert.equal(await store.updateJob(lost.id, { status: 'running' }), true);
-      await store.updateJob(lost.id, { status: 'failed', error: 'settled by a live replica' });
+      await store.updateJob(lost.id, {
+        status: 'failed',
+        error: 'settled by a live replica',
+      });
 
       assert.equal(await store.updateJob(lost.id, { pagesParsed: 10 }), false);
-      assert.equal(await store.insertDocument(doc('fence', lost.documentId, 'sha-lost'), lost.id), false);
-      assert.equal(await store.getDocument('fence', lost.documentId), undefined, 'nothing was committed');
-      assert.equal((await store.getJob(lost.id))!.status, 'failed', 'the settlement stands');
+      assert.equal(
+        await store.insertDocument(
+          doc('fence', lost.documentId, 'sha-lost'),
+          lost.id,
+        ),
+        false,
+      );
+      assert.equal(
+        await store.getDocument('fence', lost.documentId),
+        undefined,
+        'nothing was committed',
+      );
+      assert.equal(
+        (await store.getJob(lost.id))!.status,
+        'failed',
+        'the settlement stands',
+      );
 
-      assert.equal(await store.insertDocument(doc('fence', held.documentId, 'sha-held'), held.id), true);
+      assert.equal(
+        await store.insertDocument(
+          doc('fence', held.documentId, 'sha-held'),
+          held.id,
+        ),
+        true,
+      );
       const done = (await store.getJob(held.id))!;
       assert.equal(done.status, 'succeeded', 'committed with its document');
       assert.equal(done.progress.chunksStored, 7);
@@ -148,9 +259,18 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       );
       const all = await store.recentMessages(id, 50);
       assert.equal(all.length, 10);
-      all.forEach((m, i) => assert.equal(m.role, i % 2 ? 'assistant' : 'user', 'each turn stays a user/assistant pair'));
+      all.forEach((m, i) =>
+        assert.equal(
+          m.role,
+          i % 2 ? 'assistant' : 'user',
+          'each turn stays a user/assistant pair',
+        ),
+      );
       assert.deepEqual(
-        all.filter(m => m.role === 'user').map(m => m.content).sort(),
+        all
+          .filter(m => m.role === 'user')
+          .map(m => m.content)
+          .sort(),
         ['q0', 'q1', 'q2', 'q3', 'q4'],
       );
       assert.deepEqual(await store.recentMessages(id, 1), all.slice(-2));
@@ -162,8 +282,14 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
       const mine = crypto.randomUUID();
       const theirs = crypto.randomUUID();
       await store.insertDocument(doc('names', mine, 'sha-n', 'manual.pdf'));
-      await store.insertDocument(doc('elsewhere', theirs, 'sha-e', 'secret.pdf'));
-      const names = await store.filenames('names', [mine, theirs, crypto.randomUUID()]);
+      await store.insertDocument(
+        doc('elsewhere', theirs, 'sha-e', 'secret.pdf'),
+      );
+      const names = await store.filenames('names', [
+        mine,
+        theirs,
+        crypto.randomUUID(),
+      ]);
       assert.deepEqual([...names], [[mine, 'manual.pdf']]);
     });
   });
@@ -172,27 +298,48 @@ function contract(name: string, open: () => Promise<{ store: MetadataStore; clos
 contract('SQLite', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metadata-test-'));
   const store = new SqliteMetadataStore(await openDatabase(dir));
-  return { store, close: async () => (await store.close(), fs.rmSync(dir, { recursive: true, force: true })) };
+  return {
+    store,
+    close: async () => (
+      await store.close(), fs.rmSync(dir, { recursive: true, force: true })
+    ),
+  };
 });
 
 contract('PostgreSQL', async () => {
   const db = await freshPostgresDatabase();
   if ('skip' in db) return db;
-  const store = await PostgresMetadataStore.connect({ connectionString: db.url, poolSize: 4, timeoutMs: 5000 });
+  const store = await PostgresMetadataStore.connect({
+    connectionString: db.url,
+    poolSize: 4,
+    timeoutMs: 5000,
+  });
   return { store, close: async () => (await store.close(), await db.drop()) };
 });
 
 test('PostgreSQL: replicas settling at the same moment settle each dead job once', async t => {
   const db = await freshPostgresDatabase();
   if ('skip' in db) return t.skip(db.skip);
-  const open = () => PostgresMetadataStore.connect({ connectionString: db.url, poolSize: 4, timeoutMs: 5000 });
+  const open = () =>
+    PostgresMetadataStore.connect({
+      connectionString: db.url,
+      poolSize: 4,
+      timeoutMs: 5000,
+    });
   // Two replicas start together: the schema is created once, under a lock.
   const [a, b] = await Promise.all([open(), open()]);
   try {
     await a.createCollection('c');
-    const jobs = await Promise.all(Array.from({ length: 20 }, (_, i) => a.createJob('c', `${i}.pdf`, `sha-${i}`)));
+    const jobs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        a.createJob('c', `${i}.pdf`, `sha-${i}`),
+      ),
+    );
     await new Promise(r => setTimeout(r, 5));
-    const [fromA, fromB] = await Promise.all([a.settleInterruptedJobs(0), b.settleInterruptedJobs(0)]);
+    const [fromA, fromB] = await Promise.all([
+      a.settleInterruptedJobs(0),
+      b.settleInterruptedJobs(0),
+    ]);
     const settled = [...fromA, ...fromB].map(j => j.id).sort();
     assert.deepEqual(settled, jobs.map(j => j.id).sort());
   } finally {
@@ -203,7 +350,11 @@ test('PostgreSQL: replicas settling at the same moment settle each dead job once
 
 test('PostgreSQL: an unreachable server fails start-up with a message naming it', async () => {
   await assert.rejects(
-    PostgresMetadataStore.connect({ connectionString: 'postgres://u:p@127.0.0.1:1/none', poolSize: 1, timeoutMs: 2000 }),
+    PostgresMetadataStore.connect({
+      connectionString: 'postgres://u:p@127.0.0.1:1/none',
+      poolSize: 1,
+      timeoutMs: 2000,
+    }),
     /cannot connect to PostgreSQL for metadata: .*ECONNREFUSED/,
   );
 });
@@ -213,9 +364,15 @@ test('PostgreSQL: with PG_SSL_CA the connection insists on TLS', async t => {
   if ('skip' in db) return t.skip(db.skip);
   try {
     // The throwaway test server has no TLS: a client that requires it must refuse to go on.
-    const sslCa = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
+    const sslCa =
+      '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n';
     await assert.rejects(
-      PostgresMetadataStore.connect({ connectionString: db.url, poolSize: 1, timeoutMs: 5000, sslCa }),
+      PostgresMetadataStore.connect({
+        connectionString: db.url,
+        poolSize: 1,
+        timeoutMs: 5000,
+        sslCa,
+      }),
       /cannot connect to PostgreSQL for metadata: .*does not support SSL/,
     );
   } finally {

@@ -13,7 +13,10 @@ import { freshPostgresDatabase } from './helpers/postgres.js';
 
 /** The DDL release 0.1.0 ran at start-up, before there was a migration history. */
 const releaseSchema = (dialect: 'sqlite' | 'postgres') =>
-  fs.readFileSync(new URL(`./fixtures/schema-0.1.0-${dialect}.sql`, import.meta.url), 'utf8');
+  fs.readFileSync(
+    new URL(`./fixtures/schema-0.1.0-${dialect}.sql`, import.meta.url),
+    'utf8',
+  );
 
 const COLLECTION = 'manuals';
 const DOCUMENT = '11111111-1111-4111-8111-111111111111';
@@ -32,43 +35,112 @@ describe('SQLite migrations', () => {
     old.exec(releaseSchema('sqlite'));
     const t = '2026-01-02T03:04:05.000Z';
     old.prepare('INSERT INTO collections VALUES (?, ?)').run(COLLECTION, t);
-    old.prepare('INSERT INTO documents VALUES (?, ?, ?, 2, 1, 99, ?, ?)').run(DOCUMENT, COLLECTION, 'pump.pdf', 'abc', t);
-    old.prepare(
-      "INSERT INTO jobs VALUES (?, ?, ?, 'pump.pdf', 'abc', 'succeeded', 2, 2, 1, 1, NULL, ?, ?)",
-    ).run(JOB, COLLECTION, DOCUMENT, t, t);
+    old
+      .prepare('INSERT INTO documents VALUES (?, ?, ?, 2, 1, 99, ?, ?)')
+      .run(DOCUMENT, COLLECTION, 'pump.pdf', 'abc', t);
+    old
+      .prepare(
+        "INSERT INTO jobs VALUES (?, ?, ?, 'pump.pdf', 'abc', 'succeeded', 2, 2, 1, 1, NULL, ?, ?)",
+      )
+      .run(JOB, COLLECTION, DOCUMENT, t, t);
     // A job whose collection is gone: 0.1.0 had no foreign key to stop it.
-    old.prepare("INSERT INTO jobs VALUES ('orphan', 'gone', 'd', 'x.pdf', 'x', 'failed', 0, 0, 0, 0, 'e', ?, ?)").run(t, t);
-    old.prepare('INSERT INTO chunks VALUES (?, ?, ?, 1, ?, ?)').run(`${DOCUMENT}:0`, DOCUMENT, COLLECTION, 'prime the pump', Buffer.alloc(8));
-    old.prepare('INSERT INTO conversations VALUES (?, ?, ?)').run(CONVERSATION, COLLECTION, t);
-    old.prepare("INSERT INTO messages VALUES (?, 1, 'user', 'how?')").run(CONVERSATION);
+    old
+      .prepare(
+        "INSERT INTO jobs VALUES ('orphan', 'gone', 'd', 'x.pdf', 'x', 'failed', 0, 0, 0, 0, 'e', ?, ?)",
+      )
+      .run(t, t);
+    old
+      .prepare('INSERT INTO chunks VALUES (?, ?, ?, 1, ?, ?)')
+      .run(
+        `${DOCUMENT}:0`,
+        DOCUMENT,
+        COLLECTION,
+        'prime the pump',
+        Buffer.alloc(8),
+      );
+    old
+      .prepare('INSERT INTO conversations VALUES (?, ?, ?)')
+      .run(CONVERSATION, COLLECTION, t);
+    old
+      .prepare("INSERT INTO messages VALUES (?, 1, 'user', 'how?')")
+      .run(CONVERSATION);
     old.close();
 
     const db = await openDatabase(dir);
     try {
       const store = new SqliteMetadataStore(db);
-      assert.deepEqual((await store.listCollections()).map(c => [c.id, c.documents]), [[COLLECTION, 1]]);
-      assert.equal((await store.getDocument(COLLECTION, DOCUMENT))?.filename, 'pump.pdf');
+      assert.deepEqual(
+        (await store.listCollections()).map(c => [c.id, c.documents]),
+        [[COLLECTION, 1]],
+      );
+      assert.equal(
+        (await store.getDocument(COLLECTION, DOCUMENT))?.filename,
+        'pump.pdf',
+      );
       const job = await store.getJob(JOB);
       assert.equal(job?.status, 'succeeded');
       assert.equal(job?.progress.chunksStored, 1);
-      assert.deepEqual(await store.recentMessages(CONVERSATION, 5), [{ role: 'user', content: 'how?' }]);
-      assert.equal((db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n, 1);
-      assert.equal(db.prepare("SELECT 1 FROM jobs WHERE id = 'orphan'").get(), undefined);
+      assert.deepEqual(await store.recentMessages(CONVERSATION, 5), [
+        { role: 'user', content: 'how?' },
+      ]);
+      assert.equal(
+        (db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number })
+          .n,
+        1,
+      );
+      assert.equal(
+        db.prepare("SELECT 1 FROM jobs WHERE id = 'orphan'").get(),
+        undefined,
+      );
 
       // Level with PostgreSQL: jobs belong to their collection, and the indexes exist.
-      const fk = db.prepare('PRAGMA foreign_key_list(jobs)').all() as { table: string; on_delete: string }[];
-      assert.deepEqual(fk.map(f => [f.table, f.on_delete]), [['collections', 'CASCADE']]);
-      const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map(i => i.name);
-      for (const name of ['jobs_pending', 'jobs_pending_file', 'jobs_collection', 'conversations_collection']) {
+      const fk = db.prepare('PRAGMA foreign_key_list(jobs)').all() as {
+        table: string;
+        on_delete: string;
+      }[];
+      assert.deepEqual(
+        fk.map(f => [f.table, f.on_delete]),
+        [['collections', 'CASCADE']],
+      );
+      const indexes = (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'index'")
+          .all() as { name: string }[]
+      ).map(i => i.name);
+      for (const name of [
+        'jobs_pending',
+        'jobs_pending_file',
+        'jobs_collection',
+        'conversations_collection',
+      ]) {
         assert.ok(indexes.includes(name), `index ${name} missing`);
       }
-      const applied = db.prepare('SELECT name FROM knex_migrations ORDER BY id').all() as { name: string }[];
-      assert.deepEqual(applied.map(m => m.name), MIGRATIONS.map(m => m.name));
+      const applied = db
+        .prepare('SELECT name FROM knex_migrations ORDER BY id')
+        .all() as { name: string }[];
+      assert.deepEqual(
+        applied.map(m => m.name),
+        MIGRATIONS.map(m => m.name),
+      );
 
       // Deleting the collection now takes its jobs, documents and chunks with it.
       await store.deleteCollection(COLLECTION);
-      for (const table of ['jobs', 'documents', 'chunks', 'conversations', 'messages']) {
-        assert.equal((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n, 0, table);
+      for (const table of [
+        'jobs',
+        'documents',
+        'chunks',
+        'conversations',
+        'messages',
+      ]) {
+        assert.equal(
+          (
+            db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as {
+              n: number;
+            }
+          ).n,
+          0,
+          table,
+        );
       }
     } finally {
       db.close();
@@ -108,16 +180,29 @@ describe('PostgreSQL migrations', () => {
     );
     await old.end();
 
-    const open = () => PostgresMetadataStore.connect({ connectionString: fresh.url, poolSize: 2, timeoutMs: 10_000 });
+    const open = () =>
+      PostgresMetadataStore.connect({
+        connectionString: fresh.url,
+        poolSize: 2,
+        timeoutMs: 10_000,
+      });
     const [a, b] = await Promise.all([open(), open()]);
     try {
-      assert.equal((await a.getDocument(COLLECTION, DOCUMENT))?.filename, 'pump.pdf');
+      assert.equal(
+        (await a.getDocument(COLLECTION, DOCUMENT))?.filename,
+        'pump.pdf',
+      );
       assert.equal((await b.getJob(JOB))?.status, 'succeeded');
       const check = new pg.Client({ connectionString: fresh.url });
       await check.connect();
-      const { rows } = await check.query('SELECT name FROM knex_migrations ORDER BY id');
+      const { rows } = await check.query(
+        'SELECT name FROM knex_migrations ORDER BY id',
+      );
       await check.end();
-      assert.deepEqual(rows.map(r => r.name), MIGRATIONS.map(m => m.name));
+      assert.deepEqual(
+        rows.map(r => r.name),
+        MIGRATIONS.map(m => m.name),
+      );
     } finally {
       await Promise.all([a.close(), b.close()]);
       await fresh.drop();

@@ -24,7 +24,11 @@ async function fakeCollector() {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { server, exported, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return {
+    server,
+    exported,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  };
 }
 
 test('exports spans for ingestion, retrieval and the LLM call over OTLP when an endpoint is set', async () => {
@@ -33,7 +37,12 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
   const svc = await startService();
   try {
     await api(svc.url, 'PUT', '/v1/collections/traced');
-    const job = await ingest(svc.url, 'traced', 't.pdf', await textPdf(['Tracing makes latency visible in Tempo.']));
+    const job = await ingest(
+      svc.url,
+      'traced',
+      't.pdf',
+      await textPdf(['Tracing makes latency visible in Tempo.']),
+    );
     assert.equal(job.status, 'succeeded');
     await chat(svc.url, 'traced', { message: 'What makes latency visible?' });
   } finally {
@@ -41,16 +50,39 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
     await sdk.shutdown();
     collector.server.close();
   }
-  const spans = collector.exported.flatMap(e => e.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
+  const spans = collector.exported.flatMap(e =>
+    e.resourceSpans.flatMap((r: any) =>
+      r.scopeSpans.flatMap((s: any) => s.spans),
+    ),
+  );
   const names = new Set(spans.map((s: any) => s.name));
-  for (const name of ['ingest.document', 'chat.answer', 'rag.retrieve', 'llm.generate']) assert.ok(names.has(name), `missing span ${name} in ${[...names]}`);
+  for (const name of [
+    'ingest.document',
+    'chat.answer',
+    'rag.retrieve',
+    'llm.generate',
+  ])
+    assert.ok(names.has(name), `missing span ${name} in ${[...names]}`);
   // Retrieval and generation belong to the answer's trace.
   const answer = spans.find((s: any) => s.name === 'chat.answer');
   for (const child of ['rag.retrieve', 'llm.generate']) {
     const span = spans.find((s: any) => s.name === child);
-    assert.equal(span.traceId, answer.traceId, `${child} is in the answer's trace`);
-    assert.equal(span.parentSpanId, answer.spanId, `${child} is a child of chat.answer`);
+    assert.equal(
+      span.traceId,
+      answer.traceId,
+      `${child} is in the answer's trace`,
+    );
+    assert.equal(
+      span.parentSpanId,
+      answer.spanId,
+      `${child} is a child of chat.answer`,
+    );
   }
   const resource = collector.exported[0].resourceSpans[0].resource.attributes;
-  assert.ok(resource.some((a: any) => a.key === 'service.name' && a.value.stringValue === 'llm-chatbot-test'));
+  assert.ok(
+    resource.some(
+      (a: any) =>
+        a.key === 'service.name' && a.value.stringValue === 'llm-chatbot-test',
+    ),
+  );
 });

@@ -18,26 +18,39 @@ test('pages shared across two threads come back whole and in order, with progres
   const progress: [number, number][] = [];
   const [alone, shared] = await Promise.all([
     one.parse(manual, { maxPages: 5000 }),
-    two.parse(manual, { maxPages: 5000, onPage: (parsed, total) => void progress.push([parsed, total]) }),
+    two.parse(manual, {
+      maxPages: 5000,
+      onPage: (parsed, total) => void progress.push([parsed, total]),
+    }),
   ]);
   assert.ok(alone.pages.length > 250, `${alone.pages.length} pages with text`);
   assert.equal(shared.numPages, 311);
   assert.deepEqual(shared, alone);
   assert.equal(progress.length, 311);
-  assert.deepEqual(progress.map(([parsed]) => parsed), Array.from({ length: 311 }, (_, i) => i + 1), 'counts rise by one');
+  assert.deepEqual(
+    progress.map(([parsed]) => parsed),
+    Array.from({ length: 311 }, (_, i) => i + 1),
+    'counts rise by one',
+  );
   assert.ok(progress.every(([, total]) => total === 311));
 });
 
 test('a rejection from any thread rejects the document, and the pool keeps working', async () => {
-  await assert.rejects(two.parse(manual, { maxPages: 100 }), (error: unknown) => {
-    assert.ok(error instanceof PdfRejected);
-    assert.equal(error.reason, 'too_many_pages');
-    assert.match(error.message, /has 311 pages; the limit is 100/);
-    return true;
-  });
+  await assert.rejects(
+    two.parse(manual, { maxPages: 100 }),
+    (error: unknown) => {
+      assert.ok(error instanceof PdfRejected);
+      assert.equal(error.reason, 'too_many_pages');
+      assert.match(error.message, /has 311 pages; the limit is 100/);
+      return true;
+    },
+  );
   const truncated = manual.subarray(0, Math.floor(manual.length / 3));
-  await assert.rejects(two.parse(truncated, { maxPages: 5000 }), (error: unknown) =>
-    error instanceof PdfRejected && error.reason === 'corrupt');
+  await assert.rejects(
+    two.parse(truncated, { maxPages: 5000 }),
+    (error: unknown) =>
+      error instanceof PdfRejected && error.reason === 'corrupt',
+  );
   assert.equal((await two.parse(manual, { maxPages: 5000 })).numPages, 311);
 });
 
@@ -46,5 +59,8 @@ test('a failing progress callback fails the parse instead of crashing the proces
   const onPage = async () => {
     if (++calls === 3) throw new Error('database unreachable');
   };
-  await assert.rejects(two.parse(manual, { maxPages: 5000, onPage }), /database unreachable/);
+  await assert.rejects(
+    two.parse(manual, { maxPages: 5000, onPage }),
+    /database unreachable/,
+  );
 });

@@ -6,7 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { spawnService } from './helpers/process.js';
-import { api, chat, ingest, TOKEN, upload, waitForJob } from './helpers/service.js';
+import {
+  api,
+  chat,
+  ingest,
+  TOKEN,
+  upload,
+  waitForJob,
+} from './helpers/service.js';
 import { debianManual, textPdf } from './helpers/pdfs.js';
 import { startFakeLlm } from './fakes/llmServer.js';
 
@@ -17,12 +24,18 @@ let dataDir: string;
 let manual: Buffer;
 
 const startBuilt = (env: Record<string, string> = {}) =>
-  spawnService({ CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, ...env }, { build: true });
+  spawnService(
+    { CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, ...env },
+    { build: true },
+  );
 
-const get = async (base: string, route: string) => (await api(base, 'GET', route)).body;
+const get = async (base: string, route: string) =>
+  (await api(base, 'GET', route)).body;
 
 async function uploadManual(base: string) {
-  const { status, body } = await upload(base, 'manuals', [{ name: 'gnuplot.pdf', data: manual }]);
+  const { status, body } = await upload(base, 'manuals', [
+    { name: 'gnuplot.pdf', data: manual },
+  ]);
   assert.equal(status, 202);
   return body.jobs[0];
 }
@@ -53,8 +66,16 @@ describe('the production build as a process', () => {
     do {
       // Polled without a pause on purpose: the kill must land mid-parse.
       status = await get(svc.url, `/v1/collections/manuals/jobs/${job.id}`);
-    } while (status.status !== 'succeeded' && status.progress.pagesParsed === 0 && Date.now() < deadline);
-    assert.notEqual(status.status, 'succeeded', 'ingestion finished before the kill; the test needs a slower document');
+    } while (
+      status.status !== 'succeeded' &&
+      status.progress.pagesParsed === 0 &&
+      Date.now() < deadline
+    );
+    assert.notEqual(
+      status.status,
+      'succeeded',
+      'ingestion finished before the kill; the test needs a slower document',
+    );
     svc.child.kill('SIGKILL');
     await once(svc.child, 'exit');
 
@@ -62,21 +83,30 @@ describe('the production build as a process', () => {
     const after = await get(svc.url, `/v1/collections/manuals/jobs/${job.id}`);
     assert.equal(after.status, 'failed');
     assert.match(after.error, /interrupted: the service restarted/);
-    assert.deepEqual((await get(svc.url, '/v1/collections/manuals/documents')).documents, []);
+    assert.deepEqual(
+      (await get(svc.url, '/v1/collections/manuals/documents')).documents,
+      [],
+    );
 
     const retry = await uploadManual(svc.url);
     const done = await waitForJob(svc.url, 'manuals', retry.id, 120_000);
     assert.equal(done.status, 'succeeded', done.error);
     assert.equal(done.progress.pagesTotal, 311);
-    const [doc] = (await get(svc.url, '/v1/collections/manuals/documents')).documents;
+    const [doc] = (await get(svc.url, '/v1/collections/manuals/documents'))
+      .documents;
     assert.equal(doc.pages, 311);
     assert.equal(doc.chunks, done.progress.chunksStored);
 
     // A real question on the real manual cites real pages.
-    const { events } = await chat(svc.url, 'manuals', { message: 'How do I send output to a png file with set terminal pngcairo?' });
+    const { events } = await chat(svc.url, 'manuals', {
+      message: 'How do I send output to a png file with set terminal pngcairo?',
+    });
     const sources = events.find(e => e.event === 'sources')!.data.sources;
     assert.ok(sources.length > 0);
-    assert.ok(sources.some((s: any) => /png/i.test(s.snippet)), JSON.stringify(sources));
+    assert.ok(
+      sources.some((s: any) => /png/i.test(s.snippet)),
+      JSON.stringify(sources),
+    );
     assert.ok(sources.every((s: any) => s.page >= 1 && s.page <= 311));
 
     svc.child.kill('SIGTERM');
@@ -88,9 +118,18 @@ describe('the production build as a process', () => {
     try {
       const secretPhrase = 'Zanzibar quokka protocol 7731';
       await api(svc.url, 'PUT', '/v1/collections/logs');
-      await ingest(svc.url, 'logs', 'private.pdf', await textPdf([`The ${secretPhrase} is confidential.`]));
-      await chat(svc.url, 'logs', { message: `Tell me about the ${secretPhrase}` });
-      await fetch(`${svc.url}/v1/collections`, { headers: { Authorization: 'Bearer wrong-token-attempt-123' } });
+      await ingest(
+        svc.url,
+        'logs',
+        'private.pdf',
+        await textPdf([`The ${secretPhrase} is confidential.`]),
+      );
+      await chat(svc.url, 'logs', {
+        message: `Tell me about the ${secretPhrase}`,
+      });
+      await fetch(`${svc.url}/v1/collections`, {
+        headers: { Authorization: 'Bearer wrong-token-attempt-123' },
+      });
     } finally {
       svc.child.kill('SIGTERM');
       await once(svc.child, 'exit');
@@ -99,22 +138,39 @@ describe('the production build as a process', () => {
     const records = lines.map(l => JSON.parse(l));
     const requests = records.filter(r => r.msg === 'request');
     assert.ok(requests.length >= 4);
-    assert.ok(requests.every(r => typeof r.requestId === 'string' && r.route && r.status));
+    assert.ok(
+      requests.every(
+        r => typeof r.requestId === 'string' && r.route && r.status,
+      ),
+    );
     assert.ok(records.some(r => r.msg === 'document ingested' && r.jobId));
     const all = svc.logs();
     assert.ok(!all.includes(TOKEN), 'the API token was logged');
-    assert.ok(!all.includes('wrong-token-attempt-123'), 'a presented token was logged');
+    assert.ok(
+      !all.includes('wrong-token-attempt-123'),
+      'a presented token was logged',
+    );
     assert.ok(!/quokka/i.test(all), 'document or chat text was logged');
   });
 
   test('keeps one pooled connection to the model server, also when it ends the response after [DONE]', async () => {
     // Here, unlike in-process tests, no msw interceptor sits between the
     // service and node's connection pool.
-    const llm = await startFakeLlm({ ttftMs: 0, tokens: ['w0 ', 'w1 '], intervalMs: 1, endAfterDoneMs: 20 });
-    const svc = await startBuilt({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llm.url });
+    const llm = await startFakeLlm({
+      ttftMs: 0,
+      tokens: ['w0 ', 'w1 '],
+      intervalMs: 1,
+      endAfterDoneMs: 20,
+    });
+    const svc = await startBuilt({
+      LLM_PROVIDER: 'openai',
+      LLM_BASE_URL: llm.url,
+    });
     try {
       for (let i = 0; i < 5; i++) {
-        const { events, answer } = await chat(svc.url, 'manuals', { message: 'How do I set the terminal to png?' });
+        const { events, answer } = await chat(svc.url, 'manuals', {
+          message: 'How do I set the terminal to png?',
+        });
         assert.equal(events.at(-1)!.event, 'done');
         assert.equal(answer, 'w0 w1 ');
         await new Promise(r => setTimeout(r, 60)); // the server's late end arrives
@@ -129,15 +185,28 @@ describe('the production build as a process', () => {
 
   test('on SIGTERM it stops taking requests but finishes the stream in flight', async () => {
     // A slow model server on loopback: one token per 100 ms.
-    const llm = await startFakeLlm({ ttftMs: 0, tokens: Array.from({ length: 10 }, (_, i) => `w${i} `), intervalMs: 100 });
+    const llm = await startFakeLlm({
+      ttftMs: 0,
+      tokens: Array.from({ length: 10 }, (_, i) => `w${i} `),
+      intervalMs: 100,
+    });
     const llmUrl = llm.url;
-    const svc = await startBuilt({ LLM_PROVIDER: 'openai', LLM_BASE_URL: llmUrl, SHUTDOWN_GRACE_MS: '10000' });
+    const svc = await startBuilt({
+      LLM_PROVIDER: 'openai',
+      LLM_BASE_URL: llmUrl,
+      SHUTDOWN_GRACE_MS: '10000',
+    });
     try {
-      const streaming = chat(svc.url, 'manuals', { message: 'How do I set the terminal to png?' });
+      const streaming = chat(svc.url, 'manuals', {
+        message: 'How do I set the terminal to png?',
+      });
       await new Promise(r => setTimeout(r, 400));
       svc.child.kill('SIGTERM');
       await new Promise(r => setTimeout(r, 100));
-      await assert.rejects(fetch(`${svc.url}/healthz`), 'new connections are refused');
+      await assert.rejects(
+        fetch(`${svc.url}/healthz`),
+        'new connections are refused',
+      );
       const { events, answer } = await streaming;
       assert.equal(events.at(-1)!.event, 'done');
       assert.equal(answer, 'w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 ');
@@ -159,6 +228,9 @@ function spawnSyncStatus(env: Record<string, string>) {
     });
     return { status: 0, output };
   } catch (error: any) {
-    return { status: error.status as number, output: `${error.stdout}${error.stderr}` };
+    return {
+      status: error.status as number,
+      output: `${error.stdout}${error.stderr}`,
+    };
   }
 }

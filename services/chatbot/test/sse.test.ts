@@ -41,8 +41,15 @@ test('writes an event after a quiet spell at once, and coalesces the events that
   assert.equal(writes.length, 1, 'events within the window wait');
   await sleep(60);
   assert.equal(writes.length, 2, 'the window ends with one write');
-  assert.equal(writes[1].text.match(/event: token/g)?.length, 3, 'each event keeps its own frame');
-  assert.match(writes[1].text, /data: \{"text":"a"\}\n\n.*data: \{"text":"b"\}\n\n/s);
+  assert.equal(
+    writes[1].text.match(/event: token/g)?.length,
+    3,
+    'each event keeps its own frame',
+  );
+  assert.match(
+    writes[1].text,
+    /data: \{"text":"a"\}\n\n.*data: \{"text":"b"\}\n\n/s,
+  );
   await sleep(60);
   sse.send('token', { text: 'after a pause' });
   assert.equal(writes.length, 3, 'an event after a pause is written at once');
@@ -60,10 +67,17 @@ test('an event of another type than the last is written at once: sources, then t
   sse.send('sources', { sources: [] });
   sse.send('token', { text: 'first' });
   sse.send('token', { text: 'held' });
-  assert.deepEqual(writes.map(w => w.text.match(/event: (\w+)/)![1]), ['start', 'sources', 'token']);
+  assert.deepEqual(
+    writes.map(w => w.text.match(/event: (\w+)/)![1]),
+    ['start', 'sources', 'token'],
+  );
   sse.send('done', {});
   assert.equal(writes.length, 4);
-  assert.match(writes[3].text, /"held".*event: done/s, 'the held token leaves first, with done');
+  assert.match(
+    writes[3].text,
+    /"held".*event: done/s,
+    'the held token leaves first, with done',
+  );
   sse.end();
 });
 
@@ -72,7 +86,10 @@ test('headers leave after flushMs when the first event is slow to come', async (
   const sse = new SseStream(res, { flushMs: 20 });
   assert.equal(writes.length, 0);
   await sleep(40);
-  assert.deepEqual(writes.map(w => w.text), ['(headers)']);
+  assert.deepEqual(
+    writes.map(w => w.text),
+    ['(headers)'],
+  );
   sse.end();
 });
 
@@ -102,7 +119,10 @@ test('nothing is written after end, and a held event does not outlive it', async
   sse.end();
   sse.send('token', { text: 'late' });
   await sleep(40);
-  assert.deepEqual(writes.map(w => w.text.includes('late')), [false, false]);
+  assert.deepEqual(
+    writes.map(w => w.text.includes('late')),
+    [false, false],
+  );
 });
 
 test('a stream ended before its first event never sends headers afterwards', async () => {

@@ -34,7 +34,11 @@ export class HashingEmbeddings extends Embeddings {
     const tokens = tokenize(text);
     tokens.forEach((t, i) => {
       counts.set(t, (counts.get(t) ?? 0) + 1);
-      if (i > 0) counts.set(`${tokens[i - 1]} ${t}`, (counts.get(`${tokens[i - 1]} ${t}`) ?? 0) + 0.5);
+      if (i > 0)
+        counts.set(
+          `${tokens[i - 1]} ${t}`,
+          (counts.get(`${tokens[i - 1]} ${t}`) ?? 0) + 0.5,
+        );
     });
     const v = new Array<number>(this.dimensions).fill(0);
     for (const [feature, tf] of counts) {

@@ -1,7 +1,11 @@
 import { Embeddings } from '@langchain/core/embeddings';
 import { UpstreamError } from '../errors.js';
 import type { Pinecone } from '@pinecone-database/pinecone';
-import { callPinecone, pineconeClient, type PineconeCallOptions } from '../util/pinecone.js';
+import {
+  callPinecone,
+  pineconeClient,
+  type PineconeCallOptions,
+} from '../util/pinecone.js';
 
 /** Pinecone's hosted models accept at most 96 inputs per embed request. */
 export const PINECONE_EMBED_BATCH = 96;
@@ -28,7 +32,12 @@ export class PineconeInferenceEmbeddings extends Embeddings {
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const vectors: number[][] = [];
     for (let i = 0; i < texts.length; i += PINECONE_EMBED_BATCH) {
-      vectors.push(...(await this.embed(texts.slice(i, i + PINECONE_EMBED_BATCH), 'passage')));
+      vectors.push(
+        ...(await this.embed(
+          texts.slice(i, i + PINECONE_EMBED_BATCH),
+          'passage',
+        )),
+      );
     }
     return vectors;
   }
@@ -37,15 +46,27 @@ export class PineconeInferenceEmbeddings extends Embeddings {
     return (await this.embed([text], 'query'))[0];
   }
 
-  private async embed(inputs: string[], inputType: 'passage' | 'query'): Promise<number[][]> {
+  private async embed(
+    inputs: string[],
+    inputType: 'passage' | 'query',
+  ): Promise<number[][]> {
     const result = await callPinecone(
       'embed',
-      () => this.client.inference.embed({ model: this.model, inputs, parameters: { inputType, truncate: 'END' } }),
+      () =>
+        this.client.inference.embed({
+          model: this.model,
+          inputs,
+          parameters: { inputType, truncate: 'END' },
+        }),
       this.calls,
     );
     return result.data.map(d => {
       if (!('values' in d) || !d.values) {
-        throw new UpstreamError('pinecone-inference', `model ${this.model} returned no dense values`, false);
+        throw new UpstreamError(
+          'pinecone-inference',
+          `model ${this.model} returned no dense values`,
+          false,
+        );
       }
       return d.values;
     });

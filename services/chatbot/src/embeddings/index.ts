@@ -16,21 +16,29 @@ export function createEmbeddings(config: ServiceConfig): Embeddings {
       return new HashingEmbeddings(256);
     case 'openai':
       return new OpenAIEmbeddings({
-          model: config.EMBEDDINGS_MODEL,
-          // Self-hosted servers (TEI, Ollama, vLLM) accept any key.
-          apiKey: config.EMBEDDINGS_API_KEY ?? 'unused',
-          dimensions: config.EMBEDDINGS_DIMENSIONS,
-          batchSize: 64,
-          maxRetries: config.UPSTREAM_RETRIES,
-          timeout: config.UPSTREAM_TIMEOUT_MS,
-          configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
-        });
-    case 'pinecone':
-      return new PineconeInferenceEmbeddings(config.PINECONE_API_KEY!, config.EMBEDDINGS_MODEL, {
-        retries: config.UPSTREAM_RETRIES,
-        timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        model: config.EMBEDDINGS_MODEL,
+        // Self-hosted servers (TEI, Ollama, vLLM) accept any key.
+        apiKey: config.EMBEDDINGS_API_KEY ?? 'unused',
+        dimensions: config.EMBEDDINGS_DIMENSIONS,
+        batchSize: 64,
+        maxRetries: config.UPSTREAM_RETRIES,
+        timeout: config.UPSTREAM_TIMEOUT_MS,
+        configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
       });
+    case 'pinecone':
+      return new PineconeInferenceEmbeddings(
+        config.PINECONE_API_KEY!,
+        config.EMBEDDINGS_MODEL,
+        {
+          retries: config.UPSTREAM_RETRIES,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        },
+      );
     default:
-      throw new Error(`unknown EMBEDDINGS_PROVIDER ${config.EMBEDDINGS_PROVIDER satisfies never}`);
+      throw new Error(
+        `unknown EMBEDDINGS_PROVIDER ${
+          config.EMBEDDINGS_PROVIDER satisfies never
+        }`,
+      );
   }
 }

@@ -11,7 +11,13 @@ export function requireBearerToken(token: string): RequestHandler {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match) {
-      return next(new HttpError(401, 'missing bearer token: send Authorization: Bearer <token>', 'Unauthorized'));
+      return next(
+        new HttpError(
+          401,
+          'missing bearer token: send Authorization: Bearer <token>',
+          'Unauthorized',
+        ),
+      );
     }
     if (!timingSafeEqual(digest(match[1].trim()), expected)) {
       return next(new HttpError(401, 'invalid bearer token', 'Unauthorized'));

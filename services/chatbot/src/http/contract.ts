@@ -1,5 +1,9 @@
 import fs from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import {
+  Ajv2020,
+  type ErrorObject,
+  type ValidateFunction,
+} from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { badRequest } from '../errors.js';
@@ -17,7 +21,8 @@ export const openApiDocument = parse(fs.readFileSync(CONTRACT_URL, 'utf8')) as {
 };
 
 // ajv-formats is CommonJS with a default export; NodeNext sees the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+const addFormats =
+  addFormatsModule as unknown as typeof addFormatsModule.default;
 const ajv = new Ajv2020({ strict: false, allErrors: false });
 addFormats(ajv);
 ajv.addSchema(openApiDocument, 'contract');
@@ -28,7 +33,8 @@ const compiled = new Map<string, ValidateFunction>();
 export function contractSchema(name: string): ValidateFunction {
   let validate = compiled.get(name);
   if (!validate) {
-    if (!openApiDocument.components.schemas[name]) throw new Error(`openapi.yaml has no schema ${name}`);
+    if (!openApiDocument.components.schemas[name])
+      throw new Error(`openapi.yaml has no schema ${name}`);
     validate = ajv.compile({ $ref: `contract#/components/schemas/${name}` });
     compiled.set(name, validate);
   }
@@ -36,21 +42,34 @@ export function contractSchema(name: string): ValidateFunction {
 }
 
 /** A sentence a person can act on, naming the field and the rule. */
-export function describeErrors(errors: ErrorObject[] | null | undefined, root = 'body'): string {
+export function describeErrors(
+  errors: ErrorObject[] | null | undefined,
+  root = 'body',
+): string {
   return (errors ?? [])
     .map(e => {
-      const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : root;
+      const field = e.instancePath
+        ? e.instancePath.slice(1).replace(/\//g, '.')
+        : root;
       switch (e.keyword) {
         case 'required':
-          return `${field === root ? '' : `${field}.`}${(e.params as { missingProperty: string }).missingProperty}: is required`;
+          return `${field === root ? '' : `${field}.`}${
+            (e.params as { missingProperty: string }).missingProperty
+          }: is required`;
         case 'additionalProperties':
-          return `${field}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+          return `${field}: unknown field "${
+            (e.params as { additionalProperty: string }).additionalProperty
+          }"`;
         case 'minLength':
           return `${field}: is empty`;
         case 'maxLength':
-          return `${field}: is longer than ${(e.params as { limit: number }).limit} characters`;
+          return `${field}: is longer than ${
+            (e.params as { limit: number }).limit
+          } characters`;
         case 'pattern':
-          return field === 'message' ? `${field}: is blank` : `${field}: ${e.message}`;
+          return field === 'message'
+            ? `${field}: is blank`
+            : `${field}: ${e.message}`;
         default:
           return `${field}: ${e.message}`;
       }
@@ -59,7 +78,11 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, root = 
 }
 
 /** Checks a value against a contract schema and throws a 400 naming what is wrong. */
-export function assertMatches<T>(name: string, value: unknown, root = 'body'): T {
+export function assertMatches<T>(
+  name: string,
+  value: unknown,
+  root = 'body',
+): T {
   const validate = contractSchema(name);
   if (!validate(value)) throw badRequest(describeErrors(validate.errors, root));
   return value as T;
@@ -68,6 +91,7 @@ export function assertMatches<T>(name: string, value: unknown, root = 'body'): T
 /** The pattern a schema declares, for route parameters checked outside ajv. */
 export function contractPattern(name: string): RegExp {
   const pattern = openApiDocument.components.schemas[name]?.pattern;
-  if (typeof pattern !== 'string') throw new Error(`openapi.yaml: schema ${name} has no pattern`);
+  if (typeof pattern !== 'string')
+    throw new Error(`openapi.yaml: schema ${name} has no pattern`);
   return new RegExp(pattern);
 }

@@ -16,7 +16,10 @@ export function sendError(
   retryAfterSeconds?: number,
 ) {
   if (retryAfterSeconds !== undefined || status === 429 || status === 503) {
-    res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterSeconds ?? 1))));
+    res.setHeader(
+      'Retry-After',
+      String(Math.max(1, Math.ceil(retryAfterSeconds ?? 1))),
+    );
   }
   res.status(status).json({
     error: { name, message },
@@ -36,7 +39,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof HttpError) {
-      sendError(req, res, error.status, error.name, error.message, error.retryAfterSeconds);
+      sendError(
+        req,
+        res,
+        error.status,
+        error.name,
+        error.message,
+        error.retryAfterSeconds,
+      );
       return;
     }
     const type = (error as { type?: string }).type;
@@ -45,7 +55,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (type === 'entity.too.large') {
-      sendError(req, res, 413, 'PayloadTooLarge', 'the JSON body is over 64 KB');
+      sendError(
+        req,
+        res,
+        413,
+        'PayloadTooLarge',
+        'the JSON body is over 64 KB',
+      );
       return;
     }
     if (error instanceof UpstreamError) {
@@ -57,10 +73,22 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // content-encoding …) carry a 4xx status and a message safe to show.
     const status = (error as { status?: number }).status;
     if (status && status >= 400 && status < 500) {
-      sendError(req, res, status, STATUS_NAMES[status] ?? 'BadRequest', (error as Error).message);
+      sendError(
+        req,
+        res,
+        status,
+        STATUS_NAMES[status] ?? 'BadRequest',
+        (error as Error).message,
+      );
       return;
     }
     logger.error({ requestId, err: error }, 'unhandled error');
-    sendError(req, res, 500, 'InternalError', 'internal error; report the request id');
+    sendError(
+      req,
+      res,
+      500,
+      'InternalError',
+      'internal error; report the request id',
+    );
   };
 }

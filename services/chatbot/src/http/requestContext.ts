@@ -22,18 +22,31 @@ export const mountedAt =
  * Gives every request an id (the caller's, when it is a safe token), and
  * logs and measures it once it closes.
  */
-export function requestContext(metrics: Metrics, logger: Logger): express.RequestHandler {
+export function requestContext(
+  metrics: Metrics,
+  logger: Logger,
+): express.RequestHandler {
   return (req, res, next) => {
     const incoming = req.header('x-request-id');
-    const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const requestId =
+      incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const start = performance.now();
     res.on('close', () => {
       const route = routeTemplate(req, res);
       const seconds = (performance.now() - start) / 1000;
-      metrics.httpDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+      metrics.httpDuration.observe(
+        { method: req.method, route, status_code: String(res.statusCode) },
+        seconds,
+      );
       logger.info(
-        { requestId, method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000) },
+        {
+          requestId,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1000),
+        },
         'request',
       );
     });

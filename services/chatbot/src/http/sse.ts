@@ -42,9 +42,13 @@ export class SseStream {
     // The headers leave with the first event, in one write, unless it is
     // slow to come (a follow-up rewritten by the model first).
     this.headerTimer = setTimeout(() => {
-      if (!res.headersSent && !res.writableEnded && !res.destroyed) res.flushHeaders();
+      if (!res.headersSent && !res.writableEnded && !res.destroyed)
+        res.flushHeaders();
     }, options.flushMs);
-    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
+    this.heartbeat = setInterval(
+      () => this.write(': keep-alive\n\n'),
+      options.heartbeatMs ?? 15_000,
+    );
     this.heartbeat.unref();
   }
 
@@ -66,7 +70,9 @@ export class SseStream {
   private write(frame: string, now = false) {
     if (this.res.writableEnded) return;
     this.pending += frame;
-    const wait = now ? 0 : this.lastWrite + this.options.flushMs - performance.now();
+    const wait = now
+      ? 0
+      : this.lastWrite + this.options.flushMs - performance.now();
     if (wait <= 0) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), wait);
   }

@@ -8,7 +8,10 @@ const COLLECTION_ID = contractPattern('CollectionId');
 export function assertCollectionId(id: string): string {
   if (!COLLECTION_ID.test(id)) {
     throw badRequest(
-      `invalid collection id "${id.slice(0, 80)}": use 1-63 lowercase letters, digits and dashes, starting and ending with a letter or digit`,
+      `invalid collection id "${id.slice(
+        0,
+        80,
+      )}": use 1-63 lowercase letters, digits and dashes, starting and ending with a letter or digit`,
     );
   }
   return id;
@@ -27,6 +30,10 @@ export function assertUuid(id: string, what: string): string {
 export function displayFilename(original: string): string {
   const decoded = Buffer.from(original, 'latin1').toString('utf8');
   const base = path.posix.basename(decoded.replace(/\\/g, '/'));
-  const clean = base.replace(/[\p{Cc}\p{Cf}]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const clean = base
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
   return clean && clean !== '.' && clean !== '..' ? clean : 'document.pdf';
 }

@@ -3,7 +3,12 @@ import { trace, SpanStatusCode } from '@opentelemetry/api';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { JobSettledElsewhere, type JobPatch, type JobRecord, type MetadataStore } from '../store/MetadataStore.js';
+import {
+  JobSettledElsewhere,
+  type JobPatch,
+  type JobRecord,
+  type MetadataStore,
+} from '../store/MetadataStore.js';
 import type { DocumentCommit } from './commit/DocumentCommit.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import { serviceUnavailable } from '../errors.js';
@@ -63,15 +68,21 @@ export class IngestionQueue {
     private readonly options: IngestionOptions,
   ) {
     this.heartbeat = setInterval(() => {
-      this.metadata.touchJobs([...this.held]).catch(error =>
-        this.logger.warn({ err: error }, 'job heartbeat failed'),
-      );
+      this.metadata
+        .touchJobs([...this.held])
+        .catch(error =>
+          this.logger.warn({ err: error }, 'job heartbeat failed'),
+        );
     }, JOB_HEARTBEAT_MS).unref();
   }
 
   /** Throws a 503 when the queue is full or the service is shutting down. */
   assertCapacity(files: number) {
-    if (!this.accepting) throw serviceUnavailable('the service is shutting down; retry shortly', 5);
+    if (!this.accepting)
+      throw serviceUnavailable(
+        'the service is shutting down; retry shortly',
+        5,
+      );
     if (this.waiting.length + files > this.options.queueLimit) {
       throw serviceUnavailable(
         `the ingestion queue is full (${this.options.queueLimit} files waiting); retry in a minute`,
@@ -96,13 +107,20 @@ export class IngestionQueue {
       await this.metadata
         .updateJob(waiting.job.id, {
           status: 'failed',
-          error: 'the service shut down before ingestion started; upload the file again',
+          error:
+            'the service shut down before ingestion started; upload the file again',
         })
-        .catch(error => this.logger.warn({ jobId: waiting.job.id, err: error }, 'could not fail waiting job'));
+        .catch(error =>
+          this.logger.warn(
+            { jobId: waiting.job.id, err: error },
+            'could not fail waiting job',
+          ),
+        );
       this.held.delete(waiting.job.id);
       await fs.rm(waiting.path, { force: true });
     }
-    if (this.running > 0) await new Promise<void>(resolve => this.idleWaiters.push(resolve));
+    if (this.running > 0)
+      await new Promise<void>(resolve => this.idleWaiters.push(resolve));
     clearInterval(this.heartbeat);
   }
 
@@ -111,26 +129,40 @@ export class IngestionQueue {
       const next = this.waiting.shift()!;
       this.running++;
       void this.process(next)
-        .catch(error => this.logger.error({ jobId: next.job.id, err: error }, 'ingestion bookkeeping failed'))
+        .catch(error =>
+          this.logger.error(
+            { jobId: next.job.id, err: error },
+            'ingestion bookkeeping failed',
+          ),
+        )
         .finally(() => {
-        this.held.delete(next.job.id);
-        this.running--;
-        this.pump();
-        if (this.running === 0 && this.waiting.length === 0) {
-          this.idleWaiters.splice(0).forEach(resolve => resolve());
-        }
-      });
+          this.held.delete(next.job.id);
+          this.running--;
+          this.pump();
+          if (this.running === 0 && this.waiting.length === 0) {
+            this.idleWaiters.splice(0).forEach(resolve => resolve());
+          }
+        });
     }
   }
 
   private async process({ job, path, bytes, sha256 }: QueuedUpload) {
-    const log = this.logger.child({ jobId: job.id, documentId: job.documentId, collectionId: job.collectionId });
+    const log = this.logger.child({
+      jobId: job.id,
+      documentId: job.documentId,
+      collectionId: job.collectionId,
+    });
     // Progress that finds the job settled elsewhere (its lease lapsed) stops the work.
     const progress = async (patch: JobPatch) => {
-      if (!(await this.metadata.updateJob(job.id, patch))) throw new JobSettledElsewhere(job.id);
+      if (!(await this.metadata.updateJob(job.id, patch)))
+        throw new JobSettledElsewhere(job.id);
     };
     await tracer.startActiveSpan('ingest.document', async span => {
-      span.setAttributes({ 'chatbot.collection': job.collectionId, 'chatbot.document': job.documentId, 'chatbot.bytes': bytes });
+      span.setAttributes({
+        'chatbot.collection': job.collectionId,
+        'chatbot.document': job.documentId,
+        'chatbot.bytes': bytes,
+      });
       try {
         await progress({ status: 'running' });
         const data = new Uint8Array(await fs.readFile(path));
@@ -139,13 +171,21 @@ export class IngestionQueue {
           maxPages: this.options.maxPages,
           onPage: async (parsed, total) => {
             this.metrics.ingestionPages.inc();
-            if (parsed === 1 || parsed - lastReported >= 10 || parsed === total) {
+            if (
+              parsed === 1 ||
+              parsed - lastReported >= 10 ||
+              parsed === total
+            ) {
               lastReported = parsed;
               await progress({ pagesParsed: parsed, pagesTotal: total });
             }
           },
         });
-        const chunks = await chunkPages(pages, this.options.chunkSize, this.options.chunkOverlap);
+        const chunks = await chunkPages(
+          pages,
+          this.options.chunkSize,
+          this.options.chunkOverlap,
+        );
         const vectors: number[][] = [];
         const batch = EMBED_BATCH;
         for (let i = 0; i < chunks.length; i += batch) {
@@ -165,7 +205,12 @@ export class IngestionQueue {
             sha256,
             createdAt: new Date().toISOString(),
           },
-          chunks.map((c, i) => ({ id: `${job.documentId}:${i}`, page: c.page, text: c.text, vector: vectors[i] })),
+          chunks.map((c, i) => ({
+            id: `${job.documentId}:${i}`,
+            page: c.page,
+            text: c.text,
+            vector: vectors[i],
+          })),
           async n => {
             stored += n;
             await this.metadata.updateJob(job.id, { chunksStored: stored });
@@ -173,28 +218,47 @@ export class IngestionQueue {
           job.id, // marked succeeded with the document row, in one transaction
         );
         this.metrics.ingestionChunks.inc(chunks.length);
-        span.setAttributes({ 'chatbot.pages': pages.length, 'chatbot.chunks': chunks.length });
-        log.info({ pages: pages.length, chunks: chunks.length }, 'document ingested');
+        span.setAttributes({
+          'chatbot.pages': pages.length,
+          'chatbot.chunks': chunks.length,
+        });
+        log.info(
+          { pages: pages.length, chunks: chunks.length },
+          'document ingested',
+        );
       } catch (error) {
         if (error instanceof JobSettledElsewhere) {
-          log.warn('job settled by another replica while held here (lease lapsed); dropping its work');
-          await this.vectors.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+          log.warn(
+            'job settled by another replica while held here (lease lapsed); dropping its work',
+          );
+          await this.vectors
+            .deleteDocument(job.collectionId, job.documentId)
+            .catch(() => undefined);
           return;
         }
         const reason = error instanceof PdfRejected ? error.reason : 'upstream';
         const message =
           error instanceof PdfRejected
             ? error.message
-            : `ingestion failed: ${(error as Error).message}; nothing was stored, upload the file again`;
+            : `ingestion failed: ${
+                (error as Error).message
+              }; nothing was stored, upload the file again`;
         this.metrics.ingestionFailures.inc({ reason });
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
         log.warn({ reason, err: error }, 'ingestion failed');
-        await this.vectors.deleteDocument(job.collectionId, job.documentId).catch(() => undefined);
+        await this.vectors
+          .deleteDocument(job.collectionId, job.documentId)
+          .catch(() => undefined);
         await this.metadata
           .updateJob(job.id, { status: 'failed', error: message })
-          
-          .catch(err => log.warn({ err }, 'could not record the failure; the job will be settled as interrupted'));
+
+          .catch(err =>
+            log.warn(
+              { err },
+              'could not record the failure; the job will be settled as interrupted',
+            ),
+          );
       } finally {
         span.end();
         await fs.rm(path, { force: true });

@@ -39,10 +39,17 @@ export class PdfParser {
     });
   }
 
-  async parse(data: Uint8Array, { maxPages, onPage }: ParseOptions): Promise<ParsedDocument> {
-    if (data.byteLength === 0) throw new PdfRejected('empty', 'the file is empty (0 bytes)');
+  async parse(
+    data: Uint8Array,
+    { maxPages, onPage }: ParseOptions,
+  ): Promise<ParsedDocument> {
+    if (data.byteLength === 0)
+      throw new PdfRejected('empty', 'the file is empty (0 bytes)');
     if (!looksLikePdf(data)) {
-      throw new PdfRejected('not_pdf', 'the file is not a PDF: its content does not start with %PDF-');
+      throw new PdfRejected(
+        'not_pdf',
+        'the file is not a PDF: its content does not start with %PDF-',
+      );
     }
     const shards = data.byteLength >= SHARD_MIN_BYTES ? this.threads : 1;
     const abort = new AbortController();
@@ -59,7 +66,9 @@ export class PdfParser {
             const count = ++parsed;
             // Caught here, rethrown below: a rejection left pending until
             // every shard finished would be unhandled and end the process.
-            reported = reported.then(() => onPage(count, total)).catch(error => void (reportFailed ??= error));
+            reported = reported
+              .then(() => onPage(count, total))
+              .catch(error => void (reportFailed ??= error));
           }
         });
         return this.pool
@@ -89,7 +98,10 @@ export class PdfParser {
     }
     if (reportFailed) throw reportFailed;
     if (pages.length === 0) {
-      throw new PdfRejected('no_text', 'no extractable text: the PDF holds only images (scanned?); run OCR on it first');
+      throw new PdfRejected(
+        'no_text',
+        'no extractable text: the PDF holds only images (scanned?); run OCR on it first',
+      );
     }
     return { numPages, pages: pages.sort((a, b) => a.page - b.page) };
   }

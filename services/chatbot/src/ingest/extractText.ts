@@ -21,10 +21,25 @@ export type ExtractResult =
   | { ok: true; numPages: number; pages: ParsedPage[] }
   | { ok: false; reason: PdfRejectionReason; message: string };
 
-const rejected = (reason: PdfRejectionReason, message: string): ExtractResult => ({ ok: false, reason, message });
+const rejected = (
+  reason: PdfRejectionReason,
+  message: string,
+): ExtractResult => ({ ok: false, reason, message });
 
-export default async function extractText({ data, shard, shards, maxPages, progress }: ExtractTask): Promise<ExtractResult> {
-  const task = getDocument({ data, disableFontFace: true, useSystemFonts: false, stopAtErrors: true, verbosity: 0 });
+export default async function extractText({
+  data,
+  shard,
+  shards,
+  maxPages,
+  progress,
+}: ExtractTask): Promise<ExtractResult> {
+  const task = getDocument({
+    data,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: true,
+    verbosity: 0,
+  });
   let doc;
   try {
     doc = await task.promise;
@@ -32,13 +47,24 @@ export default async function extractText({ data, shard, shards, maxPages, progr
     await task.destroy().catch(() => undefined);
     progress.close();
     if ((error as Error)?.name === 'PasswordException') {
-      return rejected('encrypted', 'the PDF is password-protected; upload an unencrypted copy');
+      return rejected(
+        'encrypted',
+        'the PDF is password-protected; upload an unencrypted copy',
+      );
     }
-    return rejected('corrupt', `the PDF is corrupt or truncated and cannot be read (${(error as Error).message})`);
+    return rejected(
+      'corrupt',
+      `the PDF is corrupt or truncated and cannot be read (${
+        (error as Error).message
+      })`,
+    );
   }
   try {
     if (doc.numPages > maxPages) {
-      return rejected('too_many_pages', `the PDF has ${doc.numPages} pages; the limit is ${maxPages} (MAX_PAGES)`);
+      return rejected(
+        'too_many_pages',
+        `the PDF has ${doc.numPages} pages; the limit is ${maxPages} (MAX_PAGES)`,
+      );
     }
     progress.postMessage({ numPages: doc.numPages });
     const pages: ParsedPage[] = [];
@@ -47,14 +73,19 @@ export default async function extractText({ data, shard, shards, maxPages, progr
         const page = await doc.getPage(n);
         const content = await page.getTextContent();
         const text = content.items
-          .map(item => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : ''))
+          .map(item =>
+            'str' in item ? item.str + (item.hasEOL ? '\n' : '') : '',
+          )
           .join('')
           .replace(/[ \t]+/g, ' ')
           .trim();
         page.cleanup();
         if (text) pages.push({ page: n, text });
       } catch (error) {
-        return rejected('corrupt', `page ${n} of the PDF cannot be read (${(error as Error).message})`);
+        return rejected(
+          'corrupt',
+          `page ${n} of the PDF cannot be read (${(error as Error).message})`,
+        );
       }
       progress.postMessage({ page: n });
     }

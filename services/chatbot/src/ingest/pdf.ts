@@ -1,12 +1,15 @@
-export type PdfRejectionReason = 'not_pdf' | 'encrypted' | 'corrupt' | 'no_text' | 'too_many_pages' | 'empty';
+export type PdfRejectionReason =
+  | 'not_pdf'
+  | 'encrypted'
+  | 'corrupt'
+  | 'no_text'
+  | 'too_many_pages'
+  | 'empty';
 
 /** Why a PDF could not be ingested, in words a person can act on. */
 export class PdfRejected extends Error {
   name = 'PdfRejected';
-  constructor(
-    readonly reason: PdfRejectionReason,
-    message: string,
-  ) {
+  constructor(readonly reason: PdfRejectionReason, message: string) {
     super(message);
   }
 }

@@ -1,7 +1,10 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
 import { parseRetryAfter } from '../util/retry.js';
 
 /** The model server answered with a status other than 2xx. */
@@ -49,9 +52,13 @@ export class ChatCompletionsClient {
    * answers reject with ModelServerStatusError; refused or reset
    * connections with node's error; an abort with node's AbortError.
    */
-  open(body: ChatCompletionCreateParamsStreaming, signal: AbortSignal): Promise<IncomingMessage> {
+  open(
+    body: ChatCompletionCreateParamsStreaming,
+    signal: AbortSignal,
+  ): Promise<IncomingMessage> {
     const payload = JSON.stringify(body);
-    const request = this.url.protocol === 'https:' ? https.request : http.request;
+    const request =
+      this.url.protocol === 'https:' ? https.request : http.request;
     return new Promise((resolve, reject) => {
       const req = request(
         this.url,
@@ -70,7 +77,14 @@ export class ChatCompletionsClient {
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve(res);
           readSome(res, MAX_ERROR_BODY).then(
-            text => reject(new ModelServerStatusError(status, errorDetail(text), parseRetryAfter(res.headers['retry-after']))),
+            text =>
+              reject(
+                new ModelServerStatusError(
+                  status,
+                  errorDetail(text),
+                  parseRetryAfter(res.headers['retry-after']),
+                ),
+              ),
             reject,
           );
         },
@@ -87,7 +101,10 @@ export class ChatCompletionsClient {
    * the one the request was opened with: its abort is reported as itself,
    * not as the broken connection it causes.
    */
-  async *chunks(res: IncomingMessage, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
+  async *chunks(
+    res: IncomingMessage,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatCompletionChunk> {
     res.setEncoding('utf8');
     const frames: EventSourceMessage[] = [];
     const parser = createParser({ onEvent: event => frames.push(event) });
@@ -108,7 +125,9 @@ export class ChatCompletionsClient {
       // node reports a connection cut mid-response as "aborted".
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ECONNRESET' || (error as Error).message === 'aborted') {
-        throw new Error('the model server dropped the connection mid-answer', { cause: error });
+        throw new Error('the model server dropped the connection mid-answer', {
+          cause: error,
+        });
       }
       throw error;
     } finally {
@@ -137,19 +156,42 @@ function drainAfterDone(res: IncomingMessage) {
 }
 
 /** A chunk, or the server's own error: an `event: error` frame or `{error}` data, as vLLM and TGI send mid-stream. */
-export function parseChunk(frame: Pick<EventSourceMessage, 'event' | 'data'>): ChatCompletionChunk {
-  let body: ChatCompletionChunk & { error?: { message?: string } | string | null };
+export function parseChunk(
+  frame: Pick<EventSourceMessage, 'event' | 'data'>,
+): ChatCompletionChunk {
+  let body: ChatCompletionChunk & {
+    error?: { message?: string } | string | null;
+  };
   try {
     body = JSON.parse(frame.data);
   } catch {
-    if (frame.event === 'error') throw new Error(`the model server reported an error mid-answer: ${frame.data.slice(0, 300)}`);
-    throw new Error(`the model server sent a frame that is not JSON: ${frame.data.slice(0, 120)}`);
+    if (frame.event === 'error')
+      throw new Error(
+        `the model server reported an error mid-answer: ${frame.data.slice(
+          0,
+          300,
+        )}`,
+      );
+    throw new Error(
+      `the model server sent a frame that is not JSON: ${frame.data.slice(
+        0,
+        120,
+      )}`,
+    );
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new Error(`the model server sent a frame that is not a chunk: ${frame.data.slice(0, 120)}`);
+    throw new Error(
+      `the model server sent a frame that is not a chunk: ${frame.data.slice(
+        0,
+        120,
+      )}`,
+    );
   }
   if (frame.event === 'error' || body.error) {
-    const detail = typeof body.error === 'string' ? body.error : (body.error?.message ?? frame.data.slice(0, 300));
+    const detail =
+      typeof body.error === 'string'
+        ? body.error
+        : body.error?.message ?? frame.data.slice(0, 300);
     throw new Error(`the model server reported an error mid-answer: ${detail}`);
   }
   return body;
@@ -171,8 +213,14 @@ async function readSome(res: IncomingMessage, limit: number): Promise<string> {
 /** `{error: {message}}` (OpenAI, vLLM), `{error: "..."}` (TGI), `{message}`, or the text itself. */
 function errorDetail(text: string): string {
   try {
-    const body = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
-    const detail = typeof body.error === 'string' ? body.error : (body.error?.message ?? body.message);
+    const body = JSON.parse(text) as {
+      error?: { message?: string } | string;
+      message?: string;
+    };
+    const detail =
+      typeof body.error === 'string'
+        ? body.error
+        : body.error?.message ?? body.message;
     if (detail) return detail;
   } catch {
     /* not JSON */

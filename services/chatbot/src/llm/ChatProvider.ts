@@ -23,7 +23,11 @@ export type AnswerEvent =
 export interface ChatProvider {
   readonly name: string;
   /** Rewrites a follow-up into a question that stands alone for retrieval. */
-  rewriteQuestion(history: ChatMessage[], question: string, signal: AbortSignal): Promise<string>;
+  rewriteQuestion(
+    history: ChatMessage[],
+    question: string,
+    signal: AbortSignal,
+  ): Promise<string>;
   streamAnswer(request: AnswerRequest): AsyncIterable<AnswerEvent>;
   /** Throws when the provider cannot be reached; used by /readyz. */
   ping(): Promise<void>;

@@ -1,11 +1,16 @@
 import { tokenize } from '../util/tokenize.js';
 import type { ChatMessage } from '../store/MetadataStore.js';
-import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
+import type {
+  AnswerEvent,
+  AnswerRequest,
+  ChatProvider,
+} from './ChatProvider.js';
 
 export const EXTRACTIVE_NOTICE =
   'No language model is configured, so this answer quotes the most relevant passages instead of writing one.';
 
-const FOLLOW_UP = /\b(it|its|they|them|their|this|that|these|those|he|she|him|her|there|one|ones|same|more|else)\b/i;
+const FOLLOW_UP =
+  /\b(it|its|they|them|their|this|that|these|those|he|she|him|her|there|one|ones|same|more|else)\b/i;
 
 /**
  * The offline default: quotes the sentences of the retrieved passages that
@@ -15,14 +20,23 @@ const FOLLOW_UP = /\b(it|its|they|them|their|this|that|these|those|he|she|him|he
 export class ExtractiveChat implements ChatProvider {
   readonly name = 'offline';
 
-  async rewriteQuestion(history: ChatMessage[], question: string): Promise<string> {
+  async rewriteQuestion(
+    history: ChatMessage[],
+    question: string,
+  ): Promise<string> {
     const previous = [...history].reverse().find(m => m.role === 'user');
     if (!previous) return question;
     const short = tokenize(question).length < 4;
-    return short || FOLLOW_UP.test(question) ? `${previous.content} ${question}` : question;
+    return short || FOLLOW_UP.test(question)
+      ? `${previous.content} ${question}`
+      : question;
   }
 
-  async *streamAnswer({ question, passages, signal }: AnswerRequest): AsyncIterable<AnswerEvent> {
+  async *streamAnswer({
+    question,
+    passages,
+    signal,
+  }: AnswerRequest): AsyncIterable<AnswerEvent> {
     const terms = new Set(tokenize(question));
     const sentences = passages.flatMap((p, rank) =>
       splitSentences(p.text).map(text => ({

@@ -1,10 +1,26 @@
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError, NotFoundError } from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  NotFoundError,
+} from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../store/MetadataStore.js';
 import { UpstreamError } from '../errors.js';
-import { isRetryableStatus, parseRetryAfter, withRetry } from '../util/retry.js';
-import type { AnswerEvent, AnswerRequest, ChatProvider } from './ChatProvider.js';
-import { ChatCompletionsClient, ModelServerStatusError } from './ChatCompletionsClient.js';
+import {
+  isRetryableStatus,
+  parseRetryAfter,
+  withRetry,
+} from '../util/retry.js';
+import type {
+  AnswerEvent,
+  AnswerRequest,
+  ChatProvider,
+} from './ChatProvider.js';
+import {
+  ChatCompletionsClient,
+  ModelServerStatusError,
+} from './ChatCompletionsClient.js';
 
 const SYSTEM_PROMPT = `You answer questions using only the numbered context passages from the user's documents.
 Cite every claim with the passage's label, like [manual.pdf p. 12].
@@ -52,16 +68,27 @@ export class OpenAICompatibleChat implements ChatProvider {
       maxRetries: 0,
       timeout: options.timeoutMs,
     });
-    this.answers = new ChatCompletionsClient(options.baseUrl, options.apiKey ?? 'unused');
+    this.answers = new ChatCompletionsClient(
+      options.baseUrl,
+      options.apiKey ?? 'unused',
+    );
   }
 
-  async rewriteQuestion(history: ChatMessage[], question: string, signal: AbortSignal): Promise<string> {
+  async rewriteQuestion(
+    history: ChatMessage[],
+    question: string,
+    signal: AbortSignal,
+  ): Promise<string> {
     if (history.length === 0) return question;
     const reply = await this.retrying(signal, () =>
       this.client.chat.completions.create(
         {
           model: this.options.model,
-          messages: [{ role: 'system', content: REWRITE_PROMPT }, ...history, { role: 'user', content: question }],
+          messages: [
+            { role: 'system', content: REWRITE_PROMPT },
+            ...history,
+            { role: 'user', content: question },
+          ],
           temperature: 0,
           max_tokens: 128,
         },
@@ -72,14 +99,22 @@ export class OpenAICompatibleChat implements ChatProvider {
     return text.length > 0 ? text : question;
   }
 
-  async *streamAnswer({ question, passages, history, signal }: AnswerRequest): AsyncIterable<AnswerEvent> {
+  async *streamAnswer({
+    question,
+    passages,
+    history,
+    signal,
+  }: AnswerRequest): AsyncIterable<AnswerEvent> {
     const context = passages
       .map((p, i) => `[${i + 1}] [${p.filename} p. ${p.page}]\n${p.text}`)
       .join('\n\n');
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: SYSTEM_PROMPT },
       ...history,
-      { role: 'user', content: `Context:\n${context}\n\nQuestion: ${question}` },
+      {
+        role: 'user',
+        content: `Context:\n${context}\n\nQuestion: ${question}`,
+      },
     ];
     // One clock for connecting, the first token and every pause after it.
     const idle = new IdleTimeout(this.options.timeoutMs);
@@ -93,7 +128,9 @@ export class OpenAICompatibleChat implements ChatProvider {
             temperature: this.options.temperature,
             max_tokens: this.options.maxTokens,
             stream: true,
-            ...(this.options.streamUsage === false ? {} : { stream_options: { include_usage: true } }),
+            ...(this.options.streamUsage === false
+              ? {}
+              : { stream_options: { include_usage: true } }),
           },
           requestSignal,
         ),
@@ -102,15 +139,22 @@ export class OpenAICompatibleChat implements ChatProvider {
       for await (const chunk of this.answers.chunks(res, requestSignal)) {
         idle.touch();
         const choice = chunk.choices[0];
-        if (choice?.delta?.content) yield { type: 'token', text: choice.delta.content };
+        if (choice?.delta?.content)
+          yield { type: 'token', text: choice.delta.content };
         if (choice?.finish_reason) finished = true;
         if (chunk.usage) {
-          yield { type: 'usage', promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          yield {
+            type: 'usage',
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+          };
         }
       }
       // A connection closed mid-answer can look like a normal end of stream.
       if (!finished && !signal.aborted) {
-        throw new Error('the model server closed the stream before the answer was complete');
+        throw new Error(
+          'the model server closed the stream before the answer was complete',
+        );
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -120,7 +164,10 @@ export class OpenAICompatibleChat implements ChatProvider {
     }
   }
 
-  private async retrying<T>(signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  private async retrying<T>(
+    signal: AbortSignal,
+    call: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await withRetry(call, {
         retries: this.options.retries,
@@ -141,7 +188,12 @@ export class OpenAICompatibleChat implements ChatProvider {
       // 404: the server is up but has no model list (some TGI versions).
       if (error instanceof NotFoundError) return;
       throw error instanceof APIError && error.status
-        ? new UpstreamError('llm', `GET /models answered ${error.status}`, error.status >= 500, { cause: error })
+        ? new UpstreamError(
+            'llm',
+            `GET /models answered ${error.status}`,
+            error.status >= 500,
+            { cause: error },
+          )
         : upstream(error);
     }
   }
@@ -189,22 +241,46 @@ function isRetryable(error: unknown): boolean {
     return isRetryableStatus(error.status);
   }
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
-  return (error as Error)?.name !== 'AbortError' && !/^ERR_(INVALID|HTTP)_/.test(code);
+  return (
+    (error as Error)?.name !== 'AbortError' &&
+    !/^ERR_(INVALID|HTTP)_/.test(code)
+  );
 }
 
 function retryAfterMs(error: unknown): number | undefined {
   if (error instanceof ModelServerStatusError) return error.retryAfterMs;
-  return error instanceof APIError ? parseRetryAfter(error.headers?.get('retry-after')) : undefined;
+  return error instanceof APIError
+    ? parseRetryAfter(error.headers?.get('retry-after'))
+    : undefined;
 }
 
 function upstream(error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof ModelServerStatusError) {
-    return new UpstreamError('llm', error.message, isRetryableStatus(error.status), { cause: error });
+    return new UpstreamError(
+      'llm',
+      error.message,
+      isRetryableStatus(error.status),
+      { cause: error },
+    );
   }
-  if (error instanceof APIError && !(error instanceof APIUserAbortError) && error.status) {
-    return new UpstreamError('llm', `the model server answered ${error.status}: ${error.message}`, isRetryableStatus(error.status), { cause: error });
+  if (
+    error instanceof APIError &&
+    !(error instanceof APIUserAbortError) &&
+    error.status
+  ) {
+    return new UpstreamError(
+      'llm',
+      `the model server answered ${error.status}: ${error.message}`,
+      isRetryableStatus(error.status),
+      { cause: error },
+    );
   }
   // No status: refused, reset or timed-out connections, and broken streams.
-  return new UpstreamError('llm', (error as Error)?.message ?? String(error), true, { cause: error });
+  return new UpstreamError(
+    'llm',
+    (error as Error)?.message ?? String(error),
+    true,
+    { cause: error },
+  );
 }

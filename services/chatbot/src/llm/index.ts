@@ -19,6 +19,8 @@ export function createChatProvider(config: ServiceConfig): ChatProvider {
         retries: config.UPSTREAM_RETRIES,
       });
     default:
-      throw new Error(`unknown LLM_PROVIDER ${config.LLM_PROVIDER satisfies never}`);
+      throw new Error(
+        `unknown LLM_PROVIDER ${config.LLM_PROVIDER satisfies never}`,
+      );
   }
 }

@@ -5,13 +5,20 @@ import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
 import type { components } from '../http/contractTypes.js';
-import { NO_ANSWER, type ChatProvider, type Passage } from '../llm/ChatProvider.js';
+import {
+  NO_ANSWER,
+  type ChatProvider,
+  type Passage,
+} from '../llm/ChatProvider.js';
 
 type Schemas = components['schemas'];
 export type Source = Schemas['Source'];
 
 /** The events of one answer, in the order they are emitted (`error` is the route's). */
-export type ChatEvent = Exclude<Schemas['ChatEvent'], Schemas['ChatErrorEvent']>;
+export type ChatEvent = Exclude<
+  Schemas['ChatEvent'],
+  Schemas['ChatErrorEvent']
+>;
 
 export interface ChatOptions {
   topK: number;
@@ -47,10 +54,20 @@ export class ChatService {
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
     // One trace per answer: retrieval and generation are children of it.
-    const root = tracer.startSpan('chat.answer', { attributes: { 'chatbot.collection': collectionId } });
+    const root = tracer.startSpan('chat.answer', {
+      attributes: { 'chatbot.collection': collectionId },
+    });
     const ctx = trace.setSpan(context.active(), root);
     try {
-      yield* this.answerInSpan(ctx, collectionId, conversationId, message, signal, started, newConversation);
+      yield* this.answerInSpan(
+        ctx,
+        collectionId,
+        conversationId,
+        message,
+        signal,
+        started,
+        newConversation,
+      );
     } catch (error) {
       root.recordException(error as Error);
       root.setStatus({ code: SpanStatusCode.ERROR });
@@ -69,24 +86,51 @@ export class ChatService {
     started: number,
     newConversation: boolean,
   ): AsyncGenerator<ChatEvent> {
-    const history = newConversation ? [] : await this.metadata.recentMessages(conversationId, this.options.memoryTurns);
-    const standalone = await this.provider.rewriteQuestion(history, message, signal);
-    yield { event: 'start', data: { conversationId, standaloneQuestion: standalone } };
+    const history = newConversation
+      ? []
+      : await this.metadata.recentMessages(
+          conversationId,
+          this.options.memoryTurns,
+        );
+    const standalone = await this.provider.rewriteQuestion(
+      history,
+      message,
+      signal,
+    );
+    yield {
+      event: 'start',
+      data: { conversationId, standaloneQuestion: standalone },
+    };
 
     const retrievalStart = performance.now();
-    const passages = await tracer.startActiveSpan('rag.retrieve', {}, ctx, async span => {
-      try {
-        const vector = await this.embeddings.embedQuery(standalone);
-        const hits = await this.vectors.search(collectionId, vector, this.options.topK);
-        const relevant = hits.filter(h => h.score >= this.options.minScore);
-        span.setAttributes({ 'chatbot.hits': hits.length, 'chatbot.relevant': relevant.length });
-        return this.withFilenames(collectionId, relevant);
-      } finally {
-        span.end();
-      }
-    });
+    const passages = await tracer.startActiveSpan(
+      'rag.retrieve',
+      {},
+      ctx,
+      async span => {
+        try {
+          const vector = await this.embeddings.embedQuery(standalone);
+          const hits = await this.vectors.search(
+            collectionId,
+            vector,
+            this.options.topK,
+          );
+          const relevant = hits.filter(h => h.score >= this.options.minScore);
+          span.setAttributes({
+            'chatbot.hits': hits.length,
+            'chatbot.relevant': relevant.length,
+          });
+          return this.withFilenames(collectionId, relevant);
+        } finally {
+          span.end();
+        }
+      },
+    );
     const retrievalMs = performance.now() - retrievalStart;
-    this.metrics.retrievalDuration.observe({ store: this.vectors.name }, retrievalMs / 1000);
+    this.metrics.retrievalDuration.observe(
+      { store: this.vectors.name },
+      retrievalMs / 1000,
+    );
 
     yield {
       event: 'sources',
@@ -106,20 +150,35 @@ export class ChatService {
     let usage = { promptTokens: 0, completionTokens: 0 };
     const providerName = passages.length ? this.provider.name : 'none';
     const stream = passages.length
-      ? this.provider.streamAnswer({ question: standalone, passages, history, signal })
+      ? this.provider.streamAnswer({
+          question: standalone,
+          passages,
+          history,
+          signal,
+        })
       : noAnswer();
 
     const tokensStreamed = this.metrics.tokensStreamed.labels(providerName); // looked up once, not per token
-    const span = tracer.startSpan('llm.generate', { attributes: { 'chatbot.provider': providerName } }, ctx);
+    const span = tracer.startSpan(
+      'llm.generate',
+      { attributes: { 'chatbot.provider': providerName } },
+      ctx,
+    );
     try {
       for await (const part of stream) {
         if (part.type === 'usage') {
-          usage = { promptTokens: part.promptTokens, completionTokens: part.completionTokens };
+          usage = {
+            promptTokens: part.promptTokens,
+            completionTokens: part.completionTokens,
+          };
           continue;
         }
         if (firstTokenMs === null) {
           firstTokenMs = performance.now() - started;
-          this.metrics.timeToFirstToken.observe({ provider: providerName }, firstTokenMs / 1000);
+          this.metrics.timeToFirstToken.observe(
+            { provider: providerName },
+            firstTokenMs / 1000,
+          );
         }
         tokensStreamed.inc();
         answer += part.text;
@@ -153,8 +212,13 @@ export class ChatService {
     };
   }
 
-  private async withFilenames(collectionId: string, hits: Omit<Passage, 'filename'>[]): Promise<Passage[]> {
-    const names = await this.metadata.filenames(collectionId, [...new Set(hits.map(h => h.documentId))]);
+  private async withFilenames(
+    collectionId: string,
+    hits: Omit<Passage, 'filename'>[],
+  ): Promise<Passage[]> {
+    const names = await this.metadata.filenames(collectionId, [
+      ...new Set(hits.map(h => h.documentId)),
+    ]);
     return hits
       .filter(h => names.has(h.documentId))
       .map(h => ({ ...h, filename: names.get(h.documentId)! }));

@@ -3,11 +3,15 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { ChatService } from '../rag/ChatService.js';
-import { HttpError, notFound, serviceUnavailable, UpstreamError } from '../errors.js';
+import {
+  HttpError,
+  notFound,
+  serviceUnavailable,
+  UpstreamError,
+} from '../errors.js';
 import { assertMatches } from '../http/contract.js';
 import type { components } from '../http/contractTypes.js';
 import { SseStream } from '../http/sse.js';
-
 
 export interface ChatLimits {
   maxConcurrent: number;
@@ -45,14 +49,25 @@ export function chatRoutes(
 
   router.post('/', requireCollection, async (req, res) => {
     const collectionId = req.params.collectionId as string;
-    const body = assertMatches<components['schemas']['ChatRequest']>('ChatRequest', req.body ?? {});
+    const body = assertMatches<components['schemas']['ChatRequest']>(
+      'ChatRequest',
+      req.body ?? {},
+    );
     const message = body.message.trim();
     let { conversationId } = body;
-    if (conversationId && !(await metadata.conversationInCollection(conversationId, collectionId))) {
-      throw notFound(`conversation ${conversationId} not found in collection ${collectionId}`);
+    if (
+      conversationId &&
+      !(await metadata.conversationInCollection(conversationId, collectionId))
+    ) {
+      throw notFound(
+        `conversation ${conversationId} not found in collection ${collectionId}`,
+      );
     }
     if (streams.size >= limits.maxConcurrent) {
-      throw serviceUnavailable(`too many chats in progress (${limits.maxConcurrent}); retry shortly`, 2);
+      throw serviceUnavailable(
+        `too many chats in progress (${limits.maxConcurrent}); retry shortly`,
+        2,
+      );
     }
     const newConversation = !conversationId;
     conversationId ??= await metadata.startConversation(collectionId);
@@ -62,31 +77,52 @@ export function chatRoutes(
     metrics.chatsInFlight.inc();
     // The client went away: cancel retrieval and the upstream LLM call.
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+      if (!res.writableFinished)
+        controller.abort(new Error('client disconnected'));
     });
 
     const sse = new SseStream(res, { flushMs: limits.sseFlushMs });
     try {
-      for await (const event of chat.answer(collectionId, conversationId, message, controller.signal, newConversation)) {
+      for await (const event of chat.answer(
+        collectionId,
+        conversationId,
+        message,
+        controller.signal,
+        newConversation,
+      )) {
         sse.send(event.event, event.data);
       }
     } catch (error) {
       const e = error as Error;
       if (error instanceof UpstreamError && !controller.signal.aborted) {
-        metrics.upstreamErrors.inc({ provider: error.provider, kind: error.retryable ? 'retryable' : 'fatal' });
+        metrics.upstreamErrors.inc({
+          provider: error.provider,
+          kind: error.retryable ? 'retryable' : 'fatal',
+        });
       }
       if (!controller.signal.aborted) {
-        logger.warn({ err: e, requestId: res.getHeader('x-request-id') }, 'chat stream failed');
-        const known = error instanceof UpstreamError || error instanceof HttpError;
+        logger.warn(
+          { err: e, requestId: res.getHeader('x-request-id') },
+          'chat stream failed',
+        );
+        const known =
+          error instanceof UpstreamError || error instanceof HttpError;
         sse.send('error', {
-          message: known ? e.message : 'the answer failed unexpectedly; retry, and report the request id if it persists',
+          message: known
+            ? e.message
+            : 'the answer failed unexpectedly; retry, and report the request id if it persists',
           requestId: res.getHeader('x-request-id'),
         });
       }
     } finally {
       const reason = controller.signal.reason as Error | undefined;
-      if (controller.signal.aborted && reason?.message !== 'client disconnected') {
-        sse.send('error', { message: reason?.message ?? 'the answer was cancelled' });
+      if (
+        controller.signal.aborted &&
+        reason?.message !== 'client disconnected'
+      ) {
+        sse.send('error', {
+          message: reason?.message ?? 'the answer was cancelled',
+        });
       }
       sse.end();
       streams.delete(controller);

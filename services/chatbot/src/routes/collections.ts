@@ -9,13 +9,21 @@ export function collectionGuard(metadata: MetadataStore): RequestHandler {
   return async (req, _res, next) => {
     const id = assertCollectionId(req.params.collectionId as string);
     if (!(await metadata.collectionExists(id))) {
-      return next(notFound(`collection ${id} not found: create it with PUT /v1/collections/${id}`));
+      return next(
+        notFound(
+          `collection ${id} not found: create it with PUT /v1/collections/${id}`,
+        ),
+      );
     }
     next();
   };
 }
 
-export function collectionRoutes(metadata: MetadataStore, vectors: VectorStore, requireCollection: RequestHandler) {
+export function collectionRoutes(
+  metadata: MetadataStore,
+  vectors: VectorStore,
+  requireCollection: RequestHandler,
+) {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -37,13 +45,21 @@ export function collectionRoutes(metadata: MetadataStore, vectors: VectorStore, 
     res.status(204).end();
   });
 
-  router.get('/:collectionId/jobs/:jobId', requireCollection, async (req, res) => {
-    const job = await metadata.getJob(assertUuid(req.params.jobId as string, 'job'));
-    if (!job || job.collectionId !== req.params.collectionId) {
-      throw notFound(`job ${req.params.jobId} not found in collection ${req.params.collectionId}`);
-    }
-    res.json(job);
-  });
+  router.get(
+    '/:collectionId/jobs/:jobId',
+    requireCollection,
+    async (req, res) => {
+      const job = await metadata.getJob(
+        assertUuid(req.params.jobId as string, 'job'),
+      );
+      if (!job || job.collectionId !== req.params.collectionId) {
+        throw notFound(
+          `job ${req.params.jobId} not found in collection ${req.params.collectionId}`,
+        );
+      }
+      res.json(job);
+    },
+  );
 
   return router;
 }

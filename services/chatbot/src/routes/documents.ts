@@ -14,7 +14,13 @@ import {
 import type { VectorStore } from '../vector/VectorStore.js';
 import type { IngestionQueue } from '../ingest/IngestionQueue.js';
 import { looksLikePdf } from '../ingest/pdf.js';
-import { badRequest, conflict, notFound, payloadTooLarge, unsupportedMediaType } from '../errors.js';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from '../errors.js';
 import { assertUuid, displayFilename } from '../http/validation.js';
 
 export interface DocumentRoutesOptions {
@@ -36,7 +42,12 @@ export function documentRoutes(
       destination: options.uploadDir,
       filename: (_req, _file, cb) => cb(null, `${randomUUID()}.upload`),
     }),
-    limits: { fileSize: options.maxUploadBytes, files: options.maxFiles, fields: 10, parts: options.maxFiles + 10 },
+    limits: {
+      fileSize: options.maxUploadBytes,
+      files: options.maxFiles,
+      fields: 10,
+      parts: options.maxFiles + 10,
+    },
   }).array('files', options.maxFiles);
 
   const receive: RequestHandler = (req, res, next) =>
@@ -46,10 +57,23 @@ export function documentRoutes(
       void Promise.all(files.map(f => fsp.rm(f.path, { force: true })));
       if (error instanceof multer.MulterError) {
         if (error.code === 'LIMIT_FILE_SIZE') {
-          return next(payloadTooLarge(`a file is larger than the ${options.maxUploadBytes / 1024 / 1024} MB limit (MAX_UPLOAD_MB)`));
+          return next(
+            payloadTooLarge(
+              `a file is larger than the ${
+                options.maxUploadBytes / 1024 / 1024
+              } MB limit (MAX_UPLOAD_MB)`,
+            ),
+          );
         }
-        if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') {
-          return next(badRequest(`send at most ${options.maxFiles} PDFs in the multipart field "files"`));
+        if (
+          error.code === 'LIMIT_FILE_COUNT' ||
+          error.code === 'LIMIT_UNEXPECTED_FILE'
+        ) {
+          return next(
+            badRequest(
+              `send at most ${options.maxFiles} PDFs in the multipart field "files"`,
+            ),
+          );
         }
         return next(badRequest(`bad multipart upload: ${error.message}`));
       }
@@ -63,47 +87,78 @@ export function documentRoutes(
     const files = (req.files as Express.Multer.File[] | undefined) ?? [];
     try {
       if (files.length === 0) {
-        throw badRequest('no files: send one or more PDFs as multipart/form-data in the field "files"');
+        throw badRequest(
+          'no files: send one or more PDFs as multipart/form-data in the field "files"',
+        );
       }
       queue.assertCapacity(files.length);
-      const checked: { file: Express.Multer.File; filename: string; sha256: string }[] = [];
+      const checked: {
+        file: Express.Multer.File;
+        filename: string;
+        sha256: string;
+      }[] = [];
       const inThisRequest = new Set<string>();
       for (const file of files) {
         const filename = displayFilename(file.originalname);
         if (file.size === 0) throw badRequest(`${filename} is empty (0 bytes)`);
         const head = await readHead(file.path);
         if (!looksLikePdf(head)) {
-          throw unsupportedMediaType(`${filename} is not a PDF: its content does not start with %PDF- (whatever its name or type says)`);
+          throw unsupportedMediaType(
+            `${filename} is not a PDF: its content does not start with %PDF- (whatever its name or type says)`,
+          );
         }
         const sha256 = await hashFile(file.path);
-        if (inThisRequest.has(sha256)) throw conflict(`${filename} is sent twice in this upload`);
+        if (inThisRequest.has(sha256))
+          throw conflict(`${filename} is sent twice in this upload`);
         const existing = await metadata.documentWithHash(collectionId, sha256);
         if (existing) {
-          throw conflict(`${filename} is already in this collection as document ${existing.id} (${existing.filename})`);
+          throw conflict(
+            `${filename} is already in this collection as document ${existing.id} (${existing.filename})`,
+          );
         }
         const pending = await metadata.pendingJobWithHash(collectionId, sha256);
         if (pending) {
-          throw conflict(`${filename} is already being ingested into this collection by job ${pending.id}`);
+          throw conflict(
+            `${filename} is already being ingested into this collection by job ${pending.id}`,
+          );
         }
         inThisRequest.add(sha256);
         checked.push({ file, filename, sha256 });
       }
       const jobs: JobRecord[] = [];
       try {
-        for (const { filename, sha256 } of checked) jobs.push(await metadata.createJob(collectionId, filename, sha256));
+        for (const { filename, sha256 } of checked)
+          jobs.push(await metadata.createJob(collectionId, filename, sha256));
       } catch (error) {
         // Jobs created before the failure would wait forever: fail them, say why.
         for (const job of jobs) {
           await metadata
-            .updateJob(job.id, { status: 'failed', error: 'the upload failed before ingestion started; upload the files again' })
+            .updateJob(job.id, {
+              status: 'failed',
+              error:
+                'the upload failed before ingestion started; upload the files again',
+            })
             .catch(() => undefined);
         }
         const filename = checked[jobs.length].filename;
-        if (error instanceof DuplicatePendingUpload) throw conflict(`${filename} is already being ingested into this collection`);
-        if (error instanceof UnknownCollection) throw notFound(`collection ${collectionId} was deleted during the upload`);
+        if (error instanceof DuplicatePendingUpload)
+          throw conflict(
+            `${filename} is already being ingested into this collection`,
+          );
+        if (error instanceof UnknownCollection)
+          throw notFound(
+            `collection ${collectionId} was deleted during the upload`,
+          );
         throw error;
       }
-      jobs.forEach((job, i) => queue.enqueue({ job, path: checked[i].file.path, bytes: checked[i].file.size, sha256: checked[i].sha256 }));
+      jobs.forEach((job, i) =>
+        queue.enqueue({
+          job,
+          path: checked[i].file.path,
+          bytes: checked[i].file.size,
+          sha256: checked[i].sha256,
+        }),
+      );
       res.status(202).json({
         jobs: jobs.map(j => ({
           id: j.id,
@@ -120,20 +175,37 @@ export function documentRoutes(
   });
 
   router.get('/', requireCollection, async (req, res) => {
-    res.json({ documents: (await metadata.listDocuments(req.params.collectionId as string)).map(publicDocument) });
+    res.json({
+      documents: (
+        await metadata.listDocuments(req.params.collectionId as string)
+      ).map(publicDocument),
+    });
   });
 
   router.get('/:documentId', requireCollection, async (req, res) => {
     const { collectionId, documentId } = req.params as Record<string, string>;
-    const doc = await metadata.getDocument(collectionId, assertUuid(documentId, 'document'));
-    if (!doc) throw notFound(`document ${documentId} not found in collection ${collectionId}`);
+    const doc = await metadata.getDocument(
+      collectionId,
+      assertUuid(documentId, 'document'),
+    );
+    if (!doc)
+      throw notFound(
+        `document ${documentId} not found in collection ${collectionId}`,
+      );
     res.json(publicDocument(doc));
   });
 
   router.delete('/:documentId', requireCollection, async (req, res) => {
     const { collectionId, documentId } = req.params as Record<string, string>;
-    if (!(await metadata.getDocument(collectionId, assertUuid(documentId, 'document')))) {
-      throw notFound(`document ${documentId} not found in collection ${collectionId}`);
+    if (
+      !(await metadata.getDocument(
+        collectionId,
+        assertUuid(documentId, 'document'),
+      ))
+    ) {
+      throw notFound(
+        `document ${documentId} not found in collection ${collectionId}`,
+      );
     }
     // The row goes first: from then on searches ignore the document's
     // vectors even if removing them from the store fails.
@@ -170,4 +242,3 @@ function hashFile(file: string): Promise<string> {
       .on('error', reject);
   });
 }
-

@@ -34,9 +34,17 @@ export function healthRoutes(
       check(() => vectors.ping()),
       check(() => provider.ping()),
     ]);
-    const ready = metadataStore === 'ok' && vectorStore === 'ok' && llm === 'ok' && !isShuttingDown();
+    const ready =
+      metadataStore === 'ok' &&
+      vectorStore === 'ok' &&
+      llm === 'ok' &&
+      !isShuttingDown();
     res.status(ready ? 200 : 503).json({
-      status: isShuttingDown() ? 'shutting down' : ready ? 'ready' : 'not ready',
+      status: isShuttingDown()
+        ? 'shutting down'
+        : ready
+        ? 'ready'
+        : 'not ready',
       checks: {
         metadataStore: `${metadata.kind}: ${metadataStore}`,
         vectorStore: `${vectors.name}: ${vectorStore}`,

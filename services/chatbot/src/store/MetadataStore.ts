@@ -30,7 +30,10 @@ export interface JobRecord {
   updatedAt: string;
 }
 
-export type JobPatch = Partial<JobProgress> & { status?: JobStatus; error?: string };
+export type JobPatch = Partial<JobProgress> & {
+  status?: JobStatus;
+  error?: string;
+};
 
 export interface ChatMessage {
   role: 'user' | 'assistant';
@@ -71,16 +74,27 @@ export interface MetadataStore {
 
   createCollection(id: string): Promise<{ created: boolean }>;
   collectionExists(id: string): Promise<boolean>;
-  listCollections(): Promise<{ id: string; createdAt: string; documents: number }[]>;
+  listCollections(): Promise<
+    { id: string; createdAt: string; documents: number }[]
+  >;
   /** Removes the collection with its documents, jobs and conversations. */
   deleteCollection(id: string): Promise<void>;
 
   listDocuments(collectionId: string): Promise<DocumentRecord[]>;
-  getDocument(collectionId: string, id: string): Promise<DocumentRecord | undefined>;
+  getDocument(
+    collectionId: string,
+    id: string,
+  ): Promise<DocumentRecord | undefined>;
   /** The document of the collection with this content, if any (an index lookup, for duplicate uploads). */
-  documentWithHash(collectionId: string, sha256: string): Promise<DocumentRecord | undefined>;
+  documentWithHash(
+    collectionId: string,
+    sha256: string,
+  ): Promise<DocumentRecord | undefined>;
   /** Filenames of the given documents that exist in the collection. */
-  filenames(collectionId: string, documentIds: string[]): Promise<Map<string, string>>;
+  filenames(
+    collectionId: string,
+    documentIds: string[],
+  ): Promise<Map<string, string>>;
   /**
    * The last step of a commit: only listed documents appear in answers. With
    * `jobId`, the job is marked succeeded in the same transaction, and nothing
@@ -90,7 +104,11 @@ export interface MetadataStore {
   deleteDocument(collectionId: string, id: string): Promise<boolean>;
 
   /** Throws DuplicatePendingUpload or UnknownCollection. */
-  createJob(collectionId: string, filename: string, sha256: string): Promise<JobRecord>;
+  createJob(
+    collectionId: string,
+    filename: string,
+    sha256: string,
+  ): Promise<JobRecord>;
   /** Updates a queued or running job; false when it was already settled. */
   updateJob(id: string, patch: JobPatch): Promise<boolean>;
   getJob(id: string): Promise<JobRecord | undefined>;
@@ -105,12 +123,18 @@ export interface MetadataStore {
    */
   settleInterruptedJobs(staleAfterMs: number): Promise<JobRecord[]>;
   /** A queued or running job for the same file in the collection, if any. */
-  pendingJobWithHash(collectionId: string, sha256: string): Promise<JobRecord | undefined>;
+  pendingJobWithHash(
+    collectionId: string,
+    sha256: string,
+  ): Promise<JobRecord | undefined>;
 
   startConversation(collectionId: string): Promise<string>;
   conversationInCollection(id: string, collectionId: string): Promise<boolean>;
   recentMessages(conversationId: string, turns: number): Promise<ChatMessage[]>;
-  appendMessages(conversationId: string, messages: ChatMessage[]): Promise<void>;
+  appendMessages(
+    conversationId: string,
+    messages: ChatMessage[],
+  ): Promise<void>;
 
   /** Throws when the store cannot serve requests; used by /readyz. */
   ping(): Promise<void>;

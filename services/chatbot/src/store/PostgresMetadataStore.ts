@@ -47,39 +47,62 @@ export class PostgresMetadataStore implements MetadataStore {
 
   private constructor(private readonly pool: pg.Pool) {}
 
-  static async connect(options: PostgresOptions): Promise<PostgresMetadataStore> {
+  static async connect(
+    options: PostgresOptions,
+  ): Promise<PostgresMetadataStore> {
     const connection: pg.ClientConfig = {
       connectionString: options.connectionString,
       connectionTimeoutMillis: options.timeoutMs,
       statement_timeout: options.timeoutMs,
       query_timeout: options.timeoutMs,
       application_name: 'llm-chatbot',
-      ...(options.sslCa ? { ssl: { ca: options.sslCa, checkServerIdentity: () => undefined } } : {}),
+      ...(options.sslCa
+        ? { ssl: { ca: options.sslCa, checkServerIdentity: () => undefined } }
+        : {}),
     };
     const pool = new pg.Pool({ ...connection, max: options.poolSize });
     // An idle client's broken connection must not crash the process.
     pool.on('error', error => options.onPoolError?.(error));
     const client = await pool.connect().catch(async error => {
       await pool.end();
-      throw new Error(`cannot connect to PostgreSQL for metadata: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `cannot connect to PostgreSQL for metadata: ${
+          (error as Error).message
+        }`,
+        { cause: error },
+      );
     });
     try {
       // Migrations may take longer than a request may.
-      await migratePostgres(client, { ...connection, statement_timeout: 0, query_timeout: undefined });
+      await migratePostgres(client, {
+        ...connection,
+        statement_timeout: 0,
+        query_timeout: undefined,
+      });
       client.release();
     } catch (error) {
       client.release(error as Error); // the session, and its lock, are closed
       await pool.end();
-      throw new Error(`cannot migrate the metadata schema in PostgreSQL: ${(error as Error).message}`, { cause: error });
+      throw new Error(
+        `cannot migrate the metadata schema in PostgreSQL: ${
+          (error as Error).message
+        }`,
+        { cause: error },
+      );
     }
     return new PostgresMetadataStore(pool);
   }
 
-  private async rows<T = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  private async rows<T = Record<string, any>>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -98,12 +121,18 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async createCollection(id: string) {
-    const rows = await this.rows('INSERT INTO collections (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id', [id]);
+    const rows = await this.rows(
+      'INSERT INTO collections (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id',
+      [id],
+    );
     return { created: rows.length > 0 };
   }
 
   async collectionExists(id: string) {
-    return (await this.rows('SELECT 1 FROM collections WHERE id = $1', [id])).length > 0;
+    return (
+      (await this.rows('SELECT 1 FROM collections WHERE id = $1', [id]))
+        .length > 0
+    );
   }
 
   async listCollections() {
@@ -112,7 +141,11 @@ export class PostgresMetadataStore implements MetadataStore {
        FROM collections c LEFT JOIN documents d ON d.collection_id = c.id
        GROUP BY c.id ORDER BY c.id`,
     );
-    return rows.map(r => ({ id: r.id, createdAt: (r.created_at as Date).toISOString(), documents: r.documents }));
+    return rows.map(r => ({
+      id: r.id,
+      createdAt: (r.created_at as Date).toISOString(),
+      documents: r.documents,
+    }));
   }
 
   async deleteCollection(id: string) {
@@ -128,19 +161,19 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async documentWithHash(collectionId: string, sha256: string) {
-    const [row] = await this.rows(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND sha256 = $2`, [
-      collectionId,
-      sha256,
-    ]);
+    const [row] = await this.rows(
+      `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND sha256 = $2`,
+      [collectionId, sha256],
+    );
     return row ? asDocument(row) : undefined;
   }
 
   async getDocument(collectionId: string, id: string) {
     if (!isUuid(id)) return undefined;
-    const rows = await this.rows(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND id = $2`, [
-      collectionId,
-      id,
-    ]);
+    const rows = await this.rows(
+      `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = $1 AND id = $2`,
+      [collectionId, id],
+    );
     return rows[0] ? asDocument(rows[0]) : undefined;
   }
 
@@ -165,7 +198,16 @@ export class PostgresMetadataStore implements MetadataStore {
       await client.query(
         `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [doc.id, doc.collectionId, doc.filename, doc.pages, doc.chunks, doc.bytes, doc.sha256, doc.createdAt],
+        [
+          doc.id,
+          doc.collectionId,
+          doc.filename,
+          doc.pages,
+          doc.chunks,
+          doc.bytes,
+          doc.sha256,
+          doc.createdAt,
+        ],
       );
       return true;
     });
@@ -173,10 +215,10 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async deleteDocument(collectionId: string, id: string) {
     if (!isUuid(id)) return false;
-    const rows = await this.rows('DELETE FROM documents WHERE collection_id = $1 AND id = $2 RETURNING id', [
-      collectionId,
-      id,
-    ]);
+    const rows = await this.rows(
+      'DELETE FROM documents WHERE collection_id = $1 AND id = $2 RETURNING id',
+      [collectionId, id],
+    );
     return rows.length > 0;
   }
 
@@ -215,7 +257,10 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async touchJobs(ids: string[]) {
     if (ids.length === 0) return;
-    await this.rows('UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[])', [ids]);
+    await this.rows(
+      'UPDATE jobs SET updated_at = now() WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
   }
 
   async settleInterruptedJobs(staleAfterMs: number) {
@@ -248,14 +293,23 @@ export class PostgresMetadataStore implements MetadataStore {
 
   async startConversation(collectionId: string) {
     const id = randomUUID();
-    await this.rows('INSERT INTO conversations (id, collection_id) VALUES ($1, $2)', [id, collectionId]);
+    await this.rows(
+      'INSERT INTO conversations (id, collection_id) VALUES ($1, $2)',
+      [id, collectionId],
+    );
     return id;
   }
 
   async conversationInCollection(id: string, collectionId: string) {
     if (!isUuid(id)) return false;
-    return (await this.rows('SELECT 1 FROM conversations WHERE id = $1 AND collection_id = $2', [id, collectionId]))
-      .length > 0;
+    return (
+      (
+        await this.rows(
+          'SELECT 1 FROM conversations WHERE id = $1 AND collection_id = $2',
+          [id, collectionId],
+        )
+      ).length > 0
+    );
   }
 
   async recentMessages(conversationId: string, turns: number) {

@@ -40,7 +40,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async createCollection(id: string) {
-    const result = this.stmt('INSERT OR IGNORE INTO collections (id, created_at) VALUES (?, ?)').run(id, now());
+    const result = this.stmt(
+      'INSERT OR IGNORE INTO collections (id, created_at) VALUES (?, ?)',
+    ).run(id, now());
     return { created: result.changes > 0 };
   }
 
@@ -68,23 +70,24 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async getDocument(collectionId: string, id: string) {
-    return this.stmt(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = ? AND id = ?`).get(
-      collectionId,
-      id,
-    ) as DocumentRecord | undefined;
+    return this.stmt(
+      `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = ? AND id = ?`,
+    ).get(collectionId, id) as DocumentRecord | undefined;
   }
 
   async documentWithHash(collectionId: string, sha256: string) {
-    return this.stmt(`SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = ? AND sha256 = ?`).get(
-      collectionId,
-      sha256,
-    ) as DocumentRecord | undefined;
+    return this.stmt(
+      `SELECT ${DOCUMENT_COLUMNS} FROM documents WHERE collection_id = ? AND sha256 = ?`,
+    ).get(collectionId, sha256) as DocumentRecord | undefined;
   }
 
   async filenames(collectionId: string, documentIds: string[]) {
     const rows = this.stmt(
       'SELECT id, filename FROM documents WHERE collection_id = ? AND id IN (SELECT value FROM json_each(?))',
-    ).all(collectionId, JSON.stringify(documentIds)) as { id: string; filename: string }[];
+    ).all(collectionId, JSON.stringify(documentIds)) as {
+      id: string;
+      filename: string;
+    }[];
     return new Map(rows.map(r => [r.id, r.filename]));
   }
 
@@ -108,28 +111,53 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteDocument(collectionId: string, id: string) {
-    return this.stmt('DELETE FROM documents WHERE collection_id = ? AND id = ?').run(collectionId, id).changes > 0;
+    return (
+      this.stmt('DELETE FROM documents WHERE collection_id = ? AND id = ?').run(
+        collectionId,
+        id,
+      ).changes > 0
+    );
   }
 
   async createJob(collectionId: string, filename: string, sha256: string) {
-    const job = newJob(randomUUID(), randomUUID(), collectionId, filename, now());
+    const job = newJob(
+      randomUUID(),
+      randomUUID(),
+      collectionId,
+      filename,
+      now(),
+    );
     try {
       this.db.transaction(() => {
-        if (!this.stmt('SELECT 1 FROM collections WHERE id = ?').get(collectionId)) throw new UnknownCollection(collectionId);
+        if (
+          !this.stmt('SELECT 1 FROM collections WHERE id = ?').get(collectionId)
+        )
+          throw new UnknownCollection(collectionId);
         this.stmt(
           `INSERT INTO jobs (id, collection_id, document_id, filename, sha256, status, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-        ).run(job.id, collectionId, job.documentId, filename, sha256, job.createdAt, job.updatedAt);
+        ).run(
+          job.id,
+          collectionId,
+          job.documentId,
+          filename,
+          sha256,
+          job.createdAt,
+          job.updatedAt,
+        );
       })();
     } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicatePendingUpload(filename);
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw new DuplicatePendingUpload(filename);
       throw error;
     }
     return job;
   }
 
   async updateJob(id: string, patch: JobPatch) {
-    const sets = Object.keys(patch).map(key => `${JOB_COLUMNS[key as keyof JobPatch]} = @${key}`);
+    const sets = Object.keys(patch).map(
+      key => `${JOB_COLUMNS[key as keyof JobPatch]} = @${key}`,
+    );
     const result = this.stmt(
       `UPDATE jobs SET ${[...sets, 'updated_at = @updatedAt'].join(', ')}
        WHERE id = @id AND status IN ('queued', 'running')`,
@@ -138,29 +166,36 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async getJob(id: string) {
-    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Record<string, any> | undefined;
+    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as
+      | Record<string, any>
+      | undefined;
     return row ? jobFromRow(row) : undefined;
   }
 
   async touchJobs(ids: string[]) {
-    this.stmt('UPDATE jobs SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(
-      now(),
-      JSON.stringify(ids),
-    );
+    this.stmt(
+      'UPDATE jobs SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))',
+    ).run(now(), JSON.stringify(ids));
   }
 
   async settleInterruptedJobs(staleAfterMs: number) {
     const rows = this.stmt(
       `SELECT j.*, d.id AS committed FROM jobs j LEFT JOIN documents d ON d.id = j.document_id
        WHERE j.status IN ('queued', 'running') AND j.updated_at <= ?`,
-    ).all(new Date(Date.now() - staleAfterMs).toISOString()) as Record<string, any>[];
+    ).all(new Date(Date.now() - staleAfterMs).toISOString()) as Record<
+      string,
+      any
+    >[];
     const failed: JobRecord[] = [];
     for (const row of rows) {
       if (row.committed) {
         await this.updateJob(row.id, { status: 'succeeded' });
         continue;
       }
-      await this.updateJob(row.id, { status: 'failed', error: INTERRUPTED_JOB_ERROR });
+      await this.updateJob(row.id, {
+        status: 'failed',
+        error: INTERRUPTED_JOB_ERROR,
+      });
       failed.push((await this.getJob(row.id))!);
     }
     return failed;
@@ -175,12 +210,16 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async startConversation(collectionId: string) {
     const id = randomUUID();
-    this.stmt('INSERT INTO conversations (id, collection_id, created_at) VALUES (?, ?, ?)').run(id, collectionId, now());
+    this.stmt(
+      'INSERT INTO conversations (id, collection_id, created_at) VALUES (?, ?, ?)',
+    ).run(id, collectionId, now());
     return id;
   }
 
   async conversationInCollection(id: string, collectionId: string) {
-    return !!this.stmt('SELECT 1 FROM conversations WHERE id = ? AND collection_id = ?').get(id, collectionId);
+    return !!this.stmt(
+      'SELECT 1 FROM conversations WHERE id = ? AND collection_id = ?',
+    ).get(id, collectionId);
   }
 
   async recentMessages(conversationId: string, turns: number) {
@@ -195,8 +234,12 @@ export class SqliteMetadataStore implements MetadataStore {
       const { next } = this.stmt(
         'SELECT coalesce(max(seq), 0) + 1 AS next FROM messages WHERE conversation_id = ?',
       ).get(conversationId) as { next: number };
-      const insert = this.stmt('INSERT INTO messages (conversation_id, seq, role, content) VALUES (?, ?, ?, ?)');
-      messages.forEach((m, i) => insert.run(conversationId, next + i, m.role, m.content));
+      const insert = this.stmt(
+        'INSERT INTO messages (conversation_id, seq, role, content) VALUES (?, ?, ?, ?)',
+      );
+      messages.forEach((m, i) =>
+        insert.run(conversationId, next + i, m.role, m.content),
+      );
     })();
   }
 
@@ -209,14 +252,25 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 }
 
-function newJob(id: string, documentId: string, collectionId: string, filename: string, at: string): JobRecord {
+function newJob(
+  id: string,
+  documentId: string,
+  collectionId: string,
+  filename: string,
+  at: string,
+): JobRecord {
   return {
     id,
     collectionId,
     documentId,
     filename,
     status: 'queued',
-    progress: { pagesTotal: 0, pagesParsed: 0, chunksEmbedded: 0, chunksStored: 0 },
+    progress: {
+      pagesTotal: 0,
+      pagesParsed: 0,
+      chunksEmbedded: 0,
+      chunksStored: 0,
+    },
     createdAt: at,
     updatedAt: at,
   };

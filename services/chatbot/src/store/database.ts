@@ -7,7 +7,9 @@ import { migrateSqlite } from './migrate.js';
  * their vectors. Migrated to the latest schema first (store/migrations/).
  * WAL mode keeps reads fast while a document commits.
  */
-export async function openDatabase(dataDir: string): Promise<Database.Database> {
+export async function openDatabase(
+  dataDir: string,
+): Promise<Database.Database> {
   const { file } = await migrateSqlite(dataDir);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

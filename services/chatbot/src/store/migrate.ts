@@ -19,7 +19,9 @@ async function latest(config: Knex.Config): Promise<string[]> {
 }
 
 /** Brings the SQLite file in dataDir to the latest schema; returns its path. */
-export async function migrateSqlite(dataDir: string): Promise<{ file: string; applied: string[] }> {
+export async function migrateSqlite(
+  dataDir: string,
+): Promise<{ file: string; applied: string[] }> {
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'chatbot.db');
   const applied = await latest({
@@ -27,7 +29,10 @@ export async function migrateSqlite(dataDir: string): Promise<{ file: string; ap
     connection: { filename: file },
     useNullAsDefault: true,
     pool: {
-      afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (
+        conn: { pragma(s: string): unknown },
+        done: (err: Error | null, conn: unknown) => void,
+      ) => {
         conn.pragma('foreign_keys = ON');
         done(null, conn);
       },
@@ -40,10 +45,17 @@ export async function migrateSqlite(dataDir: string): Promise<{ file: string; ap
  * Brings the PostgreSQL database to the latest schema under an advisory lock
  * held on one of the store's own connections.
  */
-export async function migratePostgres(lockClient: pg.PoolClient, connection: pg.ClientConfig): Promise<string[]> {
+export async function migratePostgres(
+  lockClient: pg.PoolClient,
+  connection: pg.ClientConfig,
+): Promise<string[]> {
   await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
-    return await latest({ client: 'pg', connection: connection as Knex.PgConnectionConfig, pool: { min: 0, max: 1 } });
+    return await latest({
+      client: 'pg',
+      connection: connection as Knex.PgConnectionConfig,
+      pool: { min: 0, max: 1 },
+    });
   } finally {
     await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
   }

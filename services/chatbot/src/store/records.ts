@@ -10,7 +10,8 @@ export const JOB_COLUMNS: Record<keyof JobPatch, string> = {
   chunksStored: 'chunks_stored',
 };
 
-const iso = (value: string | Date) => (value instanceof Date ? value.toISOString() : value);
+const iso = (value: string | Date) =>
+  value instanceof Date ? value.toISOString() : value;
 
 /** A jobs row (SQLite text times or PostgreSQL timestamptz) as the API's record. */
 export function jobFromRow(row: Record<string, any>): JobRecord {

@@ -19,7 +19,9 @@ export function isRetryablePineconeError(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
   return (
     RETRYABLE_NAMES.has(e?.name ?? '') ||
-    /\b(Status: (429|5\d\d)\b|Too Many Requests|RESOURCE_EXHAUSTED)/i.test(e?.message ?? '')
+    /\b(Status: (429|5\d\d)\b|Too Many Requests|RESOURCE_EXHAUSTED)/i.test(
+      e?.message ?? '',
+    )
   );
 }
 
@@ -28,7 +30,8 @@ export function isRetryablePineconeError(error: unknown): boolean {
  * own retries are off, so that callPinecone's policy (backoff on 429 too)
  * governs every call.
  */
-export const pineconeClient = (apiKey: string) => new Pinecone({ apiKey, maxRetries: 0 });
+export const pineconeClient = (apiKey: string) =>
+  new Pinecone({ apiKey, maxRetries: 0 });
 
 export interface PineconeCallOptions {
   /** Names the upstream in errors and metrics: `pinecone`, `pinecone-inference`. */
@@ -44,21 +47,45 @@ export interface PineconeCallOptions {
  * signal, so a timed-out attempt is abandoned, not cancelled; undici's own
  * timeouts close its connection later.
  */
-export function callPinecone<T>(operation: string, fn: () => Promise<T>, options: PineconeCallOptions): Promise<T> {
-  return withRetry(() => withPineconeTimeout(fn(), options.timeoutMs, operation), {
-    retries: options.retries,
-    isRetryable: isRetryablePineconeError,
-    onRetry: options.onRetry,
-  }).catch(error => {
-    throw new UpstreamError(options.provider, `${operation} failed: ${(error as Error).message}`, isRetryablePineconeError(error), { cause: error });
+export function callPinecone<T>(
+  operation: string,
+  fn: () => Promise<T>,
+  options: PineconeCallOptions,
+): Promise<T> {
+  return withRetry(
+    () => withPineconeTimeout(fn(), options.timeoutMs, operation),
+    {
+      retries: options.retries,
+      isRetryable: isRetryablePineconeError,
+      onRetry: options.onRetry,
+    },
+  ).catch(error => {
+    throw new UpstreamError(
+      options.provider,
+      `${operation} failed: ${(error as Error).message}`,
+      isRetryablePineconeError(error),
+      { cause: error },
+    );
   });
 }
 
 /** Rejects with a PineconeTimeoutError (retryable) when the call outlasts ms. */
-export function withPineconeTimeout<T>(promise: Promise<T>, ms: number, operation: string): Promise<T> {
+export function withPineconeTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  operation: string,
+): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${operation} timed out after ${ms} ms`), { name: 'PineconeTimeoutError' })), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error(`${operation} timed out after ${ms} ms`), {
+            name: 'PineconeTimeoutError',
+          }),
+        ),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -13,26 +13,37 @@ export interface RetryOptions {
 }
 
 /** Runs `fn` and retries retryable failures with exponential backoff. */
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const { retries, baseDelayMs = 200, maxDelayMs = 5000 } = options;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= retries || !options.isRetryable(error) || options.signal?.aborted) throw error;
+      if (
+        attempt >= retries ||
+        !options.isRetryable(error) ||
+        options.signal?.aborted
+      )
+        throw error;
       options.onRetry?.(error, attempt + 1);
       const asked = options.retryAfterMs?.(error);
       const delay =
         asked !== undefined
           ? Math.min(maxDelayMs, asked)
-          : Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) * (0.5 + Math.random() / 2);
+          : Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) *
+            (0.5 + Math.random() / 2);
       await sleep(delay, undefined, { signal: options.signal });
     }
   }
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds. */
-export function parseRetryAfter(header: string | null | undefined): number | undefined {
+export function parseRetryAfter(
+  header: string | null | undefined,
+): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -42,5 +53,7 @@ export function parseRetryAfter(header: string | null | undefined): number | und
 
 /** HTTP statuses worth retrying: rate limits and server-side failures. */
 export function isRetryableStatus(status: number | undefined): boolean {
-  return status === 408 || status === 429 || (status !== undefined && status >= 500);
+  return (
+    status === 408 || status === 429 || (status !== undefined && status >= 500)
+  );
 }

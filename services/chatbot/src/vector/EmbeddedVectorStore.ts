@@ -37,13 +37,21 @@ export class EmbeddedVectorStore implements VectorStore {
       'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.chunkText = db.prepare('SELECT page, text FROM chunks WHERE id = ?');
-    this.storedDimension = db.prepare('SELECT length(embedding) / 4 AS dim FROM chunks WHERE collection_id = ? LIMIT 1');
+    this.storedDimension = db.prepare(
+      'SELECT length(embedding) / 4 AS dim FROM chunks WHERE collection_id = ? LIMIT 1',
+    );
   }
 
   /** Normalises the vectors; refuses a dimension the collection does not hold. */
-  stage(collectionId: string, documentId: string, chunks: ChunkToStore[]): StagedChunks {
+  stage(
+    collectionId: string,
+    documentId: string,
+    chunks: ChunkToStore[],
+  ): StagedChunks {
     const vectors = chunks.map(c => normalise(Float32Array.from(c.vector)));
-    const stored = this.storedDimension.get(collectionId) as { dim: number } | undefined;
+    const stored = this.storedDimension.get(collectionId) as
+      | { dim: number }
+      | undefined;
     const dim = stored?.dim;
     if (dim && vectors.some(v => v.length !== dim)) {
       throw new Error(
@@ -56,14 +64,22 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Writes staged chunks; runs inside the caller's transaction. */
   writeSync({ collectionId, documentId, chunks, vectors }: StagedChunks) {
     chunks.forEach((c, i) =>
-      this.insertChunk.run(c.id, documentId, collectionId, c.page, c.text, Buffer.from(vectors[i].buffer)),
+      this.insertChunk.run(
+        c.id,
+        documentId,
+        collectionId,
+        c.page,
+        c.text,
+        Buffer.from(vectors[i].buffer),
+      ),
     );
   }
 
   /** After the transaction committed: a loaded index learns the new rows. */
   published({ collectionId, documentId, chunks, vectors }: StagedChunks) {
     const index = this.indexes.get(collectionId);
-    if (index) chunks.forEach((c, i) => append(index, c.id, documentId, vectors[i]));
+    if (index)
+      chunks.forEach((c, i) => append(index, c.id, documentId, vectors[i]));
   }
 
   async upsertChunks(
@@ -78,18 +94,29 @@ export class EmbeddedVectorStore implements VectorStore {
     this.published(staged);
   }
 
-  async deleteDocument(collectionId: string, documentId: string): Promise<void> {
-    this.db.prepare('DELETE FROM chunks WHERE collection_id = ? AND document_id = ?').run(collectionId, documentId);
+  async deleteDocument(
+    collectionId: string,
+    documentId: string,
+  ): Promise<void> {
+    this.db
+      .prepare('DELETE FROM chunks WHERE collection_id = ? AND document_id = ?')
+      .run(collectionId, documentId);
     const index = this.indexes.get(collectionId);
     if (index) removeDocument(index, documentId);
   }
 
   async deleteCollection(collectionId: string): Promise<void> {
-    this.db.prepare('DELETE FROM chunks WHERE collection_id = ?').run(collectionId);
+    this.db
+      .prepare('DELETE FROM chunks WHERE collection_id = ?')
+      .run(collectionId);
     this.indexes.delete(collectionId);
   }
 
-  async search(collectionId: string, vector: number[], topK: number): Promise<SearchHit[]> {
+  async search(
+    collectionId: string,
+    vector: number[],
+    topK: number,
+  ): Promise<SearchHit[]> {
     const index = this.load(collectionId);
     if (index.count === 0) return [];
     if (vector.length !== index.dim) {
@@ -100,8 +127,17 @@ export class EmbeddedVectorStore implements VectorStore {
     const query = normalise(Float32Array.from(vector));
     const top = topKByDot(index, query, topK);
     return top.map(({ row, score }) => {
-      const { page, text } = this.chunkText.get(index.chunkIds[row]) as { page: number; text: string };
-      return { chunkId: index.chunkIds[row], documentId: index.documentIds[row], page, text, score };
+      const { page, text } = this.chunkText.get(index.chunkIds[row]) as {
+        page: number;
+        text: string;
+      };
+      return {
+        chunkId: index.chunkIds[row],
+        documentId: index.documentIds[row],
+        page,
+        text,
+        score,
+      };
     });
   }
 
@@ -120,12 +156,28 @@ export class EmbeddedVectorStore implements VectorStore {
     let index = this.indexes.get(collectionId);
     if (index) return index;
     const rows = this.db
-      .prepare('SELECT id, document_id, embedding FROM chunks WHERE collection_id = ?')
-      .all(collectionId) as { id: string; document_id: string; embedding: Buffer }[];
+      .prepare(
+        'SELECT id, document_id, embedding FROM chunks WHERE collection_id = ?',
+      )
+      .all(collectionId) as {
+      id: string;
+      document_id: string;
+      embedding: Buffer;
+    }[];
     const dim = rows.length ? rows[0].embedding.byteLength / 4 : 0;
-    index = { dim, count: 0, matrix: new Float32Array(Math.max(rows.length, 16) * dim), chunkIds: [], documentIds: [] };
+    index = {
+      dim,
+      count: 0,
+      matrix: new Float32Array(Math.max(rows.length, 16) * dim),
+      chunkIds: [],
+      documentIds: [],
+    };
     for (const row of rows) {
-      const view = new Float32Array(row.embedding.buffer, row.embedding.byteOffset, dim);
+      const view = new Float32Array(
+        row.embedding.buffer,
+        row.embedding.byteOffset,
+        dim,
+      );
       append(index, row.id, row.document_id, view);
     }
     this.indexes.set(collectionId, index);
@@ -147,7 +199,11 @@ function removeDocument(index: CollectionIndex, documentId: string) {
   for (let row = 0; row < index.count; row++) {
     if (index.documentIds[row] === documentId) continue;
     if (kept !== row) {
-      index.matrix.copyWithin(kept * index.dim, row * index.dim, (row + 1) * index.dim);
+      index.matrix.copyWithin(
+        kept * index.dim,
+        row * index.dim,
+        (row + 1) * index.dim,
+      );
       index.chunkIds[kept] = index.chunkIds[row];
       index.documentIds[kept] = index.documentIds[row];
     }
@@ -158,13 +214,20 @@ function removeDocument(index: CollectionIndex, documentId: string) {
   index.documentIds.length = kept;
 }
 
-function append(index: CollectionIndex, chunkId: string, documentId: string, v: Float32Array) {
+function append(
+  index: CollectionIndex,
+  chunkId: string,
+  documentId: string,
+  v: Float32Array,
+) {
   if (index.dim === 0) {
     index.dim = v.length;
     index.matrix = new Float32Array(16 * v.length);
   }
   if ((index.count + 1) * index.dim > index.matrix.length) {
-    const grown = new Float32Array(Math.max(index.matrix.length * 2, (index.count + 1) * index.dim));
+    const grown = new Float32Array(
+      Math.max(index.matrix.length * 2, (index.count + 1) * index.dim),
+    );
     grown.set(index.matrix);
     index.matrix = grown;
   }
@@ -180,11 +243,16 @@ function append(index: CollectionIndex, chunkId: string, documentId: string, v: 
  * scoring only those gives the same sums (the skipped terms are zero) for a
  * fraction of the reads. Model embeddings are dense and take the full loop.
  */
-function sparseTerms(q: Float32Array): { dims: Int32Array; values: Float32Array } | undefined {
+function sparseTerms(
+  q: Float32Array,
+): { dims: Int32Array; values: Float32Array } | undefined {
   const dims: number[] = [];
   for (let j = 0; j < q.length; j++) if (q[j] !== 0) dims.push(j);
   if (dims.length * 4 > q.length) return undefined;
-  return { dims: Int32Array.from(dims), values: Float32Array.from(dims, j => q[j]) };
+  return {
+    dims: Int32Array.from(dims),
+    values: Float32Array.from(dims, j => q[j]),
+  };
 }
 
 function topKByDot(index: CollectionIndex, q: Float32Array, k: number) {
@@ -197,7 +265,8 @@ function topKByDot(index: CollectionIndex, q: Float32Array, k: number) {
     const base = row * dim;
     if (sparse) {
       const { dims, values } = sparse;
-      for (let t = 0; t < dims.length; t++) s += matrix[base + dims[t]] * values[t];
+      for (let t = 0; t < dims.length; t++)
+        s += matrix[base + dims[t]] * values[t];
     } else {
       for (let j = 0; j < dim; j++) s += matrix[base + j] * q[j];
     }

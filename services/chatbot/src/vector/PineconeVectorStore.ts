@@ -1,7 +1,11 @@
 import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { UpstreamError } from '../errors.js';
-import { callPinecone, pineconeClient, withPineconeTimeout } from '../util/pinecone.js';
+import {
+  callPinecone,
+  pineconeClient,
+  withPineconeTimeout,
+} from '../util/pinecone.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
 type ChunkMetadata = { documentId: string; page: number; text: string };
@@ -37,7 +41,10 @@ export class PineconeVectorStore implements VectorStore {
     private readonly options: PineconeOptions,
     private readonly logger: Logger,
   ) {
-    this.index = pineconeClient(options.apiKey).index<ChunkMetadata>({ name: options.indexName, host: options.indexHost });
+    this.index = pineconeClient(options.apiKey).index<ChunkMetadata>({
+      name: options.indexName,
+      host: options.indexHost,
+    });
   }
 
   async upsertChunks(
@@ -54,7 +61,11 @@ export class PineconeVectorStore implements VectorStore {
           records: batch.map(c => ({
             id: c.id,
             values: c.vector,
-            metadata: { documentId, page: c.page, text: c.text.slice(0, METADATA_TEXT_LIMIT) },
+            metadata: {
+              documentId,
+              page: c.page,
+              text: c.text.slice(0, METADATA_TEXT_LIMIT),
+            },
           })),
         }),
       );
@@ -64,18 +75,28 @@ export class PineconeVectorStore implements VectorStore {
 
   async deleteDocument(collectionId: string, documentId: string) {
     await this.call('delete', () =>
-      this.index.namespace(collectionId).deleteMany({ filter: { documentId: { $eq: documentId } } }),
+      this.index
+        .namespace(collectionId)
+        .deleteMany({ filter: { documentId: { $eq: documentId } } }),
     );
   }
 
   async deleteCollection(collectionId: string) {
-    await this.call('delete', () => this.index.namespace(collectionId).deleteAll());
+    await this.call('delete', () =>
+      this.index.namespace(collectionId).deleteAll(),
+    );
   }
 
   /** Hits may name documents that never committed; ChatService drops those. */
-  async search(collectionId: string, vector: number[], topK: number): Promise<SearchHit[]> {
+  async search(
+    collectionId: string,
+    vector: number[],
+    topK: number,
+  ): Promise<SearchHit[]> {
     const result = await this.call('query', () =>
-      this.index.namespace(collectionId).query({ vector, topK, includeMetadata: true }),
+      this.index
+        .namespace(collectionId)
+        .query({ vector, topK, includeMetadata: true }),
     );
     return result.matches
       .filter(m => m.metadata)
@@ -90,8 +111,17 @@ export class PineconeVectorStore implements VectorStore {
 
   /** One attempt, 5 s at most: readiness must answer quickly. */
   async ping() {
-    await withPineconeTimeout(this.index.describeIndexStats(), 5000, 'describe').catch(error => {
-      throw new UpstreamError('pinecone', `describe failed: ${(error as Error).message}`, true, { cause: error });
+    await withPineconeTimeout(
+      this.index.describeIndexStats(),
+      5000,
+      'describe',
+    ).catch(error => {
+      throw new UpstreamError(
+        'pinecone',
+        `describe failed: ${(error as Error).message}`,
+        true,
+        { cause: error },
+      );
     });
   }
 
@@ -101,7 +131,10 @@ export class PineconeVectorStore implements VectorStore {
       retries: this.options.retries,
       timeoutMs: this.options.timeoutMs,
       onRetry: (error, attempt) =>
-        this.logger.warn({ provider: 'pinecone', operation, attempt, err: error }, 'retrying Pinecone call'),
+        this.logger.warn(
+          { provider: 'pinecone', operation, attempt, err: error },
+          'retrying Pinecone call',
+        ),
     });
   }
 }

@@ -28,7 +28,11 @@ export interface VectorStore {
   deleteDocument(collectionId: string, documentId: string): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;
   /** Nearest chunks; callers keep only hits whose document is committed. */
-  search(collectionId: string, vector: number[], topK: number): Promise<SearchHit[]>;
+  search(
+    collectionId: string,
+    vector: number[],
+    topK: number,
+  ): Promise<SearchHit[]>;
   /** Throws when the store cannot serve requests; used by /readyz. */
   ping(): Promise<void>;
 }

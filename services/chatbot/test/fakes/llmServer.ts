@@ -22,9 +22,17 @@ export interface FakeLlmOptions {
  * running as their own process (msw cannot reach them): streams `tokens`,
  * then a finish_reason, usage and [DONE], as the Chat Completions API does.
  */
-export async function startFakeLlm({ ttftMs, tokens, intervalMs, endAfterDoneMs, errorAfter, onClientGone }: FakeLlmOptions) {
+export async function startFakeLlm({
+  ttftMs,
+  tokens,
+  intervalMs,
+  endAfterDoneMs,
+  errorAfter,
+  onClientGone,
+}: FakeLlmOptions) {
   const server = http.createServer((req, res) => {
-    if (req.url?.endsWith('/models')) return void res.end('{"object":"list","data":[]}');
+    if (req.url?.endsWith('/models'))
+      return void res.end('{"object":"list","data":[]}');
     req.resume();
     res.on('close', () => {
       if (!res.writableFinished) onClientGone?.();
@@ -34,13 +42,31 @@ export async function startFakeLlm({ ttftMs, tokens, intervalMs, endAfterDoneMs,
     const next = () => {
       if (res.destroyed) return;
       if (i < tokens.length) {
-        if (i === errorAfter) res.write(sseData({ error: { object: 'error', message: 'CUDA out of memory', type: 'InternalServerError', code: 500 } }));
+        if (i === errorAfter)
+          res.write(
+            sseData({
+              error: {
+                object: 'error',
+                message: 'CUDA out of memory',
+                type: 'InternalServerError',
+                code: 500,
+              },
+            }),
+          );
         res.write(sseData(chunk(tokens[i++])));
         setTimeout(next, intervalMs);
         return;
       }
       res.write(sseData(chunk(null, 'stop')));
-      res.write(sseData(chunk(null, null, { prompt_tokens: 900, completion_tokens: tokens.length, total_tokens: 900 + tokens.length })));
+      res.write(
+        sseData(
+          chunk(null, null, {
+            prompt_tokens: 900,
+            completion_tokens: tokens.length,
+            total_tokens: 900 + tokens.length,
+          }),
+        ),
+      );
       if (endAfterDoneMs === undefined) return void res.end('data: [DONE]\n\n');
       res.write('data: [DONE]\n\n');
       setTimeout(() => res.end(), endAfterDoneMs);

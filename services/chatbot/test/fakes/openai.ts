@@ -8,13 +8,25 @@ import { http, HttpResponse, delay } from 'msw';
  */
 export const LLM_BASE = 'http://llm.test/v1';
 
-export function chunk(content: string | null, finish: string | null = null, usage?: object) {
+export function chunk(
+  content: string | null,
+  finish: string | null = null,
+  usage?: object,
+) {
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion.chunk',
     created: 1_700_000_000,
     model: 'test-model',
-    choices: usage ? [] : [{ index: 0, delta: content === null ? {} : { role: 'assistant', content }, finish_reason: finish }],
+    choices: usage
+      ? []
+      : [
+          {
+            index: 0,
+            delta: content === null ? {} : { role: 'assistant', content },
+            finish_reason: finish,
+          },
+        ],
     ...(usage ? { usage } : {}),
   };
 }
@@ -52,12 +64,22 @@ export function sseResponse(script: StreamScript, signal: AbortSignal) {
         if (script.delayMs) await delay(script.delayMs);
       }
       controller.enqueue(frame(chunk(null, 'stop')));
-      controller.enqueue(frame(chunk(null, null, { prompt_tokens: 42, completion_tokens: script.tokens.length, total_tokens: 42 + script.tokens.length })));
+      controller.enqueue(
+        frame(
+          chunk(null, null, {
+            prompt_tokens: 42,
+            completion_tokens: script.tokens.length,
+            total_tokens: 42 + script.tokens.length,
+          }),
+        ),
+      );
       controller.enqueue(encoder.encode('data: [DONE]\n\n'));
       controller.close();
     },
   });
-  return new HttpResponse(stream, { headers: { 'content-type': 'text/event-stream' } });
+  return new HttpResponse(stream, {
+    headers: { 'content-type': 'text/event-stream' },
+  });
 }
 
 export function completion(content: string) {
@@ -66,13 +88,22 @@ export function completion(content: string) {
     object: 'chat.completion',
     created: 1_700_000_000,
     model: 'test-model',
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content },
+        finish_reason: 'stop',
+      },
+    ],
     usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
   });
 }
 
 export const modelsHandler = http.get(`${LLM_BASE}/models`, () =>
-  HttpResponse.json({ object: 'list', data: [{ id: 'test-model', object: 'model', owned_by: 'test' }] }),
+  HttpResponse.json({
+    object: 'list',
+    data: [{ id: 'test-model', object: 'model', owned_by: 'test' }],
+  }),
 );
 
 /**
@@ -81,15 +112,25 @@ export const modelsHandler = http.get(`${LLM_BASE}/models`, () =>
  */
 export const EMBED_BASE = 'http://embed.test/v1';
 
-export function embeddingsHandler(embed: (text: string) => number[], seen: any[] = []) {
+export function embeddingsHandler(
+  embed: (text: string) => number[],
+  seen: any[] = [],
+) {
   return http.post(`${EMBED_BASE}/embeddings`, async ({ request }) => {
-    const body = (await request.json()) as { input: string[] | string; model: string };
+    const body = (await request.json()) as {
+      input: string[] | string;
+      model: string;
+    };
     seen.push(body);
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     return HttpResponse.json({
       object: 'list',
       model: body.model,
-      data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: embed(text) })),
+      data: inputs.map((text, index) => ({
+        object: 'embedding',
+        index,
+        embedding: embed(text),
+      })),
       usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
     });
   });

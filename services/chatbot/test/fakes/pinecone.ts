@@ -34,13 +34,25 @@ export class FakePinecone {
       http.post(`${PINECONE_HOST}${path}`, async ({ request }) => {
         const body = await request.json();
         this.calls.push({ path, body, at: performance.now() });
-        if (this.stalls[path] && this.stalls[path]-- > 0) await delay('infinite');
+        if (this.stalls[path] && this.stalls[path]-- > 0)
+          await delay('infinite');
         if (request.headers.get('api-key') !== 'pc-test-key') {
-          return HttpResponse.json({ error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } }, { status: 401 });
+          return HttpResponse.json(
+            { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } },
+            { status: 401 },
+          );
         }
         const status = this.failures[path]?.shift();
         if (status) {
-          return HttpResponse.json({ error: { code: status === 429 ? 'RESOURCE_EXHAUSTED' : 'UNAVAILABLE', message: `fake ${status}` } }, { status });
+          return HttpResponse.json(
+            {
+              error: {
+                code: status === 429 ? 'RESOURCE_EXHAUSTED' : 'UNAVAILABLE',
+                message: `fake ${status}`,
+              },
+            },
+            { status },
+          );
         }
         return HttpResponse.json(fn(body));
       });
@@ -49,13 +61,23 @@ export class FakePinecone {
       http.post('https://api.pinecone.io/embed', async ({ request }) => {
         const body = (await request.json()) as any;
         this.calls.push({ path: '/embed', body, at: performance.now() });
-        if (this.stalls['/embed'] && this.stalls['/embed']-- > 0) await delay('infinite');
+        if (this.stalls['/embed'] && this.stalls['/embed']-- > 0)
+          await delay('infinite');
         const status = this.failures['/embed']?.shift();
-        if (status) return HttpResponse.json({ error: { code: 'RESOURCE_EXHAUSTED', message: `fake ${status}` } }, { status });
+        if (status)
+          return HttpResponse.json(
+            {
+              error: { code: 'RESOURCE_EXHAUSTED', message: `fake ${status}` },
+            },
+            { status },
+          );
         return HttpResponse.json({
           model: body.model,
           vector_type: 'dense',
-          data: body.inputs.map((i: { text: string }) => ({ vector_type: 'dense', values: this.embed(i.text) })),
+          data: body.inputs.map((i: { text: string }) => ({
+            vector_type: 'dense',
+            values: this.embed(i.text),
+          })),
           usage: { total_tokens: body.inputs.length * 10 },
         });
       }),
@@ -67,24 +89,40 @@ export class FakePinecone {
       route('/query', body => {
         const ns = this.ns(body.namespace);
         const matches = [...ns.values()]
-          .map(r => ({ id: r.id, score: cosine(r.values, body.vector), values: [], metadata: body.includeMetadata ? r.metadata : undefined }))
+          .map(r => ({
+            id: r.id,
+            score: cosine(r.values, body.vector),
+            values: [],
+            metadata: body.includeMetadata ? r.metadata : undefined,
+          }))
           .sort((a, b) => b.score - a.score)
           .slice(0, body.topK);
-        return { matches, namespace: body.namespace ?? '', usage: { readUnits: 5 } };
+        return {
+          matches,
+          namespace: body.namespace ?? '',
+          usage: { readUnits: 5 },
+        };
       }),
       route('/vectors/delete', body => {
         const ns = this.ns(body.namespace);
         if (body.deleteAll) ns.clear();
         for (const id of body.ids ?? []) ns.delete(id);
         const docId = body.filter?.documentId?.$eq;
-        if (docId) for (const [id, r] of ns) if (r.metadata?.documentId === docId) ns.delete(id);
+        if (docId)
+          for (const [id, r] of ns)
+            if (r.metadata?.documentId === docId) ns.delete(id);
         return {};
       }),
       route('/describe_index_stats', () => ({
-        namespaces: Object.fromEntries([...this.namespaces].map(([k, v]) => [k, { vectorCount: v.size }])),
+        namespaces: Object.fromEntries(
+          [...this.namespaces].map(([k, v]) => [k, { vectorCount: v.size }]),
+        ),
         dimension: 64,
         indexFullness: 0,
-        totalVectorCount: [...this.namespaces.values()].reduce((n, m) => n + m.size, 0),
+        totalVectorCount: [...this.namespaces.values()].reduce(
+          (n, m) => n + m.size,
+          0,
+        ),
       })),
     ];
   }
@@ -96,7 +134,9 @@ export class FakePinecone {
 }
 
 function cosine(a: number[], b: number[]) {
-  let dot = 0, na = 0, nb = 0;
+  let dot = 0,
+    na = 0,
+    nb = 0;
   for (let i = 0; i < a.length; i++) {
     dot += a[i] * b[i];
     na += a[i] * a[i];

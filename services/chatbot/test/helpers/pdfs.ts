@@ -11,7 +11,9 @@ export async function textPdf(pages: string[]): Promise<Buffer> {
   for (const text of pages) {
     const page = doc.addPage([595, 842]);
     const lines = wrap(text, 90);
-    lines.forEach((line, i) => page.drawText(line, { x: 50, y: 790 - i * 14, size: 11, font }));
+    lines.forEach((line, i) =>
+      page.drawText(line, { x: 50, y: 790 - i * 14, size: 11, font }),
+    );
   }
   return Buffer.from(await doc.save());
 }
@@ -21,7 +23,13 @@ export async function imageOnlyPdf(pageCount = 2): Promise<Buffer> {
   const doc = await PDFDocument.create();
   for (let i = 0; i < pageCount; i++) {
     const page = doc.addPage([595, 842]);
-    page.drawRectangle({ x: 50, y: 50, width: 400, height: 600, color: rgb(0.2, 0.3, 0.4) });
+    page.drawRectangle({
+      x: 50,
+      y: 50,
+      width: 400,
+      height: 600,
+      color: rgb(0.2, 0.3, 0.4),
+    });
   }
   return Buffer.from(await doc.save());
 }
@@ -32,7 +40,15 @@ export function encrypt(pdf: Buffer): Buffer {
   const input = path.join(dir, 'in.pdf');
   const output = path.join(dir, 'out.pdf');
   fs.writeFileSync(input, pdf);
-  execFileSync('qpdf', ['--encrypt', 'user-secret', 'owner-secret', '256', '--', input, output]);
+  execFileSync('qpdf', [
+    '--encrypt',
+    'user-secret',
+    'owner-secret',
+    '256',
+    '--',
+    input,
+    output,
+  ]);
   const result = fs.readFileSync(output);
   fs.rmSync(dir, { recursive: true, force: true });
   return result;
@@ -64,10 +80,16 @@ export function debianManual(): string {
   if (fs.existsSync(target)) return target;
   fs.mkdirSync(dir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gnuplot-doc-'));
-  execFileSync('apt-get', ['download', 'gnuplot-doc'], { cwd: work, stdio: 'ignore' });
+  execFileSync('apt-get', ['download', 'gnuplot-doc'], {
+    cwd: work,
+    stdio: 'ignore',
+  });
   const deb = fs.readdirSync(work).find(f => f.endsWith('.deb'))!;
   execFileSync('dpkg', ['-x', deb, 'x'], { cwd: work });
-  fs.copyFileSync(path.join(work, 'x/usr/share/doc/gnuplot/gnuplot.pdf'), target);
+  fs.copyFileSync(
+    path.join(work, 'x/usr/share/doc/gnuplot/gnuplot.pdf'),
+    target,
+  );
   fs.rmSync(work, { recursive: true, force: true });
   return target;
 }

@@ -7,10 +7,13 @@ import pg from 'pg';
  * Jenkinsfile's tester pod runs one as a sidecar). Without it the PostgreSQL
  * tests cannot run: in CI that is a failure, on a laptop a skip that says why.
  */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | { skip: string }> {
+export async function freshPostgresDatabase(): Promise<
+  { url: string; drop(): Promise<void> } | { skip: string }
+> {
   const server = process.env.CHATBOT_TEST_DATABASE_URL;
   if (!server) {
-    const why = 'set CHATBOT_TEST_DATABASE_URL=postgres://user:password@host:port/db to run the PostgreSQL tests';
+    const why =
+      'set CHATBOT_TEST_DATABASE_URL=postgres://user:password@host:port/db to run the PostgreSQL tests';
     if (process.env.CI) throw new Error(`CI is set but ${why}`);
     return { skip: why };
   }

@@ -34,11 +34,22 @@ export async function spawnService(
   options: { build?: boolean; inheritOutput?: boolean } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
-  const args = options.build ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+  const args = options.build
+    ? ['dist/server.js']
+    : ['--import', 'tsx', 'src/server.ts'];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', options.inheritOutput ? 'inherit' : 'pipe', options.inheritOutput ? 'inherit' : 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...env,
+    },
+    stdio: [
+      'ignore',
+      options.inheritOutput ? 'inherit' : 'pipe',
+      options.inheritOutput ? 'inherit' : 'pipe',
+    ],
   });
   let output = '';
   child.stdout?.on('data', d => (output += d));
@@ -48,7 +59,8 @@ export async function spawnService(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url, logs: () => output };
+      if ((await fetch(`${url}/healthz`)).ok)
+        return { child, url, logs: () => output };
     } catch {
       /* not listening yet */
     }

@@ -17,10 +17,20 @@ export interface RunningService extends ChatbotApp {
 }
 
 /** The real app on a loopback port, with its own temporary data directory. */
-export async function startService(env: Record<string, string> = {}): Promise<RunningService> {
+export async function startService(
+  env: Record<string, string> = {},
+): Promise<RunningService> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-test-'));
-  const config = readConfig({ CHATBOT_API_TOKEN: TOKEN, DATA_DIR: dataDir, LOG_LEVEL: 'fatal', ...env });
-  const service = await createChatbotApp(config, createLogger(config.LOG_LEVEL));
+  const config = readConfig({
+    CHATBOT_API_TOKEN: TOKEN,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'fatal',
+    ...env,
+  });
+  const service = await createChatbotApp(
+    config,
+    createLogger(config.LOG_LEVEL),
+  );
   const server = service.app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -40,29 +50,62 @@ export async function startService(env: Record<string, string> = {}): Promise<Ru
 
 export const auth = { Authorization: `Bearer ${TOKEN}` };
 
-export async function api(base: string, method: string, route: string, body?: unknown) {
+export async function api(
+  base: string,
+  method: string,
+  route: string,
+  body?: unknown,
+) {
   const res = await fetch(`${base}${route}`, {
     method,
-    headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...auth,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  return {
+    status: res.status,
+    body: text ? JSON.parse(text) : undefined,
+    headers: res.headers,
+  };
 }
 
-export async function upload(base: string, collection: string, files: { name: string; data: Buffer; type?: string }[]) {
+export async function upload(
+  base: string,
+  collection: string,
+  files: { name: string; data: Buffer; type?: string }[],
+) {
   const form = new FormData();
   for (const f of files) {
-    form.append('files', new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/pdf' }), f.name);
+    form.append(
+      'files',
+      new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/pdf' }),
+      f.name,
+    );
   }
-  const res = await fetch(`${base}/v1/collections/${collection}/documents`, { method: 'POST', headers: auth, body: form });
+  const res = await fetch(`${base}/v1/collections/${collection}/documents`, {
+    method: 'POST',
+    headers: auth,
+    body: form,
+  });
   return { status: res.status, body: await res.json() };
 }
 
-export async function waitForJob(base: string, collection: string, jobId: string, timeoutMs = 60_000) {
+export async function waitForJob(
+  base: string,
+  collection: string,
+  jobId: string,
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { body } = await api(base, 'GET', `/v1/collections/${collection}/jobs/${jobId}`);
+    const { body } = await api(
+      base,
+      'GET',
+      `/v1/collections/${collection}/jobs/${jobId}`,
+    );
     if (body.status === 'succeeded' || body.status === 'failed') return body;
     await new Promise(r => setTimeout(r, 50));
   }
@@ -70,9 +113,18 @@ export async function waitForJob(base: string, collection: string, jobId: string
 }
 
 /** Uploads one PDF and waits for its ingestion job to finish; returns the job. */
-export async function ingest(base: string, collection: string, name: string, data: Buffer, timeoutMs?: number) {
+export async function ingest(
+  base: string,
+  collection: string,
+  name: string,
+  data: Buffer,
+  timeoutMs?: number,
+) {
   const { status, body } = await upload(base, collection, [{ name, data }]);
-  if (status !== 202) throw new Error(`upload of ${name} answered ${status}: ${JSON.stringify(body)}`);
+  if (status !== 202)
+    throw new Error(
+      `upload of ${name} answered ${status}: ${JSON.stringify(body)}`,
+    );
   return waitForJob(base, collection, body.jobs[0].id, timeoutMs);
 }
 
@@ -95,14 +147,23 @@ export async function chat(
     signal,
   });
   if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
-    return { status: res.status, events: [{ event: 'http-error', data: await res.json() }], answer: '' };
+    return {
+      status: res.status,
+      events: [{ event: 'http-error', data: await res.json() }],
+      answer: '',
+    };
   }
   const events = await readSse(res.body!);
-  const answer = events.filter(e => e.event === 'token').map(e => e.data.text).join('');
+  const answer = events
+    .filter(e => e.event === 'token')
+    .map(e => e.data.text)
+    .join('');
   return { status: res.status, events, answer };
 }
 
-async function readSse(stream: ReadableStream<Uint8Array>): Promise<SseEvent[]> {
+async function readSse(
+  stream: ReadableStream<Uint8Array>,
+): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = '';

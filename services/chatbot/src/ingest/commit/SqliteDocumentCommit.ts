@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
-import { JobSettledElsewhere, type DocumentRecord } from '../../store/MetadataStore.js';
+import {
+  JobSettledElsewhere,
+  type DocumentRecord,
+} from '../../store/MetadataStore.js';
 import type { SqliteMetadataStore } from '../../store/SqliteMetadataStore.js';
 import type { EmbeddedVectorStore } from '../../vector/EmbeddedVectorStore.js';
 import type { ChunkToStore } from '../../vector/VectorStore.js';
@@ -22,7 +25,8 @@ export class SqliteDocumentCommit implements DocumentCommit {
     const staged = this.vectors.stage(doc.collectionId, doc.id, chunks);
     this.db.transaction(() => {
       // Thrown inside the transaction, so the chunks roll back with it.
-      if (!this.metadata.insertDocumentSync(doc, jobId)) throw new JobSettledElsewhere(jobId!);
+      if (!this.metadata.insertDocumentSync(doc, jobId))
+        throw new JobSettledElsewhere(jobId!);
       this.vectors.writeSync(staged);
     })();
     await onStored(chunks.length);

@@ -1,4 +1,8 @@
-import { JobSettledElsewhere, type DocumentRecord, type MetadataStore } from '../../store/MetadataStore.js';
+import {
+  JobSettledElsewhere,
+  type DocumentRecord,
+  type MetadataStore,
+} from '../../store/MetadataStore.js';
 import type { ChunkToStore, VectorStore } from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
 
@@ -21,6 +25,7 @@ export class VectorsThenRowCommit implements DocumentCommit {
     jobId?: string,
   ) {
     await this.vectors.upsertChunks(doc.collectionId, doc.id, chunks, onStored);
-    if (!(await this.metadata.insertDocument(doc, jobId))) throw new JobSettledElsewhere(jobId!);
+    if (!(await this.metadata.insertDocument(doc, jobId)))
+      throw new JobSettledElsewhere(jobId!);
   }
 }

@@ -123,6 +123,9 @@ export const initial: Migration = {
       return;
     }
     // better-sqlite3 runs one statement per call.
-    for (const statement of SQLITE.split(';').map(s => s.trim()).filter(Boolean)) await knex.raw(statement);
+    for (const statement of SQLITE.split(';')
+      .map(s => s.trim())
+      .filter(Boolean))
+      await knex.raw(statement);
   },
 };

@@ -14,5 +14,8 @@ export const MIGRATIONS: Migration[] = [initial, sqliteJobsForeignKey];
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
   getMigrationName: migration => migration.name,
-  getMigration: async migration => ({ up: migration.up, down: async () => undefined }),
+  getMigration: async migration => ({
+    up: migration.up,
+    down: async () => undefined,
+  }),
 };
