@@ -43,7 +43,7 @@ chatbot_service_suite() {
   (
     cd services/chatbot &&
       export CHATBOT_TEST_DATABASE_URL="postgres://chatbot_test:$password@127.0.0.1:$PGTEST_PORT/postgres" &&
-      npm run --silent typecheck && npm run --silent build && npm test && npm run --silent eval:smoke
+      npm run --silent typecheck && npm run --silent build && npm run --silent test:coverage && npm run --silent eval:smoke
   )
   rc=$?
   stop_test_postgres
@@ -53,8 +53,8 @@ chatbot_service_suite() {
 run_suite "chatbot service" chatbot_service_suite
 run_suite "chatbot benchmark (short)" bash -c 'cd services/chatbot && npm run --silent bench:short'
 run_suite "chatbot load test (short)" bash -c 'cd services/chatbot && npm run --silent load -- --short'
-run_suite "production boot" node --test --test-force-exit --test-timeout=600000 tests/production-boot.test.mjs
-run_suite "deployment assets" node --test --test-force-exit --test-timeout=300000 "tests/deploy/*.test.mjs"
+run_suite "production boot" node --test --test-timeout=600000 tests/production-boot.test.mjs
+run_suite "deployment assets" node --test --test-timeout=300000 "tests/deploy/*.test.mjs"
 run_suite "browser end-to-end" yarn playwright test
 
 echo

@@ -169,11 +169,13 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     );
   });
 
-  test('retries a 429 that carries Retry-After, and a bare 429 from TGI-style servers', async () => {
+  test('retries a 429 after the Retry-After it carries, and a bare 429 from TGI-style servers after a backoff', async () => {
     let calls = 0;
+    const at: number[] = [];
     server.use(
       http.post(`${LLM_BASE}/chat/completions`, ({ request }) => {
         calls++;
+        at.push(performance.now());
         if (calls === 1) {
           return HttpResponse.json(
             {
@@ -182,7 +184,8 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
                 type: 'rate_limit_error',
               },
             },
-            { status: 429, headers: { 'retry-after': '0.05' } },
+            // Longer than the first backoff (100-200 ms): only honouring it waits this long.
+            { status: 429, headers: { 'retry-after': '0.6' } },
           );
         }
         if (calls === 2)
@@ -195,6 +198,14 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     );
     const { answer, events } = await chat(svc.url, 'docs', question);
     assert.equal(calls, 3);
+    assert.ok(
+      at[1] - at[0] >= 580,
+      `waited ${Math.round(at[1] - at[0])} ms, not Retry-After's 600`,
+    );
+    assert.ok(
+      at[2] - at[1] < 580,
+      `a bare 429 backs off briefly (${Math.round(at[2] - at[1])} ms)`,
+    );
     assert.equal(answer, 'OK');
     assert.equal(events.at(-1)!.event, 'done');
   });

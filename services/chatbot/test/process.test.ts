@@ -197,7 +197,18 @@ describe('the production build as a process', () => {
       SHUTDOWN_GRACE_MS: '10000',
     });
     try {
-      const streaming = chat(svc.url, 'manuals', {
+      // Its own collection, so the test runs alone or in any order.
+      await api(svc.url, 'PUT', '/v1/collections/shutdown');
+      const job = await ingest(
+        svc.url,
+        'shutdown',
+        'terminal.pdf',
+        await textPdf([
+          'Terminals. Set the terminal to png with: set terminal png.',
+        ]),
+      );
+      assert.equal(job.status, 'succeeded', job.error);
+      const streaming = chat(svc.url, 'shutdown', {
         message: 'How do I set the terminal to png?',
       });
       await new Promise(r => setTimeout(r, 400));
