@@ -9,14 +9,12 @@ import { openDatabase } from '../src/store/database.js';
 import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 import { PostgresMetadataStore } from '../src/store/PostgresMetadataStore.js';
 import { MIGRATIONS } from '../src/store/migrations/index.js';
+import { RELEASE_0_1_0_SCHEMA } from '../src/store/migrations/001_initial.js';
 import { freshPostgresDatabase } from './helpers/postgres.js';
 
 /** The DDL release 0.1.0 ran at start-up, before there was a migration history. */
 const releaseSchema = (dialect: 'sqlite' | 'postgres') =>
-  fs.readFileSync(
-    new URL(`./fixtures/schema-0.1.0-${dialect}.sql`, import.meta.url),
-    'utf8',
-  );
+  RELEASE_0_1_0_SCHEMA[dialect];
 
 const COLLECTION = 'manuals';
 const DOCUMENT = '11111111-1111-4111-8111-111111111111';

@@ -115,6 +115,9 @@ const POSTGRES = `
   CREATE INDEX IF NOT EXISTS conversations_collection ON conversations (collection_id);
 `;
 
+/** What release 0.1.0 ran at start-up; the upgrade test writes a database with it. */
+export const RELEASE_0_1_0_SCHEMA = { sqlite: SQLITE, postgres: POSTGRES };
+
 export const initial: Migration = {
   name: '001_initial',
   async up(knex: Knex) {
