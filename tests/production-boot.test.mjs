@@ -5,9 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './deploy/lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const backendDir = path.join(root, 'packages/backend');
@@ -23,15 +23,6 @@ const pgUser = 'backstage';
 const pgPassword = `pw-${process.pid}-${Date.now()}`;
 const staticToken = `token-${process.pid}-${Date.now()}-abcdefghijkl`;
 let pg; // { port, dir }
-
-function freePort() {
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function postgres(command) {
   const out = execFileSync(

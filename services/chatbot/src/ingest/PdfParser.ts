@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ExtractResult, ExtractTask } from './extractText.js';
-import { looksLikePdf, PdfRejected, type ParsedPage } from './pdf.js';
+import { PdfRejected, type ParsedPage } from './pdf.js';
 
 // Below this size a document is read by one thread: opening it in several
 // costs more than the pages it would share out.
@@ -43,14 +43,8 @@ export class PdfParser {
     data: Uint8Array,
     { maxPages, onPage }: ParseOptions,
   ): Promise<ParsedDocument> {
-    if (data.byteLength === 0)
-      throw new PdfRejected('empty', 'the file is empty (0 bytes)');
-    if (!looksLikePdf(data)) {
-      throw new PdfRejected(
-        'not_pdf',
-        'the file is not a PDF: its content does not start with %PDF-',
-      );
-    }
+    // Empty files and files without %PDF- are refused at upload (415) before
+    // a job exists; anything else pdf.js cannot read is rejected below.
     const shards = data.byteLength >= SHARD_MIN_BYTES ? this.threads : 1;
     const abort = new AbortController();
     let total = 0;

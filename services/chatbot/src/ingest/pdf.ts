@@ -1,10 +1,8 @@
 export type PdfRejectionReason =
-  | 'not_pdf'
   | 'encrypted'
   | 'corrupt'
   | 'no_text'
-  | 'too_many_pages'
-  | 'empty';
+  | 'too_many_pages';
 
 /** Why a PDF could not be ingested, in words a person can act on. */
 export class PdfRejected extends Error {

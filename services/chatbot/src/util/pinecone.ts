@@ -70,7 +70,7 @@ export function callPinecone<T>(
 }
 
 /** Rejects with a PineconeTimeoutError (retryable) when the call outlasts ms. */
-export function withPineconeTimeout<T>(
+function withPineconeTimeout<T>(
   promise: Promise<T>,
   ms: number,
   operation: string,

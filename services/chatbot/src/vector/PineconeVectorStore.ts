@@ -1,11 +1,6 @@
 import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
-import { UpstreamError } from '../errors.js';
-import {
-  callPinecone,
-  pineconeClient,
-  withPineconeTimeout,
-} from '../util/pinecone.js';
+import { callPinecone, pineconeClient } from '../util/pinecone.js';
 import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
 
 type ChunkMetadata = { documentId: string; page: number; text: string };
@@ -110,18 +105,12 @@ export class PineconeVectorStore implements VectorStore {
   }
 
   /** One attempt, 5 s at most: readiness must answer quickly. */
+  /** One quick try, no retries: readiness should answer fast. */
   async ping() {
-    await withPineconeTimeout(
-      this.index.describeIndexStats(),
-      5000,
-      'describe',
-    ).catch(error => {
-      throw new UpstreamError(
-        'pinecone',
-        `describe failed: ${(error as Error).message}`,
-        true,
-        { cause: error },
-      );
+    await callPinecone('describe', () => this.index.describeIndexStats(), {
+      provider: 'pinecone',
+      retries: 0,
+      timeoutMs: 5000,
     });
   }
 
