@@ -9,6 +9,7 @@ import {
   findMissingConfig,
   formatMissingConfig,
 } from './config/requiredConfig';
+import { llmChatbotPolicyModule } from './permissions/llmChatbotPolicyModule';
 
 async function assertRequiredConfig() {
   const config = await ConfigSources.toConfig(
@@ -49,10 +50,10 @@ function createPortalBackend() {
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
   backend.add(import('@backstage/plugin-permission-backend'));
-  // TODO(llm-chatbot-backend): replace with a policy over the chatbot permissions.
-  backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-  );
+  // Chat for everyone signed in; documents and pipeline for the owners.
+  backend.add(llmChatbotPolicyModule);
+
+  backend.add(import('@internal/plugin-llm-chatbot-backend'));
 
   backend.add(import('@backstage/plugin-search-backend'));
   backend.add(import('@backstage/plugin-search-backend-module-pg'));

@@ -54,24 +54,33 @@ export class PdfParser {
     const results = await Promise.allSettled(
       Array.from({ length: shards }, (_, shard) => {
         const { port1, port2 } = new MessageChannel();
-        port1.on('message', (message: { numPages?: number; page?: number }) => {
-          if (message.numPages) total = message.numPages;
-          if (message.page && onPage) {
-            const count = ++parsed;
-            // Caught here, rethrown below: a rejection left pending until
-            // every shard finished would be unhandled and end the process.
-            reported = reported
-              .then(() => onPage(count, total))
-              .catch(error => void (reportFailed ??= error));
-          }
-        });
+        let markDone: () => void;
+        const done = new Promise<void>(resolve => (markDone = resolve));
+        port1.on(
+          'message',
+          (message: { numPages?: number; page?: number; done?: true }) => {
+            if (message.done) markDone();
+            if (message.numPages) total = message.numPages;
+            if (message.page && onPage) {
+              const count = ++parsed;
+              // Caught here, rethrown below: a rejection left pending until
+              // every shard finished would be unhandled and end the process.
+              reported = reported
+                .then(() => onPage(count, total))
+                .catch(error => void (reportFailed ??= error));
+            }
+          },
+        );
         return this.pool
           .run(
             { data, shard, shards, maxPages, progress: port2 },
             { transferList: [port2], signal: abort.signal },
           )
-          .then(result => {
+          .then(async result => {
             if (!result.ok) abort.abort();
+            // The result can overtake the last progress message; the
+            // worker's "done" comes after it on the same port.
+            else await settledWithin(done, 2000);
             return result;
           })
           .finally(() => port1.close());
@@ -103,4 +112,13 @@ export class PdfParser {
   async close(): Promise<void> {
     await this.pool.destroy();
   }
+}
+
+/** Resolves when `promise` does, or after ms: a worker that never says done cannot hang a parse. */
+function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<void>(resolve => (timer = setTimeout(resolve, ms))),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -89,6 +89,8 @@ export default async function extractText({
       }
       progress.postMessage({ page: n });
     }
+    // After every page message on this port: the parser waits for it.
+    progress.postMessage({ done: true });
     return { ok: true, numPages: doc.numPages, pages };
   } finally {
     progress.close();

@@ -1,0 +1,17 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { LlmChatbotPermissionPolicy } from './LlmChatbotPermissionPolicy';
+
+/** Installs LlmChatbotPermissionPolicy as the permission backend's policy. */
+export const llmChatbotPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'llm-chatbot-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy(new LlmChatbotPermissionPolicy());
+      },
+    });
+  },
+});

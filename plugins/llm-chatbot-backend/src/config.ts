@@ -1,0 +1,56 @@
+import type { Config } from '@backstage/config';
+
+/** One chatbot service the portal may call. */
+export interface ChatbotServiceConfig {
+  name: string;
+  baseUrl: string;
+  token?: string;
+}
+
+export interface LlmChatbotConfig {
+  services: Map<string, ChatbotServiceConfig>;
+  requestTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  maxFileBytes: number;
+  maxFiles: number;
+  chatRateLimitPerMinute: number;
+  pipelineQueueWaitMs: number;
+}
+
+/** Reads `llmChatbot` once, applying defaults; a malformed base URL fails start-up naming its key. */
+export function readLlmChatbotConfig(config: Config): LlmChatbotConfig {
+  const root = config.getOptionalConfig('llmChatbot');
+  const services = new Map<string, ChatbotServiceConfig>();
+  const servicesConfig = root?.getOptionalConfig('services');
+  for (const name of servicesConfig?.keys() ?? []) {
+    const entry = servicesConfig!.getConfig(name);
+    const baseUrl = entry.getString('baseUrl');
+    try {
+      const url = new URL(baseUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error();
+    } catch {
+      throw new Error(
+        `llmChatbot.services.${name}.baseUrl must be an http(s) URL, got "${baseUrl}"`,
+      );
+    }
+    services.set(name, {
+      name,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      token: entry.getOptionalString('token'),
+    });
+  }
+  return {
+    services,
+    requestTimeoutMs: root?.getOptionalNumber('requestTimeoutMs') ?? 30_000,
+    streamIdleTimeoutMs:
+      root?.getOptionalNumber('streamIdleTimeoutMs') ?? 120_000,
+    maxFileBytes:
+      (root?.getOptionalNumber('uploads.maxFileMb') ?? 25) * 1024 * 1024,
+    maxFiles: root?.getOptionalNumber('uploads.maxFiles') ?? 10,
+    chatRateLimitPerMinute:
+      root?.getOptionalNumber('chatRateLimitPerMinute') ?? 30,
+    pipelineQueueWaitMs:
+      root?.getOptionalNumber('pipelineQueueWaitMs') ?? 20_000,
+  };
+}

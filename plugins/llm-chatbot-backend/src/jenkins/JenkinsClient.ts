@@ -1,0 +1,238 @@
+import type { Config } from '@backstage/config';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import { UpstreamError } from '../service/errors';
+
+/** One Jenkins instance from the `jenkins` config block the community plugin reads. */
+export interface JenkinsInstance {
+  name: string;
+  baseUrl: string;
+  username: string;
+  apiKey: string;
+}
+
+/** The outcome of triggering a build. */
+export interface TriggeredBuild {
+  /** The queue item Jenkins created (its Location header). */
+  queueItemUrl: string;
+  /** Known once Jenkins leaves the queue within the wait. */
+  buildNumber?: number;
+  buildUrl?: string;
+}
+
+/** `jenkins.baseUrl/username/apiKey` as instance `default`, plus `jenkins.instances`. */
+export function readJenkinsInstances(
+  config: Config,
+): Map<string, JenkinsInstance> {
+  const instances = new Map<string, JenkinsInstance>();
+  const jenkins = config.getOptionalConfig('jenkins');
+  if (!jenkins) return instances;
+  if (jenkins.has('baseUrl')) {
+    instances.set('default', {
+      name: 'default',
+      baseUrl: jenkins.getString('baseUrl'),
+      username: jenkins.getString('username'),
+      apiKey: jenkins.getString('apiKey'),
+    });
+  }
+  for (const c of jenkins.getOptionalConfigArray('instances') ?? []) {
+    const name = c.getString('name');
+    instances.set(name, {
+      name,
+      baseUrl: c.getString('baseUrl'),
+      username: c.getString('username'),
+      apiKey: c.getString('apiKey'),
+    });
+  }
+  return instances;
+}
+
+/** `instance:folder/job`, or `folder/job` on the default instance (the community plugin's annotation format). */
+export function parseJobFullName(value: string): {
+  instance: string;
+  jobFullName: string;
+} {
+  const colon = value.indexOf(':');
+  const [instance, jobFullName] =
+    colon > 0
+      ? [value.slice(0, colon), value.slice(colon + 1)]
+      : ['default', value];
+  if (
+    !jobFullName ||
+    jobFullName.split('/').some(part => !part || part === '..')
+  ) {
+    throw new InputError(
+      `jenkins.io/job-full-name "${value}" is not <instance>:<folder/job>`,
+    );
+  }
+  return { instance, jobFullName };
+}
+
+/** `a/b` → `/job/a/job/b`: how Jenkins addresses a job inside folders. */
+export function jobPath(jobFullName: string): string {
+  return jobFullName
+    .split('/')
+    .map(part => `/job/${encodeURIComponent(part)}`)
+    .join('');
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Jenkins' REST API: a new build of a job, followed from its queue item to
+ * the build number. The community Jenkins backend only re-runs an existing
+ * build, so this is ours. It authenticates with an API token and still sends
+ * a crumb when the instance issues one, on the session cookie the crumb is
+ * tied to.
+ */
+export class JenkinsClient {
+  constructor(
+    private readonly instance: JenkinsInstance,
+    private readonly options: { queueWaitMs: number; pollMs?: number } = {
+      queueWaitMs: 20_000,
+    },
+  ) {}
+
+  private get auth() {
+    return `Basic ${Buffer.from(
+      `${this.instance.username}:${this.instance.apiKey}`,
+    ).toString('base64')}`;
+  }
+
+  private url(path: string) {
+    return `${this.instance.baseUrl.replace(/\/+$/, '')}${path}`;
+  }
+
+  private async send(url: string, init: RequestInit = {}): Promise<Response> {
+    try {
+      return await fetch(url, {
+        ...init,
+        headers: { authorization: this.auth, ...init.headers },
+        redirect: 'manual',
+      });
+    } catch (error) {
+      throw new UpstreamError(
+        `Jenkins instance "${this.instance.name}" could not be reached: ${
+          (error as Error).message
+        }`,
+        error,
+      );
+    }
+  }
+
+  /** The crumb header and the session cookie it belongs to; none when CSRF protection is off. */
+  private async crumb(): Promise<Record<string, string>> {
+    const res = await this.send(this.url('/crumbIssuer/api/json'));
+    if (res.status === 404) return {};
+    if (!res.ok) throw await this.failure(res, 'fetching a crumb');
+    const body = (await res.json()) as {
+      crumb: string;
+      crumbRequestField: string;
+    };
+    const cookie = res.headers
+      .getSetCookie()
+      .map(c => c.split(';')[0])
+      .join('; ');
+    return {
+      [body.crumbRequestField]: body.crumb,
+      ...(cookie ? { cookie } : {}),
+    };
+  }
+
+  private async failure(res: Response, what: string): Promise<Error> {
+    const detail = (await res.text().catch(() => '')).slice(0, 200);
+    const prefix = `Jenkins instance "${this.instance.name}" refused ${what}`;
+    if (res.status === 401 || res.status === 403) {
+      return new NotAllowedError(
+        `${prefix} (${res.status}): check the user and API token in jenkins config`,
+      );
+    }
+    if (res.status === 404) return new NotFoundError(`${prefix}: not found`);
+    return new UpstreamError(`${prefix} (${res.status}): ${detail}`);
+  }
+
+  /** Queues a new build and waits up to queueWaitMs for its number. */
+  async triggerBuild(
+    jobFullName: string,
+    signal?: AbortSignal,
+  ): Promise<TriggeredBuild> {
+    const headers = await this.crumb();
+    const res = await this.send(this.url(`${jobPath(jobFullName)}/build`), {
+      method: 'POST',
+      headers,
+      signal,
+    });
+    if (res.status === 404) {
+      throw new NotFoundError(
+        `Jenkins job ${jobFullName} not found on instance "${this.instance.name}"`,
+      );
+    }
+    if (res.status !== 201 && res.status !== 200) {
+      throw await this.failure(res, `a build of ${jobFullName}`);
+    }
+    const location = res.headers.get('location');
+    if (!location) {
+      throw new UpstreamError(
+        `Jenkins accepted a build of ${jobFullName} but named no queue item`,
+      );
+    }
+    // Followed on the configured base URL, never on the host Jenkins names.
+    const item = /\/queue\/item\/(\d+)\/?$/.exec(
+      new URL(location, this.url('/')).pathname,
+    );
+    if (!item) {
+      throw new UpstreamError(
+        `Jenkins named an unexpected queue item: ${location}`,
+      );
+    }
+    const queueItemUrl = this.url(`/queue/item/${item[1]}/`);
+    return { queueItemUrl, ...(await this.followQueue(queueItemUrl, signal)) };
+  }
+
+  /** Polls the queue item until it names its build, is cancelled, or the wait ends. */
+  private async followQueue(queueItemUrl: string, signal?: AbortSignal) {
+    const deadline = Date.now() + this.options.queueWaitMs;
+    while (Date.now() < deadline) {
+      const res = await this.send(`${queueItemUrl}api/json`, { signal });
+      if (res.ok) {
+        const item = (await res.json()) as {
+          cancelled?: boolean;
+          why?: string;
+          executable?: { number: number; url: string };
+        };
+        if (item.executable) {
+          return {
+            buildNumber: item.executable.number,
+            buildUrl: item.executable.url,
+          };
+        }
+        if (item.cancelled) {
+          throw new ServiceUnavailableError(
+            `Jenkins cancelled the queued build${
+              item.why ? `: ${item.why}` : ''
+            }`,
+          );
+        }
+      } else if (res.status !== 404) {
+        throw await this.failure(res, 'the queue item');
+      }
+      await sleep(this.options.pollMs ?? 500, signal);
+    }
+    return {};
+  }
+}

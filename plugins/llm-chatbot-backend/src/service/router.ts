@@ -1,0 +1,401 @@
+import express, { type Request } from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import type {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  llmChatbotChatPermission,
+  llmChatbotDocumentsManagePermission,
+  llmChatbotDocumentsReadPermission,
+  llmChatbotPipelineRunPermission,
+} from '@internal/plugin-llm-chatbot-common';
+import type { LlmChatbotConfig } from '../config';
+import type { ConversationStore } from '../conversations/ConversationStore';
+import {
+  JenkinsClient,
+  parseJobFullName,
+  type JenkinsInstance,
+} from '../jenkins/JenkinsClient';
+import type { ChatbotTarget, ChatbotTargets } from './ChatbotTargets';
+import { UpstreamRefusedError } from './errors';
+import { forwardUpload } from './forwardUpload';
+import { UserRateLimiter } from './UserRateLimiter';
+import { relayChat } from './relayChat';
+import { SseWriter } from './SseWriter';
+
+export interface RouterOptions {
+  config: LlmChatbotConfig;
+  targets: ChatbotTargets;
+  conversations: ConversationStore;
+  jenkins: Map<string, JenkinsInstance>;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  logger: LoggerService;
+}
+
+const JENKINS_ANNOTATION = 'jenkins.io/job-full-name';
+const ENTITY = '/entities/:kind/:namespace/:name';
+
+const chatBody = z.object({
+  conversationId: z
+    .string()
+    .uuid('conversationId must be a conversation id from POST …/conversations'),
+  message: z
+    .string()
+    .trim()
+    .min(1, 'message is empty')
+    .max(4000, 'message is longer than 4000 characters'),
+});
+const titleBody = z.object({
+  title: z
+    .string()
+    .trim()
+    .min(1, 'title is empty')
+    .max(200, 'title is longer than 200 characters'),
+});
+const createBody = titleBody.partial();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues
+        .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; '),
+    );
+  }
+  return result.data;
+}
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const {
+    config,
+    targets,
+    conversations,
+    httpAuth,
+    permissions,
+    auditor,
+    logger,
+  } = options;
+  const limiter = new UserRateLimiter(config.chatRateLimitPerMinute, 60_000);
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  const user = async (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user'] });
+
+  /** The entity if the caller may see it and holds `permission` on it; then its service. */
+  async function authorized(
+    req: Request,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<ChatbotTarget> {
+    const { kind, namespace, name } = req.params;
+    const entity = await targets.entity({ kind, namespace, name }, credentials);
+    const entityRef = stringifyEntityRef(entity);
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `you lack the ${permission.name} permission on ${entityRef}`,
+      );
+    }
+    return targets.target(entity);
+  }
+
+  const scope = (
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    target: ChatbotTarget,
+  ) => ({
+    userRef: credentials.principal.userEntityRef,
+    entityRef: target.entityRef,
+  });
+
+  // ---- documents ---------------------------------------------------------
+
+  router.get(`${ENTITY}/documents`, async (req, res) => {
+    const target = await authorized(
+      req,
+      await user(req),
+      llmChatbotDocumentsReadPermission,
+    );
+    try {
+      res.json(await target.client.listDocuments(target.collection));
+    } catch (error) {
+      // The collection is made on first upload: until then there is nothing.
+      if (error instanceof UpstreamRefusedError && error.statusCode === 404) {
+        res.json({ documents: [] });
+        return;
+      }
+      throw error;
+    }
+  });
+
+  router.get(`${ENTITY}/jobs/:jobId`, async (req, res) => {
+    const target = await authorized(
+      req,
+      await user(req),
+      llmChatbotDocumentsReadPermission,
+    );
+    res.json(await target.client.getJob(target.collection, req.params.jobId));
+  });
+
+  router.post(`${ENTITY}/documents`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(
+      req,
+      credentials,
+      llmChatbotDocumentsManagePermission,
+    );
+    const event = await auditor.createEvent({
+      eventId: 'document-upload',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: target.entityRef, service: target.serviceName },
+    });
+    try {
+      await target.client.ensureCollection(target.collection);
+      const accepted = await forwardUpload(
+        req,
+        target.client,
+        target.collection,
+        {
+          maxFileBytes: config.maxFileBytes,
+          maxFiles: config.maxFiles,
+        },
+      );
+      await event.success({
+        meta: {
+          jobs: accepted.jobs.map(j => ({ id: j.id, filename: j.filename })),
+        },
+      });
+      res.status(202).json(accepted);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.delete(`${ENTITY}/documents/:documentId`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(
+      req,
+      credentials,
+      llmChatbotDocumentsManagePermission,
+    );
+    const event = await auditor.createEvent({
+      eventId: 'document-delete',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: target.entityRef, documentId: req.params.documentId },
+    });
+    try {
+      await target.client.deleteDocument(
+        target.collection,
+        req.params.documentId,
+      );
+      await event.success();
+      res.status(204).end();
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  // ---- conversations -----------------------------------------------------
+
+  router.get(`${ENTITY}/conversations`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(req, credentials, llmChatbotChatPermission);
+    res.json({
+      conversations: await conversations.list(scope(credentials, target)),
+    });
+  });
+
+  router.post(`${ENTITY}/conversations`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(req, credentials, llmChatbotChatPermission);
+    const { title } = parse(createBody, req.body);
+    res
+      .status(201)
+      .json(
+        await conversations.create(
+          scope(credentials, target),
+          title ?? 'New conversation',
+        ),
+      );
+  });
+
+  router.patch(`${ENTITY}/conversations/:id`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(req, credentials, llmChatbotChatPermission);
+    const { title } = parse(titleBody, req.body);
+    const { serviceConversationId: _hidden, ...conversation } =
+      await conversations.rename(
+        scope(credentials, target),
+        req.params.id,
+        title,
+      );
+    res.json(conversation);
+  });
+
+  router.delete(`${ENTITY}/conversations/:id`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(req, credentials, llmChatbotChatPermission);
+    await conversations.delete(scope(credentials, target), req.params.id);
+    res.status(204).end();
+  });
+
+  router.get(`${ENTITY}/conversations/:id/messages`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(req, credentials, llmChatbotChatPermission);
+    res.json({
+      messages: await conversations.messages(
+        scope(credentials, target),
+        req.params.id,
+      ),
+    });
+  });
+
+  // ---- chat --------------------------------------------------------------
+
+  router.post(`${ENTITY}/chat`, async (req, res) => {
+    const credentials = await user(req);
+    limiter.take(credentials.principal.userEntityRef);
+    const target = await authorized(req, credentials, llmChatbotChatPermission);
+    const { conversationId, message } = parse(chatBody, req.body);
+    const conversation = await conversations.get(
+      scope(credentials, target),
+      conversationId,
+    );
+
+    const upstreamAbort = new AbortController();
+    const clientGone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        clientGone.abort();
+        upstreamAbort.abort(new Error('the browser went away'));
+      }
+    });
+    await target.client.ensureCollection(target.collection);
+    const upstream = await target.client.chat(
+      target.collection,
+      { message, conversationId: conversation.serviceConversationId },
+      upstreamAbort.signal,
+    );
+    await conversations.append(conversation.id, {
+      role: 'user',
+      content: message,
+      status: 'complete',
+    });
+
+    const sse = new SseWriter(res);
+    try {
+      const answer = await relayChat({
+        upstream,
+        sse,
+        conversationId: conversation.id,
+        idleTimeoutMs: config.streamIdleTimeoutMs,
+        clientGone: clientGone.signal,
+        upstreamAbort,
+      });
+      await conversations.append(
+        conversation.id,
+        {
+          role: 'assistant',
+          content: answer.answer,
+          sources: answer.sources,
+          status: answer.outcome,
+          ...(answer.error ? { error: answer.error } : {}),
+        },
+        answer.serviceConversationId,
+      );
+    } catch (error) {
+      logger.error('chat relay failed', error as Error);
+      sse.send('error', { message: 'the answer failed in the portal; retry' });
+    } finally {
+      sse.end();
+    }
+  });
+
+  // ---- pipeline ----------------------------------------------------------
+
+  router.post(`${ENTITY}/pipeline/runs`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(
+      req,
+      credentials,
+      llmChatbotPipelineRunPermission,
+    );
+    const annotation = target.entity.metadata.annotations?.[JENKINS_ANNOTATION];
+    if (!annotation) {
+      throw new NotFoundError(
+        `${target.entityRef} has no ${JENKINS_ANNOTATION} annotation: set it to <instance>:<folder/job>`,
+      );
+    }
+    const { instance, jobFullName } = parseJobFullName(annotation);
+    const jenkins = options.jenkins.get(instance);
+    if (!jenkins) {
+      throw new NotFoundError(
+        `no Jenkins instance "${instance}" is configured: add it under jenkins.instances in app-config`,
+      );
+    }
+    const event = await auditor.createEvent({
+      eventId: 'pipeline-run',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: target.entityRef, instance, job: jobFullName },
+    });
+    try {
+      const build = await new JenkinsClient(jenkins, {
+        queueWaitMs: config.pipelineQueueWaitMs,
+      }).triggerBuild(jobFullName);
+      await event.success({
+        meta: {
+          ...build,
+          buildNumber: build.buildNumber ?? null,
+          buildUrl: build.buildUrl ?? null,
+        },
+      });
+      res
+        .status(build.buildNumber ? 201 : 202)
+        .json({ instance, job: jobFullName, ...build });
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  // Retry-After from the service (503) and the limiter (429) reaches the browser.
+  router.use(
+    (
+      error: Error,
+      _req: Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      const retryAfter = (error as { retryAfter?: string }).retryAfter;
+      if (retryAfter && !res.headersSent)
+        res.setHeader('Retry-After', retryAfter);
+      next(error);
+    },
+  );
+  return router;
+}
