@@ -53,6 +53,7 @@ chatbot_service_suite() {
 run_suite "chatbot service" chatbot_service_suite
 run_suite "chatbot benchmark (short)" bash -c 'cd services/chatbot && npm run --silent bench:short'
 run_suite "chatbot load test (short)" bash -c 'cd services/chatbot && npm run --silent load -- --short'
+run_suite "chatbot gateway (processes)" node --test --test-timeout=600000 tests/gateway.test.mjs
 run_suite "production boot" node --test --test-timeout=600000 tests/production-boot.test.mjs
 run_suite "deployment assets" node --test --test-timeout=300000 "tests/deploy/*.test.mjs"
 run_suite "browser end-to-end" yarn playwright test

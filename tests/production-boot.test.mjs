@@ -3,21 +3,22 @@
 // and health are checked over real HTTP and SQL. Run by scripts/test.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { freePort } from './deploy/lib.mjs';
+import {
+  backendRequire,
+  root,
+  startBackend as startProcess,
+  stopBackend,
+  waitFor,
+} from './lib/backendProcess.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const backendDir = path.join(root, 'packages/backend');
-const backendRequire = createRequire(path.join(backendDir, 'package.json'));
 const { Client } = backendRequire('pg');
-// The same TypeScript loader `backstage-cli package start` uses, but in one
-// plain node process, so its exit code is the backend's own.
-const nodeTransform = backendRequire.resolve(
-  '@backstage/cli-node/config/nodeTransform.cjs',
-);
+const startBackend = env =>
+  startProcess(env, [
+    '../../app-config.yaml',
+    '../../app-config.production.yaml',
+  ]);
 
 const pgUser = 'backstage';
 const pgPassword = `pw-${process.pid}-${Date.now()}`;
@@ -65,63 +66,6 @@ function productionEnv(port, overrides = {}) {
     if (value === undefined) delete env[key];
   }
   return env;
-}
-
-function startBackend(env) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      nodeTransform,
-      'src/index.ts',
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      '../../app-config.production.yaml',
-    ],
-    { cwd: backendDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.output = '';
-  child.stdout.on('data', d => (child.output += d));
-  child.stderr.on('data', d => (child.output += d));
-  child.exited = new Promise(resolve =>
-    child.on('exit', code => resolve(code)),
-  );
-  return child;
-}
-
-async function stopBackend(child) {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-async function waitFor(what, fn, timeoutMs, child) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) {
-      throw new Error(
-        `backend exited (${
-          child.exitCode
-        }) while waiting for ${what}:\n${child.output.slice(-3000)}`,
-      );
-    }
-    try {
-      const result = await fn();
-      if (result) return result;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}: ${last ?? ''}\n${
-      child?.output.slice(-3000) ?? ''
-    }`,
-  );
 }
 
 before(() => {
@@ -211,6 +155,34 @@ test('boots on PostgreSQL, runs migrations, ingests catalog/ and reports healthy
       assert.equal(stored.rows[0].n, 1, 'demo-chatbot is stored in PostgreSQL');
     } finally {
       await db.end();
+    }
+
+    // The chatbot gateway's own database: its conversation tables migrated.
+    const gateway = new Client({
+      host: '127.0.0.1',
+      port: pg.port,
+      user: pgUser,
+      password: pgPassword,
+      database: 'backstage_plugin_llm-chatbot',
+    });
+    await gateway.connect();
+    try {
+      const { rows } = await gateway.query(
+        'SELECT name FROM knex_migrations ORDER BY id',
+      );
+      assert.deepEqual(
+        rows.map(r => r.name),
+        ['20261128000000_conversations.js'],
+      );
+      const tables = await gateway.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'llm_chatbot_%' ORDER BY 1",
+      );
+      assert.deepEqual(
+        tables.rows.map(r => r.table_name),
+        ['llm_chatbot_conversations', 'llm_chatbot_messages'],
+      );
+    } finally {
+      await gateway.end();
     }
   } finally {
     await stopBackend(child);

@@ -1,3 +1,4 @@
+import type { UserInfoService } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   isPermission,
@@ -31,6 +32,8 @@ const OWNER_ONLY = [
  * allowed.
  */
 export class LlmChatbotPermissionPolicy implements PermissionPolicy {
+  constructor(private readonly userInfo: UserInfoService) {}
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
@@ -38,11 +41,13 @@ export class LlmChatbotPermissionPolicy implements PermissionPolicy {
     const ownerOnly = OWNER_ONLY.find(p => isPermission(request.permission, p));
     if (ownerOnly) {
       if (!user) return { result: AuthorizeResult.DENY };
+      // The user and the groups the catalog lists them in, from their token.
+      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+        user.credentials,
+      );
       return createCatalogConditionalDecision(
         ownerOnly,
-        catalogConditions.isEntityOwner({
-          claims: user.info.ownershipEntityRefs ?? [],
-        }),
+        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
     }
     return { result: AuthorizeResult.ALLOW };
