@@ -8,3 +8,4 @@
 export * from './chatbotApi';
 export * from './permissions';
 export * from './annotations';
+export * from './gateway';

@@ -5,29 +5,16 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import type { ChatbotSource } from '@internal/plugin-llm-chatbot-common';
+import type {
+  ChatbotConversation,
+  ChatbotMessageStatus,
+  ChatbotStoredMessage,
+} from '@internal/plugin-llm-chatbot-common';
 import type { Knex } from 'knex';
 
-/** One conversation of a user with an entity's chatbot. */
-export interface Conversation {
-  id: string;
-  entityRef: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type MessageStatus = 'complete' | 'stopped' | 'failed';
-
-export interface StoredMessage {
-  seq: number;
-  role: 'user' | 'assistant';
-  content: string;
-  sources?: ChatbotSource[];
-  status: MessageStatus;
-  error?: string;
-  createdAt: string;
-}
+export type Conversation = ChatbotConversation;
+export type MessageStatus = ChatbotMessageStatus;
+export type StoredMessage = ChatbotStoredMessage;
 
 /** Who asks about what: every query is scoped to both. */
 export interface ConversationScope {

@@ -1,0 +1,3 @@
+export { llmChatbotApiRef } from './LlmChatbotApi';
+export type { LlmChatbotApi, UploadProgress } from './LlmChatbotApi';
+export { LlmChatbotClient } from './LlmChatbotClient';

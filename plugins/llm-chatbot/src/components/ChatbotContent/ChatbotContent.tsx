@@ -1,0 +1,120 @@
+import { useEffect, useState } from 'react';
+import { Grid, Paper, Typography, makeStyles } from '@material-ui/core';
+import { ErrorPanel, Progress } from '@backstage/core-components';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  llmChatbotChatPermission,
+  llmChatbotDocumentsManagePermission,
+} from '@internal/plugin-llm-chatbot-common';
+import { useConversations } from '../../hooks/useConversations';
+import { ChatPanel } from '../ChatPanel';
+import { ConversationList } from '../ConversationList';
+import { DocumentsPanel } from '../DocumentsPanel';
+
+const useStyles = makeStyles(theme => ({
+  column: { padding: theme.spacing(2), height: '100%' },
+  chat: {
+    padding: theme.spacing(2),
+    height: '70vh',
+    display: 'flex',
+    flexDirection: 'column',
+  },
+}));
+
+/** The "Chatbot" tab: conversations, the chat, and the documents it answers from. */
+export function ChatbotContent() {
+  const classes = useStyles();
+  const { entity } = useEntity();
+  const ref = getCompoundEntityRef(entity);
+  const resourceRef = stringifyEntityRef(entity);
+  const chat = usePermission({
+    permission: llmChatbotChatPermission,
+    resourceRef,
+  });
+  const manage = usePermission({
+    permission: llmChatbotDocumentsManagePermission,
+    resourceRef,
+  });
+  const conversations = useConversations(ref);
+  const [selected, setSelected] = useState<string>();
+
+  // Open the most recent conversation when the page (re)loads.
+  useEffect(() => {
+    if (!selected && conversations.value?.length)
+      setSelected(conversations.value[0].id);
+  }, [selected, conversations.value]);
+
+  const createAndSelect = async () => {
+    const conversation = await conversations.create();
+    setSelected(conversation.id);
+  };
+
+  return (
+    <Grid container spacing={2}>
+      <Grid item xs={12} md={3}>
+        <Paper className={classes.column}>
+          <Typography variant="h6" component="h2" gutterBottom>
+            Conversations
+          </Typography>
+          {conversations.loading && !conversations.value && <Progress />}
+          {conversations.error && (
+            <ErrorPanel
+              error={conversations.error}
+              title="Could not load conversations"
+            />
+          )}
+          <ConversationList
+            conversations={conversations.value ?? []}
+            selectedId={selected}
+            disabled={!chat.allowed}
+            onSelect={setSelected}
+            onCreate={createAndSelect}
+            onRename={conversations.rename}
+            onDelete={async id => {
+              await conversations.remove(id);
+              if (id === selected) setSelected(undefined);
+            }}
+          />
+        </Paper>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <Paper className={classes.chat}>
+          <Typography variant="h6" component="h2" gutterBottom>
+            Chat
+          </Typography>
+          <ChatPanel
+            entity={ref}
+            conversationId={selected}
+            canChat={chat.allowed}
+            denialReason={
+              chat.loading
+                ? undefined
+                : 'You lack the llm-chatbot.chat permission on this chatbot.'
+            }
+          />
+        </Paper>
+      </Grid>
+      <Grid item xs={12} md={3}>
+        <Paper className={classes.column}>
+          <Typography variant="h6" component="h2" gutterBottom>
+            Knowledge
+          </Typography>
+          <DocumentsPanel
+            entity={ref}
+            canManage={manage.allowed}
+            manageDenialReason={
+              manage.loading
+                ? undefined
+                : "Only the chatbot's owners may upload and delete documents (llm-chatbot.documents.manage)."
+            }
+          />
+        </Paper>
+      </Grid>
+    </Grid>
+  );
+}

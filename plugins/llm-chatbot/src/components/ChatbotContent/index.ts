@@ -1,0 +1,1 @@
+export { ChatbotContent } from './ChatbotContent';

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { Box, Button, Typography } from '@material-ui/core';
+import { Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+  type Entity,
+} from '@backstage/catalog-model';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { ResponseError } from '@backstage/errors';
+import {
+  llmChatbotPipelineRunPermission,
+  type ChatbotPipelineRun,
+} from '@internal/plugin-llm-chatbot-common';
+import { llmChatbotApiRef } from '../../api';
+
+const JENKINS_ANNOTATION = 'jenkins.io/job-full-name';
+
+/** Runs the entity's Jenkins job through the gateway, for users who may. */
+export function PipelineSection({ entity }: { entity: Entity }) {
+  const api = useApi(llmChatbotApiRef);
+  const job = entity.metadata.annotations?.[JENKINS_ANNOTATION];
+  const permission = usePermission({
+    permission: llmChatbotPipelineRunPermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  const [running, setRunning] = useState(false);
+  const [run, setRun] = useState<ChatbotPipelineRun>();
+  const [error, setError] = useState<string>();
+
+  const trigger = async () => {
+    setRunning(true);
+    setError(undefined);
+    try {
+      setRun(await api.runPipeline(getCompoundEntityRef(entity)));
+    } catch (e) {
+      setError(
+        e instanceof ResponseError
+          ? e.body.error.message
+          : (e as Error).message,
+      );
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <Box>
+      <Typography variant="h6" component="h3">
+        Pipeline
+      </Typography>
+      {!job ? (
+        <Typography variant="body2" color="textSecondary">
+          No pipeline: add the {JENKINS_ANNOTATION} annotation
+          (&lt;instance&gt;:&lt;folder/job&gt;).
+        </Typography>
+      ) : (
+        <>
+          <Typography variant="body2">
+            Jenkins job <code>{job}</code>
+          </Typography>
+          <Box display="flex" alignItems="center" style={{ gap: 8 }} mt={1}>
+            <Button
+              variant="contained"
+              color="primary"
+              size="small"
+              onClick={trigger}
+              disabled={!permission.allowed || running}
+            >
+              {running ? 'Starting…' : 'Run pipeline'}
+            </Button>
+            {!permission.loading && !permission.allowed && (
+              <Typography variant="caption" color="textSecondary">
+                Only the chatbot&apos;s owners may run its pipeline
+                (llm-chatbot.pipeline.run).
+              </Typography>
+            )}
+          </Box>
+          {run && (
+            <Typography variant="body2" role="status">
+              {run.buildNumber ? (
+                <>
+                  Started build{' '}
+                  {run.buildUrl ? (
+                    <Link to={run.buildUrl}>#{run.buildNumber}</Link>
+                  ) : (
+                    `#${run.buildNumber}`
+                  )}
+                </>
+              ) : (
+                'Queued in Jenkins; it has not started yet.'
+              )}
+            </Typography>
+          )}
+          {error && (
+            <Typography variant="body2" color="error" role="alert">
+              {error}
+            </Typography>
+          )}
+        </>
+      )}
+    </Box>
+  );
+}

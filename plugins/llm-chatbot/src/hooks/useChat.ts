@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type { ChatbotSource } from '@internal/plugin-llm-chatbot-common';
+import { llmChatbotApiRef } from '../api';
+
+/** One turn on screen: stored, or streaming now. */
+export interface ChatTurn {
+  key: string;
+  role: 'user' | 'assistant';
+  content: string;
+  sources?: ChatbotSource[];
+  status: 'streaming' | 'complete' | 'stopped' | 'failed';
+  error?: string;
+}
+
+/**
+ * The turns of one conversation: its stored history, then questions asked
+ * here, with the answer streaming into the last turn. stop() aborts the
+ * request (the gateway cancels the model); retry() asks the last question again.
+ */
+export function useChat(entity: CompoundEntityRef, conversationId?: string) {
+  const api = useApi(llmChatbotApiRef);
+  const [turns, setTurns] = useState<ChatTurn[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<Error>();
+  const [streaming, setStreaming] = useState(false);
+  const abort = useRef<AbortController>();
+  const counter = useRef(0);
+  const entityKey = `${entity.kind}:${entity.namespace}/${entity.name}`;
+
+  useEffect(() => {
+    abort.current?.abort();
+    setTurns([]);
+    setError(undefined);
+    if (!conversationId) return undefined;
+    let cancelled = false;
+    setLoading(true);
+    api
+      .getMessages(entity, conversationId)
+      .then(messages => {
+        if (cancelled) return;
+        setTurns(
+          messages.map(m => ({
+            key: `stored-${m.seq}`,
+            role: m.role,
+            content: m.content,
+            sources: m.sources,
+            status: m.status,
+            error: m.error,
+          })),
+        );
+      })
+      .catch(e => !cancelled && setError(e))
+      .finally(() => !cancelled && setLoading(false));
+    return () => {
+      cancelled = true;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, entityKey, conversationId]);
+
+  const updateLast = (patch: (turn: ChatTurn) => ChatTurn) =>
+    setTurns(current => [
+      ...current.slice(0, -1),
+      patch(current[current.length - 1]),
+    ]);
+
+  const send = useCallback(
+    async (message: string) => {
+      if (!conversationId || streaming) return;
+      const controller = new AbortController();
+      abort.current = controller;
+      const n = ++counter.current;
+      setStreaming(true);
+      setTurns(current => [
+        ...current,
+        {
+          key: `asked-${n}`,
+          role: 'user',
+          content: message,
+          status: 'complete',
+        },
+        {
+          key: `answer-${n}`,
+          role: 'assistant',
+          content: '',
+          status: 'streaming',
+        },
+      ]);
+      try {
+        await api.chat(
+          entity,
+          { conversationId, message },
+          event => {
+            if (event.event === 'sources') {
+              updateLast(t => ({ ...t, sources: event.data.sources }));
+            } else if (event.event === 'token') {
+              updateLast(t => ({ ...t, content: t.content + event.data.text }));
+            } else if (event.event === 'done') {
+              updateLast(t => ({ ...t, status: 'complete' }));
+            } else if (event.event === 'error') {
+              updateLast(t => ({
+                ...t,
+                status: 'failed',
+                error: event.data.message,
+              }));
+            }
+          },
+          controller.signal,
+        );
+        updateLast(t =>
+          t.status === 'streaming'
+            ? { ...t, status: 'failed', error: 'the answer ended early' }
+            : t,
+        );
+      } catch (e) {
+        const stopped = controller.signal.aborted;
+        updateLast(t => ({
+          ...t,
+          status: stopped ? 'stopped' : 'failed',
+          error: stopped ? undefined : (e as Error).message,
+        }));
+      } finally {
+        setStreaming(false);
+      }
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, entityKey, conversationId, streaming],
+  );
+
+  const stop = useCallback(() => abort.current?.abort(), []);
+
+  const retry = useCallback(() => {
+    const lastQuestion = [...turns].reverse().find(t => t.role === 'user');
+    if (!lastQuestion || streaming) return;
+    setTurns(current => current.slice(0, -2));
+    void send(lastQuestion.content);
+  }, [turns, streaming, send]);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  return { turns, loading, error, streaming, send, stop, retry };
+}
