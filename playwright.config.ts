@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -7,6 +10,7 @@ import { defineConfig } from '@playwright/test';
  * Screenshots land in test-results/screenshots/ (see README.md).
  */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chatbotDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chatbot-'));
 
 export default defineConfig({
   testDir: 'packages/app/e2e-tests',
@@ -23,7 +27,23 @@ export default defineConfig({
 
   webServer: [
     {
+      // A fake Kubernetes API server and a fake Jenkins on loopback, which
+      // app-config.e2e.yaml points the real backend at.
+      command: 'node packages/app/e2e-tests/fakes/fakeKubernetes.mjs',
+      url: 'http://127.0.0.1:6443/version',
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
+      command: 'node packages/app/e2e-tests/fakes/fakeJenkins.mjs',
+      url: 'http://127.0.0.1:6480/api/json',
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
       command: 'bash scripts/start.sh',
+      // app-config.e2e.yaml, and a chatbot service that starts empty.
+      env: { BACKSTAGE_ENV: 'e2e', CHATBOT_DATA_DIR: chatbotDataDir },
       url: 'http://localhost:3000',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,

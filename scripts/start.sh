@@ -16,7 +16,8 @@ export CHATBOT_API_TOKEN="$(cat "$token_file")"
 
 (cd services/chatbot && npm run --silent build)
 CHATBOT_PORT="${CHATBOT_PORT:-8080}"
-PORT="$CHATBOT_PORT" HOST=127.0.0.1 DATA_DIR="$ROOT/services/chatbot/data" LOG_LEVEL=warn \
+# CHATBOT_DATA_DIR lets the browser tests start from an empty service.
+PORT="$CHATBOT_PORT" HOST=127.0.0.1 DATA_DIR="${CHATBOT_DATA_DIR:-$ROOT/services/chatbot/data}" LOG_LEVEL=warn \
   node services/chatbot/dist/server.js &
 chatbot_pid=$!
 trap 'kill $chatbot_pid 2>/dev/null || true' EXIT INT TERM

@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { test, expect, type Page } from '@playwright/test';
+
+// The entity page against the real portal, the real gateway and the real
+// chatbot service that scripts/start.sh runs, with a fake Kubernetes API
+// server and a fake Jenkins on loopback (app-config.e2e.yaml).
+const screenshotDir = 'test-results/screenshots';
+const ENTITY = '/catalog/default/component/demo-chatbot';
+
+/** A real two-page PDF, unique per run so a re-run never collides with a leftover. */
+async function routerManual(): Promise<Buffer> {
+  const serviceRequire = createRequire(
+    path.resolve('services/chatbot/package.json'),
+  );
+  const { PDFDocument, StandardFonts } = serviceRequire('pdf-lib');
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const pages = [
+    `Router quick start (${Date.now()}). Connect the power cable and wait for the green status light.`,
+    'Factory reset. The reset button is on the back panel. Hold the reset button for ten seconds to restore factory settings.',
+  ];
+  for (const text of pages) {
+    doc
+      .addPage([595, 842])
+      .drawText(text, { x: 40, y: 780, size: 10, font, maxWidth: 520 });
+  }
+  return Buffer.from(await doc.save());
+}
+
+async function signIn(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByRole('link', { name: 'Demo chatbot' })).toBeVisible();
+}
+
+test('the overview card shows pods from the cluster with the crash loop flagged, the links, and runs the pipeline', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto(ENTITY);
+  const card = page.locator('.MuiCard-root', {
+    has: page.getByText('Chatbot', { exact: true }),
+  });
+  await expect(card.getByText('e2e: 1/3 pods ready, 7 restarts')).toBeVisible();
+  await expect(card.getByText('CrashLoopBackOff: 1')).toBeVisible();
+  await expect(card.getByText('Pending: 1')).toBeVisible();
+  await expect(card.getByRole('alert').first()).toContainText(
+    'demo-chatbot-7d9f8b6c5d-crash',
+  );
+  await expect(card.getByText('1.4.2')).toBeVisible();
+  await expect(card.getByRole('link', { name: /Dashboard/ })).toHaveAttribute(
+    'href',
+    /^http:\/\/grafana\.e2e\.invalid\/d\/llm-chatbot\?var-namespace=chatbots&var-service=demo-chatbot/,
+  );
+
+  await card.getByRole('button', { name: 'Run pipeline' }).click();
+  await expect(card.getByRole('status')).toContainText(/Started build #\d+/);
+  await page.screenshot({
+    path: `${screenshotDir}/demo-chatbot-entity-page.png`,
+    fullPage: true,
+  });
+});
+
+test('the chat tab: upload a PDF, watch it ingest, ask with a cited page, stop an answer, delete the document', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto(`${ENTITY}/chatbot`);
+  await page.getByRole('button', { name: 'New conversation' }).click();
+
+  // Unique per run: the local service keeps its documents between runs.
+  const filename = `router-manual-${Date.now()}.pdf`;
+  await page.getByTestId('upload-input').setInputFiles({
+    name: filename,
+    mimeType: 'application/pdf',
+    buffer: await routerManual(),
+  });
+  await expect(page.getByText(/Ready: 2 pages/)).toBeVisible({
+    timeout: 60_000,
+  });
+  const documents = page.getByRole('list', { name: 'Documents' });
+  await expect(documents.getByText(filename)).toBeVisible();
+
+  const question = page.getByRole('textbox', { name: 'Question' });
+  await question.fill('How long do I hold the reset button?');
+  await question.press('Enter');
+  const turns = page.getByTestId('message-list');
+  await expect(turns.getByText(/ten seconds/).last()).toBeVisible();
+  await expect(
+    turns
+      .getByRole('button', { name: `Source 1: ${filename}, page 2` })
+      .first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${screenshotDir}/demo-chatbot-chat-tab.png`,
+    fullPage: true,
+  });
+
+  // A slow network keeps the second answer streaming long enough to stop it.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: 150,
+    uploadThroughput: -1,
+  });
+  await question.fill('Where is the reset button?');
+  await question.press('Enter');
+  const stop = page.getByRole('button', { name: 'Stop the answer' });
+  await expect(stop).toBeVisible();
+  await stop.click();
+  await expect(turns.getByText('Stopped')).toBeVisible();
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+
+  await documents.getByRole('button', { name: `Delete ${filename}` }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(documents.getByText(filename)).toHaveCount(0);
+});
