@@ -74,5 +74,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const fake = await startFakeJenkins({
     port: Number(process.env.FAKE_JENKINS_PORT ?? 6480),
   });
-  console.log(`fake Jenkins on ${fake.url}`);
+  process.stdout.write(`fake Jenkins on ${fake.url}\n`);
 }

@@ -415,6 +415,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     port: Number(process.env.FAKE_KUBE_PORT ?? 6443),
     token: process.env.FAKE_KUBE_TOKEN ?? 'e2e-token',
   });
-  console.log(`fake kube-apiserver on ${fake.url}`);
+  process.stdout.write(`fake kube-apiserver on ${fake.url}\n`);
 }
 export const fixtures = { PODS, DEPLOYMENT, REPLICASET, EVENTS, METRICS };
