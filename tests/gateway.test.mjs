@@ -6,13 +6,13 @@
 // not own demo-chatbot and is refused what only owners may do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitForOk } from './deploy/lib.mjs';
+import { freePort, spawnService, waitForOk } from './deploy/lib.mjs';
 import {
   guestToken,
   root,
@@ -164,21 +164,12 @@ async function readEvents(res) {
 
 before(async () => {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: serviceDir });
-  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chatbot-'));
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    cwd: serviceDir,
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      CHATBOT_API_TOKEN: TOKEN,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  chatbot = { child, dataDir, url: `http://127.0.0.1:${port}` };
+  const { child, url } = await spawnService(
+    { DATA_DIR: dataDir, CHATBOT_API_TOKEN: TOKEN, LOG_LEVEL: 'warn' },
+    { build: true, inheritOutput: true },
+  );
+  chatbot = { child, dataDir, url };
   await waitForOk(`${chatbot.url}/readyz`, child, 60_000);
   jenkins = await startJenkins(await freePort());
 });

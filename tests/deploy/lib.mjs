@@ -1,6 +1,5 @@
 // Shared helpers for the deployment-asset checks (no helm or cluster here).
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -38,14 +37,11 @@ export function schemaValidator(chartDir) {
       : validate.errors.map(e => `${e.instancePath || '/'} ${e.message}`);
 }
 
-export function freePort() {
-  return new Promise(resolve => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+// The chatbot's own helpers: one way to find a port and start the service.
+export {
+  freePort,
+  spawnService,
+} from '../../services/chatbot/test/helpers/process.mjs';
 
 /** Polls `url` until it answers 2xx; fails early if `child` exits. */
 export async function waitForOk(url, child, timeoutMs = 30_000) {

@@ -3,13 +3,13 @@
 // the running chatbot service.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { root, readYaml, freePort, waitForOk } from './lib.mjs';
+import { root, readYaml, spawnService } from './lib.mjs';
 
 const monitoring = path.join(root, 'helm/monitoring');
 const rule = readYaml(path.join(monitoring, 'chatbot-alerts.yaml'))[0];
@@ -25,34 +25,26 @@ const exprs = () => [
 ];
 
 let service;
+let dataDir;
 let metricsText = '';
 before(async () => {
   const chatbot = path.join(root, 'services/chatbot');
   // Always rebuild: dist/ is not versioned and may be older than src/.
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: chatbot });
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-check-'));
-  service = spawn(process.execPath, ['dist/server.js'], {
-    cwd: chatbot,
-    env: {
-      PATH: process.env.PATH,
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-check-'));
+  service = await spawnService(
+    {
       CHATBOT_API_TOKEN: randomBytes(16).toString('hex'),
       DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
     },
-    stdio: 'ignore',
-  });
-  service.dataDir = dataDir;
-  metricsText = await (
-    await waitForOk(`http://127.0.0.1:${port}/metrics`, service)
-  ).text();
+    { build: true },
+  );
+  metricsText = await (await fetch(`${service.url}/metrics`)).text();
 });
 after(() => {
-  service?.kill('SIGTERM');
-  if (service?.dataDir)
-    fs.rmSync(service.dataDir, { recursive: true, force: true });
+  service?.child.kill('SIGTERM');
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('monitoring assets', () => {

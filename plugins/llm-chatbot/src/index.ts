@@ -9,3 +9,4 @@
 export { llmChatbotPlugin as default } from './plugin';
 export { llmChatbotApiRef, LlmChatbotClient } from './api';
 export type { LlmChatbotApi, UploadProgress } from './api';
+export { ChatbotsOverview } from './components/ChatbotsOverview';

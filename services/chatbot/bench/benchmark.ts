@@ -19,7 +19,7 @@ import { chunkPages } from '../src/ingest/chunking.js';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Document } from '@langchain/core/documents';
 import { debianManual } from '../test/helpers/pdfs.js';
-import { spawnService } from '../test/helpers/process.js';
+import { spawnService } from '../test/helpers/process.mjs';
 import { auth, ingest, TOKEN } from '../test/helpers/service.js';
 import { baselineIngest, baselineQuestion } from './baseline.js';
 import { OpenAICompatibleChat } from '../src/llm/OpenAICompatibleChat.js';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { textPdf } from '../test/helpers/pdfs.js';
-import { randomToken, spawnService } from '../test/helpers/process.js';
+import { randomToken, spawnService } from '../test/helpers/process.mjs';
 import { fmt, percentile } from './stats.js';
 
 const args = process.argv.slice(2);

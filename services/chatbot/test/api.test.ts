@@ -320,6 +320,22 @@ describe('chat', () => {
     assert.equal(res.status, 400);
     assert.match((await res.json()).error.message, /not valid JSON/);
   });
+
+  test("names the body parser's 415 UnsupportedMediaType, not BadRequest", async () => {
+    const unsupported: Record<string, string>[] = [
+      { 'content-type': 'application/json; charset=latin1' },
+      { 'content-type': 'application/json', 'content-encoding': 'compress' },
+    ];
+    for (const headers of unsupported) {
+      const res = await fetch(`${svc.url}/v1/collections/routers/chat`, {
+        method: 'POST',
+        headers: { ...auth, ...headers },
+        body: '{"message":"hi"}',
+      });
+      assert.equal(res.status, 415);
+      assert.equal((await res.json()).error.name, 'UnsupportedMediaType');
+    }
+  });
 });
 
 describe('deletion and metrics', () => {

@@ -107,3 +107,49 @@ test('an offline-embedded question finds the chunk that shares its words', async
   );
   assert.equal(top.text, 'chunk 1');
 });
+
+test('deleting a document takes only its vectors out of the loaded index', async t => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-vectors-'));
+  const db = await openDatabase(dir);
+  t.after(() => (db.close(), fs.rmSync(dir, { recursive: true, force: true })));
+  const metadata = new SqliteMetadataStore(db);
+  const store = new EmbeddedVectorStore(db);
+  const documents = new SqliteDocumentCommit(db, metadata, store);
+  await metadata.createCollection('c');
+  for (const [id, vector] of [
+    ['a', [1, 0]],
+    ['b', [0.9, 0.1]],
+  ] as const) {
+    const doc = {
+      id,
+      collectionId: 'c',
+      filename: `${id}.pdf`,
+      pages: 1,
+      chunks: 1,
+      bytes: 1,
+      sha256: id,
+      createdAt: '',
+    };
+    await documents.commit(
+      doc,
+      [{ id: `${id}:0`, page: 1, text: id, vector: [...vector] }],
+      () => undefined,
+    );
+  }
+  const found = async () =>
+    (await store.search('c', [1, 0], 2)).map(h => h.documentId);
+  assert.deepEqual(await found(), ['a', 'b']); // loads the index
+  // The documents route deletes the row first: a search before the index
+  // hears of it skips the hit instead of failing.
+  await metadata.deleteDocument('c', 'a');
+  assert.deepEqual(await found(), ['b']);
+  await store.deleteDocument('c', 'a');
+  await store.deleteDocument('c', 'never-committed'); // a failed ingestion's clean-up
+  const reads = t.mock.method(db, 'prepare');
+  assert.deepEqual(await found(), ['b']);
+  assert.equal(
+    reads.mock.callCount(),
+    0,
+    'the collection was not reloaded from SQLite',
+  );
+});

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { spawnService } from './helpers/process.js';
+import { spawnService } from './helpers/process.mjs';
 import {
   api,
   chat,
@@ -38,6 +38,23 @@ async function uploadManual(base: string) {
   ]);
   assert.equal(status, 202);
   return body.jobs[0];
+}
+
+/**
+ * A collection of the test's own with one page on the png terminal, so a
+ * test that only needs something to answer from runs alone or in any order.
+ */
+async function ownCollection(base: string, name: string) {
+  await api(base, 'PUT', `/v1/collections/${name}`);
+  const job = await ingest(
+    base,
+    name,
+    'terminal.pdf',
+    await textPdf([
+      'Terminals. Set the terminal to png with: set terminal png.',
+    ]),
+  );
+  assert.equal(job.status, 'succeeded', job.error);
 }
 
 before(() => {
@@ -167,8 +184,9 @@ describe('the production build as a process', () => {
       LLM_BASE_URL: llm.url,
     });
     try {
+      await ownCollection(svc.url, 'pooled');
       for (let i = 0; i < 5; i++) {
-        const { events, answer } = await chat(svc.url, 'manuals', {
+        const { events, answer } = await chat(svc.url, 'pooled', {
           message: 'How do I set the terminal to png?',
         });
         assert.equal(events.at(-1)!.event, 'done');
@@ -197,17 +215,7 @@ describe('the production build as a process', () => {
       SHUTDOWN_GRACE_MS: '10000',
     });
     try {
-      // Its own collection, so the test runs alone or in any order.
-      await api(svc.url, 'PUT', '/v1/collections/shutdown');
-      const job = await ingest(
-        svc.url,
-        'shutdown',
-        'terminal.pdf',
-        await textPdf([
-          'Terminals. Set the terminal to png with: set terminal png.',
-        ]),
-      );
-      assert.equal(job.status, 'succeeded', job.error);
+      await ownCollection(svc.url, 'shutdown');
       const streaming = chat(svc.url, 'shutdown', {
         message: 'How do I set the terminal to png?',
       });

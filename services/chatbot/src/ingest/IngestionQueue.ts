@@ -213,7 +213,7 @@ export class IngestionQueue {
           })),
           async n => {
             stored += n;
-            await this.metadata.updateJob(job.id, { chunksStored: stored });
+            await progress({ chunksStored: stored }); // a lapsed lease stops the upserts
           },
           job.id, // marked succeeded with the document row, in one transaction
         );

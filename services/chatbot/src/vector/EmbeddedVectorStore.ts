@@ -9,13 +9,6 @@ interface CollectionIndex {
   documentIds: string[];
 }
 
-/**
- * The default store: chunks and vectors in the service's SQLite file (so a
- * document and its chunks commit in one transaction), searched by an exact
- * in-memory scan per collection. A flat scan keeps recall exact and, at the
- * offline embedding's 256 dimensions, answers 100k chunks well inside 50 ms
- * (see bench/). Collections load lazily on first use.
- */
 /** Chunks checked and normalised, ready to write in the caller's transaction. */
 export interface StagedChunks {
   collectionId: string;
@@ -24,6 +17,13 @@ export interface StagedChunks {
   vectors: Float32Array[];
 }
 
+/**
+ * The default store: chunks and vectors in the service's SQLite file (so a
+ * document and its chunks commit in one transaction), searched by an exact
+ * in-memory scan per collection. A flat scan keeps recall exact and, at the
+ * offline embedding's 256 dimensions, answers 100k chunks well inside 50 ms
+ * (see bench/). Collections load lazily on first use.
+ */
 export class EmbeddedVectorStore implements VectorStore {
   readonly name = 'embedded';
   private readonly indexes = new Map<string, CollectionIndex>();
@@ -82,18 +82,6 @@ export class EmbeddedVectorStore implements VectorStore {
       chunks.forEach((c, i) => append(index, c.id, documentId, vectors[i]));
   }
 
-  async upsertChunks(
-    collectionId: string,
-    documentId: string,
-    chunks: ChunkToStore[],
-    onStored: (count: number) => void | Promise<void>,
-  ): Promise<void> {
-    const staged = this.stage(collectionId, documentId, chunks);
-    this.db.transaction(() => this.writeSync(staged))();
-    await onStored(chunks.length);
-    this.published(staged);
-  }
-
   async deleteDocument(
     collectionId: string,
     documentId: string,
@@ -126,18 +114,21 @@ export class EmbeddedVectorStore implements VectorStore {
     }
     const query = normalise(Float32Array.from(vector));
     const top = topKByDot(index, query, topK);
-    return top.map(({ row, score }) => {
-      const { page, text } = this.chunkText.get(index.chunkIds[row]) as {
-        page: number;
-        text: string;
-      };
-      return {
-        chunkId: index.chunkIds[row],
-        documentId: index.documentIds[row],
-        page,
-        text,
-        score,
-      };
+    return top.flatMap(({ row, score }) => {
+      // Gone when its document's row was deleted and the index is not yet told.
+      const chunk = this.chunkText.get(index.chunkIds[row]) as
+        | { page: number; text: string }
+        | undefined;
+      if (!chunk) return [];
+      return [
+        {
+          chunkId: index.chunkIds[row],
+          documentId: index.documentIds[row],
+          page: chunk.page,
+          text: chunk.text,
+          score,
+        },
+      ];
     });
   }
 

@@ -1,7 +1,11 @@
 import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { callPinecone, pineconeClient } from '../util/pinecone.js';
-import type { ChunkToStore, SearchHit, VectorStore } from './VectorStore.js';
+import type {
+  ChunkToStore,
+  SearchHit,
+  UpsertingVectorStore,
+} from './VectorStore.js';
 
 type ChunkMetadata = { documentId: string; page: number; text: string };
 
@@ -28,7 +32,7 @@ export interface PineconeOptions {
  * after them, so a crash between the two leaves orphan vectors, which answers
  * ignore (unknown documentId) and the interrupted-job cleanup deletes.
  */
-export class PineconeVectorStore implements VectorStore {
+export class PineconeVectorStore implements UpsertingVectorStore {
   readonly name = 'pinecone';
   private readonly index: Index<ChunkMetadata>;
 
@@ -104,8 +108,7 @@ export class PineconeVectorStore implements VectorStore {
       }));
   }
 
-  /** One attempt, 5 s at most: readiness must answer quickly. */
-  /** One quick try, no retries: readiness should answer fast. */
+  /** One attempt, 5 s at most, no retries: readiness must answer quickly. */
   async ping() {
     await callPinecone('describe', () => this.index.describeIndexStats(), {
       provider: 'pinecone',

@@ -19,12 +19,6 @@ export interface SearchHit {
  */
 export interface VectorStore {
   readonly name: string;
-  upsertChunks(
-    collectionId: string,
-    documentId: string,
-    chunks: ChunkToStore[],
-    onStored: (count: number) => void | Promise<void>,
-  ): Promise<void>;
   deleteDocument(collectionId: string, documentId: string): Promise<void>;
   deleteCollection(collectionId: string): Promise<void>;
   /** Nearest chunks; callers keep only hits whose document is committed. */
@@ -35,4 +29,18 @@ export interface VectorStore {
   ): Promise<SearchHit[]>;
   /** Throws when the store cannot serve requests; used by /readyz. */
   ping(): Promise<void>;
+}
+
+/**
+ * A store written ahead of the document's row (Pinecone), for
+ * ingest/commit/VectorsThenRowCommit. The embedded store is not one: its
+ * chunks reference the row, so SqliteDocumentCommit writes both at once.
+ */
+export interface UpsertingVectorStore extends VectorStore {
+  upsertChunks(
+    collectionId: string,
+    documentId: string,
+    chunks: ChunkToStore[],
+    onStored: (count: number) => void | Promise<void>,
+  ): Promise<void>;
 }

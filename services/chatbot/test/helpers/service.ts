@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createChatbotApp, type ChatbotApp } from '../../src/app.js';
-import { randomToken } from './process.js';
+import { randomToken } from './process.mjs';
 
 export const TOKEN = randomToken();
 

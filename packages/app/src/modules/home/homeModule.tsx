@@ -3,50 +3,43 @@ import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { MarkdownContent } from '@backstage/core-components';
 
 const content = `
-## Welcome to Backstage! 👋
+This portal takes a RAG chatbot from one form to a running service on
+Google Kubernetes Engine, and shows it on one page: its pods, dashboards,
+pipeline, and a chat with the documents it answers from.
 
-Backstage is your developer portal — a single place to manage all your
-software, services, and documentation.
-
-### Quick Start
-
-- **Explore the catalog** — Browse all your organization's software in
-  the [Software Catalog](/catalog)
-- **Create something new** — Use a [Software Template](/create) to
-  scaffold a new project in minutes
-- **Read the docs** — Find technical documentation for any service
-  right from its catalog page
-
-### Helpful Links
-
-- [Backstage Documentation](https://backstage.io/docs)
-- [Customizing Your Homepage](https://backstage.io/docs/getting-started/homepage)
-- [Adding Plugins](https://backstage.io/docs/plugins)
-- [Contributing](https://github.com/backstage/backstage/blob/master/CONTRIBUTING.md)
-
-### How to Edit This Card
-
-This widget is defined in \`packages/app/src/modules/home/homeModule.tsx\`.
-You can update the markdown content there to welcome your team with
-your own links and getting started tips.
-
-To remove this card entirely, delete the getting started widget and
-remove it from the home module's extensions array in this file.
+- Open a chatbot from the list beside this card, or from the [catalog](/catalog).
+- On its page, the **Chatbot** tab holds the conversations, the chat and
+  the PDFs it answers from.
+- New chatbots come from the [Create](/create) page once the
+  "Create chatbot" template is registered.
 `;
 
-const gettingStartedWidget = HomePageWidgetBlueprint.make({
-  name: 'getting-started',
+const aboutWidget = HomePageWidgetBlueprint.make({
+  name: 'about',
   params: {
-    name: 'GettingStarted',
-    title: 'Getting Started',
-    description: 'Tips and links to help you get started with Backstage',
+    name: 'About',
+    title: 'LLM chatbots in production',
+    description: 'What this portal does',
     components: async () => ({
       Content: () => <MarkdownContent content={content} />,
     }),
   },
 });
 
+const chatbotsWidget = HomePageWidgetBlueprint.make({
+  name: 'llm-chatbots',
+  params: {
+    name: 'LlmChatbots',
+    title: 'Chatbots',
+    description: 'The chatbots in the catalog, with the health of their pods',
+    components: () =>
+      import('@internal/plugin-llm-chatbot').then(m => ({
+        Content: m.ChatbotsOverview,
+      })),
+  },
+});
+
 export const homeModule = createFrontendModule({
   pluginId: 'home',
-  extensions: [gettingStartedWidget],
+  extensions: [aboutWidget, chatbotsWidget],
 });

@@ -11,6 +11,7 @@ export interface DocumentCommit {
   commit(
     doc: DocumentRecord,
     chunks: ChunkToStore[],
+    /** Chunks stored ahead of the row; not called when one transaction writes both. */
     onStored: (count: number) => void | Promise<void>,
     jobId?: string,
   ): Promise<void>;

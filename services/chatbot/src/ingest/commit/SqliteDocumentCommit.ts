@@ -19,7 +19,8 @@ export class SqliteDocumentCommit implements DocumentCommit {
   async commit(
     doc: DocumentRecord,
     chunks: ChunkToStore[],
-    onStored: (count: number) => void | Promise<void>,
+    // The transaction below sets chunksStored with the row: nothing to report.
+    _onStored: (count: number) => void | Promise<void>,
     jobId?: string,
   ) {
     const staged = this.vectors.stage(doc.collectionId, doc.id, chunks);
@@ -29,7 +30,6 @@ export class SqliteDocumentCommit implements DocumentCommit {
         throw new JobSettledElsewhere(jobId!);
       this.vectors.writeSync(staged);
     })();
-    await onStored(chunks.length);
     this.vectors.published(staged);
   }
 }

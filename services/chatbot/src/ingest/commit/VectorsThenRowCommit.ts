@@ -3,7 +3,10 @@ import {
   type DocumentRecord,
   type MetadataStore,
 } from '../../store/MetadataStore.js';
-import type { ChunkToStore, VectorStore } from '../../vector/VectorStore.js';
+import type {
+  ChunkToStore,
+  UpsertingVectorStore,
+} from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
 
 /**
@@ -14,7 +17,7 @@ import type { DocumentCommit } from './DocumentCommit.js';
  */
 export class VectorsThenRowCommit implements DocumentCommit {
   constructor(
-    private readonly vectors: VectorStore,
+    private readonly vectors: UpsertingVectorStore,
     private readonly metadata: MetadataStore,
   ) {}
 

@@ -1,38 +1,47 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+// Plain JavaScript (types in JSDoc): the node-only suites under tests/ import
+// it too, so a port is found and the service started one way everywhere.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
 
 /** A token made per run, for services started on loopback by tests and scripts. */
 export const randomToken = () => randomBytes(16).toString('hex');
 
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago. @returns {Promise<number>} */
+export function freePort() {
   return new Promise(resolve => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (
+        s.address()
+      );
       s.close(() => resolve(port));
     });
   });
 }
 
-export interface ServiceProcess {
-  child: ChildProcess;
-  url: string;
-  logs: () => string;
-}
+/**
+ * @typedef {object} ServiceProcess
+ * @property {import('node:child_process').ChildProcess} child
+ * @property {string} url
+ * @property {() => string} logs
+ */
 
 /**
  * Starts the service as its own process on a free loopback port and waits
  * for /healthz. `build: true` runs the production build (dist/) as the
  * Dockerfile does; otherwise the TypeScript sources through tsx.
+ * @param {Record<string, string>} env
+ * @param {{ build?: boolean; inheritOutput?: boolean }} [options]
+ * @returns {Promise<ServiceProcess>}
  */
-export async function spawnService(
-  env: Record<string, string>,
-  options: { build?: boolean; inheritOutput?: boolean } = {},
-): Promise<ServiceProcess> {
+export async function spawnService(env, options = {}) {
   const port = await freePort();
   const args = options.build
     ? ['dist/server.js']

@@ -1,0 +1,1 @@
+export { ChatbotsOverview } from './ChatbotsOverview';
