@@ -62,6 +62,22 @@ test('the overview card shows pods from the cluster with the crash loop flagged,
   });
 });
 
+test('the home page lists the chatbots with the health of their pods', async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto('/home');
+  const chatbots = page.getByRole('list', { name: 'Chatbots' });
+  await expect(
+    chatbots.getByRole('link', { name: 'Demo chatbot' }),
+  ).toBeVisible();
+  await expect(
+    chatbots.getByText(/e2e: 1\/3 ready, CrashLoopBackOff, Pending/),
+  ).toBeVisible();
+  await expect(page.getByText('Random Joke')).toHaveCount(0);
+  await page.screenshot({ path: `${screenshotDir}/home.png`, fullPage: true });
+});
+
 test('the chat tab: upload a PDF, watch it ingest, ask with a cited page, stop an answer, delete the document', async ({
   page,
 }) => {

@@ -377,6 +377,25 @@ describe('conversations', () => {
     expect(chat.status).toBe(404);
   });
 
+  it('names an untitled conversation after its first question', async () => {
+    const { body } = await api()
+      .post(`${DEMO}/conversations`)
+      .set(auth(ALICE))
+      .send({});
+    expect(body.title).toBe('New conversation');
+    await api().post(`${DEMO}/chat`).set(auth(ALICE)).send({
+      conversationId: body.id,
+      message:
+        'How do I reset the router to factory settings without losing the Wi-Fi password?',
+    });
+    const [renamed] = (
+      await api().get(`${DEMO}/conversations`).set(auth(ALICE))
+    ).body.conversations;
+    expect(renamed.title).toBe(
+      'How do I reset the router to factory settings without los…',
+    );
+  });
+
   it('refuses a blank title and a body that is not JSON with 400', async () => {
     const blank = await api()
       .post(`${DEMO}/conversations`)
@@ -430,6 +449,10 @@ describe('chat', () => {
     expect(serviceId).toBeUndefined();
     expect(chatbot.chatRequests[1].conversationId).toEqual(expect.any(String));
 
+    const titles = (await api().get(`${DEMO}/conversations`).set(auth(ALICE)))
+      .body.conversations;
+    // A conversation with a title keeps it.
+    expect(titles.find((c: any) => c.id === id).title).toBe('t');
     const messages = (
       await api().get(`${DEMO}/conversations/${id}/messages`).set(auth(ALICE))
     ).body.messages;

@@ -47,6 +47,9 @@ export interface RouterOptions {
 }
 
 const JENKINS_ANNOTATION = 'jenkins.io/job-full-name';
+const DEFAULT_TITLE = 'New conversation';
+const titleFrom = (message: string) =>
+  message.length > 60 ? `${message.slice(0, 57).trimEnd()}…` : message;
 const ENTITY = '/entities/:kind/:namespace/:name';
 
 const chatBody = z.object({
@@ -305,6 +308,14 @@ export async function createRouter(
       content: message,
       status: 'complete',
     });
+    if (conversation.title === DEFAULT_TITLE) {
+      // An untitled conversation is named after its first question.
+      await conversations.rename(
+        scope(credentials, target),
+        conversation.id,
+        titleFrom(message),
+      );
+    }
 
     const sse = new SseWriter(res);
     try {

@@ -19,7 +19,11 @@ export interface ChatTurn {
  * here, with the answer streaming into the last turn. stop() aborts the
  * request (the gateway cancels the model); retry() asks the last question again.
  */
-export function useChat(entity: CompoundEntityRef, conversationId?: string) {
+export function useChat(
+  entity: CompoundEntityRef,
+  conversationId?: string,
+  onAnswered?: () => void,
+) {
   const api = useApi(llmChatbotApiRef);
   const [turns, setTurns] = useState<ChatTurn[]>([]);
   const [loading, setLoading] = useState(false);
@@ -122,10 +126,11 @@ export function useChat(entity: CompoundEntityRef, conversationId?: string) {
         }));
       } finally {
         setStreaming(false);
+        onAnswered?.();
       }
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, entityKey, conversationId, streaming],
+    [api, entityKey, conversationId, streaming, onAnswered],
   );
 
   const stop = useCallback(() => abort.current?.abort(), []);

@@ -11,11 +11,14 @@ export function ChatPanel(props: {
   conversationId?: string;
   canChat: boolean;
   denialReason?: string;
+  /** After each answer, e.g. to refresh a conversation's title. */
+  onAnswered?: () => void;
 }) {
-  const { entity, conversationId, canChat, denialReason } = props;
+  const { entity, conversationId, canChat, denialReason, onAnswered } = props;
   const { turns, loading, error, streaming, send, stop, retry } = useChat(
     entity,
     conversationId,
+    onAnswered,
   );
   const last = turns[turns.length - 1];
   const announcement =

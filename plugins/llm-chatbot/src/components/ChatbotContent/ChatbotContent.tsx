@@ -91,6 +91,7 @@ export function ChatbotContent() {
             entity={ref}
             conversationId={selected}
             canChat={chat.allowed}
+            onAnswered={conversations.reload}
             denialReason={
               chat.loading
                 ? undefined
