@@ -172,7 +172,7 @@ test('boots on PostgreSQL, runs migrations, ingests catalog/ and reports healthy
       );
       assert.deepEqual(
         rows.map(r => r.name),
-        ['20261128000000_conversations.js'],
+        ['20261128000000_conversations.js', '20261128010000_message_trace.js'],
       );
       const tables = await gateway.query(
         "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'llm_chatbot_%' ORDER BY 1",

@@ -25,6 +25,8 @@ export interface ChatbotStoredMessage {
   sources?: ChatbotSource[];
   status: ChatbotMessageStatus;
   error?: string;
+  /** The answer's OpenTelemetry trace, when the service reported one. */
+  traceId?: string;
   createdAt: string;
 }
 

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
-import { chatbotLinks, readGrafanaConfig } from './links';
+import { chatbotLinks, readGrafanaConfig, traceLink } from './links';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -61,5 +61,20 @@ describe('chatbot links', () => {
     expect(chatbotLinks(withOverview, grafana).dashboard).toBe(
       'https://g.example.com/d/custom',
     );
+  });
+});
+
+describe('trace link', () => {
+  it("opens the answer's trace in Tempo", () => {
+    const grafana = readGrafanaConfig(
+      new ConfigReader({
+        llmChatbot: { grafana: { baseUrl: 'https://g.example.com' } },
+      }),
+    )!;
+    const left = JSON.parse(
+      decodeURIComponent(traceLink(grafana, 'ab'.repeat(16)).split('left=')[1]),
+    );
+    expect(left.datasource).toBe('tempo');
+    expect(left.queries[0].query).toBe('ab'.repeat(16));
   });
 });

@@ -95,3 +95,11 @@ export function chatbotLinks(
     }),
   };
 }
+
+/** One answer's trace in Tempo, through Grafana Explore. */
+export function traceLink(grafana: GrafanaConfig, traceId: string): string {
+  return explore(grafana.baseUrl, grafana.tempoDatasourceUid, {
+    queryType: 'traceql',
+    query: traceId,
+  });
+}

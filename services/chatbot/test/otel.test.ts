@@ -35,6 +35,7 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
   const collector = await fakeCollector();
   const sdk = startTelemetry(collector.url, 'llm-chatbot-test')!;
   const svc = await startService();
+  let doneTraceId: string | undefined;
   try {
     await api(svc.url, 'PUT', '/v1/collections/traced');
     const job = await ingest(
@@ -44,7 +45,10 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
       await textPdf(['Tracing makes latency visible in Tempo.']),
     );
     assert.equal(job.status, 'succeeded');
-    await chat(svc.url, 'traced', { message: 'What makes latency visible?' });
+    const { events } = await chat(svc.url, 'traced', {
+      message: 'What makes latency visible?',
+    });
+    doneTraceId = events.at(-1)!.data.traceId;
   } finally {
     await svc.close();
     await sdk.shutdown();
@@ -63,8 +67,9 @@ test('exports spans for ingestion, retrieval and the LLM call over OTLP when an 
     'llm.generate',
   ])
     assert.ok(names.has(name), `missing span ${name} in ${[...names]}`);
-  // Retrieval and generation belong to the answer's trace.
+  // Retrieval and generation belong to the answer's trace, which the done event names.
   const answer = spans.find((s: any) => s.name === 'chat.answer');
+  assert.equal(doneTraceId, answer.traceId);
   for (const child of ['rag.retrieve', 'llm.generate']) {
     const span = spans.find((s: any) => s.name === child);
     assert.equal(

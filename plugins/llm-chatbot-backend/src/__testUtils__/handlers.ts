@@ -63,6 +63,7 @@ export const answerScript: ChatScript = async ({ body, controller }) => {
       answered: true,
       usage: { promptTokens: 10, completionTokens: 3 },
       timings: { retrievalMs: 1, firstTokenMs: 2, totalMs: 3 },
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     }),
   );
   controller.close();

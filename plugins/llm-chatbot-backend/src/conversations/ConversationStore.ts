@@ -129,6 +129,7 @@ export class ConversationStore {
       ...(r.sources ? { sources: JSON.parse(r.sources) } : {}),
       status: r.status,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.trace_id ? { traceId: r.trace_id } : {}),
       createdAt: iso(r.created_at),
     }));
   }
@@ -148,6 +149,7 @@ export class ConversationStore {
         sources: message.sources ? JSON.stringify(message.sources) : null,
         status: message.status,
         error: message.error?.slice(0, 1000) ?? null,
+        trace_id: message.traceId ?? null,
         created_at: now,
       });
       await tx('llm_chatbot_conversations')

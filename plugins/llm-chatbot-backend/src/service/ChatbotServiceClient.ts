@@ -121,9 +121,26 @@ export class ChatbotServiceClient {
     return `/v1/collections/${encodeURIComponent(collection)}`;
   }
 
-  /** Creates the entity's collection if it does not exist yet (idempotent). */
-  async ensureCollection(collection: string): Promise<void> {
+  /** Collections this client made sure of: a chat need not ask again. */
+  private readonly known = new Set<string>();
+
+  /**
+   * Creates the entity's collection if it does not exist yet (idempotent),
+   * once per collection: a round trip saved on every question. `recheck`
+   * asks again, for requests that cannot be replayed (an upload's stream).
+   */
+  async ensureCollection(
+    collection: string,
+    options: { recheck?: boolean } = {},
+  ): Promise<void> {
+    if (this.known.has(collection) && !options.recheck) return;
     await this.call(this.collectionPath(collection), { method: 'PUT' });
+    this.known.add(collection);
+  }
+
+  /** The collection went away behind the portal's back (deleted on the service). */
+  forgetCollection(collection: string) {
+    this.known.delete(collection);
   }
 
   listDocuments(collection: string): Promise<ChatbotDocumentList> {

@@ -13,6 +13,7 @@ export interface RelayedAnswer {
   sources: ChatbotSource[];
   outcome: 'complete' | 'stopped' | 'failed';
   error?: string;
+  traceId?: string;
 }
 
 /**
@@ -73,6 +74,7 @@ export async function relayChat(options: {
           event.data.conversationId = conversationId;
           finished = true;
           result.outcome = 'complete';
+          result.traceId = event.data.traceId;
           break;
         case 'error':
           finished = true;

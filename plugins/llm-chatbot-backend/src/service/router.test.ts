@@ -462,9 +462,30 @@ describe('chat', () => {
       ['user', 'And then?', 'complete'],
       ['assistant', 'Hold reset ten seconds.', 'complete'],
     ]);
+    expect(messages[1].traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(messages[1].sources[0]).toEqual(
       expect.objectContaining({ filename: 'manual.pdf', page: 3 }),
     );
+  });
+
+  it('makes the collection again when the service lost it since the portal last made sure of it', async () => {
+    const id = await conversation();
+    expect(
+      (
+        await api()
+          .post(`${DEMO}/chat`)
+          .set(auth(ALICE))
+          .send({ conversationId: id, message: 'one' })
+      ).status,
+    ).toBe(200);
+    chatbot.collections.clear(); // deleted on the service behind the portal's back
+    const again = await api()
+      .post(`${DEMO}/chat`)
+      .set(auth(ALICE))
+      .send({ conversationId: id, message: 'two' });
+    expect(again.status).toBe(200);
+    expect(again.text).toMatch(/event: done/);
+    expect(chatbot.collections.has('demo-chatbot')).toBe(true);
   });
 
   it('ends with an error event when the service breaks off mid-stream', async () => {

@@ -174,7 +174,9 @@ export async function createRouter(
       meta: { entityRef: target.entityRef, service: target.serviceName },
     });
     try {
-      await target.client.ensureCollection(target.collection);
+      await target.client.ensureCollection(target.collection, {
+        recheck: true,
+      });
       const accepted = await forwardUpload(
         req,
         target.client,
@@ -297,12 +299,21 @@ export async function createRouter(
         upstreamAbort.abort(new Error('the browser went away'));
       }
     });
+    const ask = () =>
+      target.client.chat(
+        target.collection,
+        { message, conversationId: conversation.serviceConversationId },
+        upstreamAbort.signal,
+      );
     await target.client.ensureCollection(target.collection);
-    const upstream = await target.client.chat(
-      target.collection,
-      { message, conversationId: conversation.serviceConversationId },
-      upstreamAbort.signal,
-    );
+    const upstream = await ask().catch(async error => {
+      // Remembered as existing but gone on the service: make it again, once.
+      if (!(error instanceof UpstreamRefusedError) || error.statusCode !== 404)
+        throw error;
+      target.client.forgetCollection(target.collection);
+      await target.client.ensureCollection(target.collection);
+      return ask();
+    });
     await conversations.append(conversation.id, {
       role: 'user',
       content: message,
@@ -335,6 +346,7 @@ export async function createRouter(
           sources: answer.sources,
           status: answer.outcome,
           ...(answer.error ? { error: answer.error } : {}),
+          ...(answer.traceId ? { traceId: answer.traceId } : {}),
         },
         answer.serviceConversationId,
       );

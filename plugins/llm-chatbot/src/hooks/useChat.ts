@@ -12,6 +12,7 @@ export interface ChatTurn {
   sources?: ChatbotSource[];
   status: 'streaming' | 'complete' | 'stopped' | 'failed';
   error?: string;
+  traceId?: string;
 }
 
 /**
@@ -52,6 +53,7 @@ export function useChat(
             sources: m.sources,
             status: m.status,
             error: m.error,
+            traceId: m.traceId,
           })),
         );
       })
@@ -101,7 +103,11 @@ export function useChat(
             } else if (event.event === 'token') {
               updateLast(t => ({ ...t, content: t.content + event.data.text }));
             } else if (event.event === 'done') {
-              updateLast(t => ({ ...t, status: 'complete' }));
+              updateLast(t => ({
+                ...t,
+                status: 'complete',
+                traceId: event.data.traceId,
+              }));
             } else if (event.event === 'error') {
               updateLast(t => ({
                 ...t,

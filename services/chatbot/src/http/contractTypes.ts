@@ -296,6 +296,8 @@ export interface components {
                     firstTokenMs: number | null;
                     totalMs: number;
                 };
+                /** @description The answer's OpenTelemetry trace, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT) */
+                traceId?: string;
             };
         };
         ChatErrorEvent: {

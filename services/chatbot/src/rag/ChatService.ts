@@ -1,4 +1,9 @@
-import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  trace,
+  SpanStatusCode,
+} from '@opentelemetry/api';
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -208,6 +213,7 @@ export class ChatService {
           firstTokenMs: firstTokenMs === null ? null : round(firstTokenMs),
           totalMs: round(performance.now() - started),
         },
+        ...traceIdOf(ctx),
       },
     };
   }
@@ -235,3 +241,13 @@ function snippet(text: string) {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The answer's trace, when tracing is on: the portal links it in Tempo. */
+function traceIdOf(ctx: ReturnType<typeof context.active>): {
+  traceId?: string;
+} {
+  const spanContext = trace.getSpan(ctx)?.spanContext();
+  return spanContext && isSpanContextValid(spanContext)
+    ? { traceId: spanContext.traceId }
+    : {};
+}

@@ -1,6 +1,11 @@
 import { screen, waitFor, fireEvent, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  MockConfigApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { configApiRef } from '@backstage/core-plugin-api';
 import { llmChatbotApiRef } from '../../api';
 import { FakeLlmChatbotApi, gate } from '../../__testUtils__/FakeLlmChatbotApi';
 import { ChatPanel } from './ChatPanel';
@@ -193,5 +198,41 @@ describe('ChatPanel', () => {
     expect(
       screen.getByText(/llm-chatbot\.chat permission/),
     ).toBeInTheDocument();
+  });
+
+  it("links the answer's trace in Tempo when the service reports one and Grafana is configured", async () => {
+    const api = new FakeLlmChatbotApi();
+    api.chatScript = async emit => {
+      emit({ event: 'token', data: { text: 'Traced answer.' } });
+      emit({
+        ...done,
+        data: { ...done.data, traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
+      });
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [llmChatbotApiRef, api],
+          [
+            configApiRef,
+            new MockConfigApi({
+              llmChatbot: { grafana: { baseUrl: 'https://g.example.com' } },
+            }),
+          ],
+        ]}
+      >
+        <ChatPanel entity={entity} conversationId="conv-1" canChat />
+      </TestApiProvider>,
+    );
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Question' }),
+      'Traced?{Enter}',
+    );
+    const link = await turns().findByRole('link', {
+      name: /Trace of this answer/,
+    });
+    expect(link.getAttribute('href')).toContain(
+      encodeURIComponent('4bf92f3577b34da6a3ce929d0e0e4736'),
+    );
   });
 });

@@ -3,6 +3,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Button, Typography, makeStyles } from '@material-ui/core';
 import type { ChatTurn } from '../../hooks/useChat';
 import { SourceList } from './SourceList';
+import { Link } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { readGrafanaConfig, traceLink } from '../../links';
 
 const useStyles = makeStyles(theme => ({
   scroller: { height: '100%', overflowY: 'auto', padding: theme.spacing(1) },
@@ -31,6 +34,7 @@ const useStyles = makeStyles(theme => ({
 export function MessageList(props: { turns: ChatTurn[]; onRetry: () => void }) {
   const { turns, onRetry } = props;
   const classes = useStyles();
+  const grafana = readGrafanaConfig(useApi(configApiRef));
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   const virtualizer = useVirtualizer({
@@ -93,6 +97,14 @@ export function MessageList(props: { turns: ChatTurn[]; onRetry: () => void }) {
                     {turn.content || (turn.status === 'streaming' ? '…' : '')}
                   </Typography>
                   {turn.sources && <SourceList sources={turn.sources} />}
+                  {turn.traceId && grafana && (
+                    <Link
+                      to={traceLink(grafana, turn.traceId)}
+                      variant="caption"
+                    >
+                      Trace of this answer
+                    </Link>
+                  )}
                   {turn.status === 'stopped' && (
                     <Typography variant="caption" color="textSecondary">
                       Stopped
