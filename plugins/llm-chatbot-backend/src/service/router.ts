@@ -109,12 +109,14 @@ export async function createRouter(
     permission: ResourcePermission<'catalog-entity'>,
   ): Promise<ChatbotTarget> {
     const { kind, namespace, name } = req.params;
-    const entity = await targets.entity({ kind, namespace, name }, credentials);
-    const entityRef = stringifyEntityRef(entity);
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
+    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    // Both need only the ref: asked together, one round trip fewer per request.
+    const [entity, [decision]] = await Promise.all([
+      targets.entity({ kind, namespace, name }, credentials),
+      permissions.authorize([{ permission, resourceRef: entityRef }], {
+        credentials,
+      }),
+    ]);
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
         `you lack the ${permission.name} permission on ${entityRef}`,

@@ -45,8 +45,9 @@ export function useChat(
       .getMessages(entity, conversationId)
       .then(messages => {
         if (cancelled) return;
-        setTurns(
-          messages.map(m => ({
+        // Keep what was asked while the history loaded (a fast first question).
+        setTurns(current => [
+          ...messages.map(m => ({
             key: `stored-${m.seq}`,
             role: m.role,
             content: m.content,
@@ -55,7 +56,8 @@ export function useChat(
             error: m.error,
             traceId: m.traceId,
           })),
-        );
+          ...current,
+        ]);
       })
       .catch(e => !cancelled && setError(e))
       .finally(() => !cancelled && setLoading(false));

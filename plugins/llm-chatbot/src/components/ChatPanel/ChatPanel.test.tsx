@@ -235,4 +235,26 @@ describe('ChatPanel', () => {
       encodeURIComponent('4bf92f3577b34da6a3ce929d0e0e4736'),
     );
   });
+
+  it("keeps a question asked before the conversation's history arrived", async () => {
+    const api = new FakeLlmChatbotApi();
+    const history = gate();
+    api.getMessages = async () => {
+      await history.promise;
+      return [];
+    };
+    api.chatScript = async emit => {
+      emit({ event: 'token', data: { text: 'Quick answer.' } });
+      emit(done);
+    };
+    await renderPanel(api);
+    await userEvent.type(
+      screen.getByRole('textbox', { name: 'Question' }),
+      'Fast?{Enter}',
+    );
+    history.release();
+    const list = within(await screen.findByTestId('message-list'));
+    expect(await list.findByText('Quick answer.')).toBeInTheDocument();
+    expect(list.getByText('Fast?')).toBeInTheDocument();
+  });
 });
