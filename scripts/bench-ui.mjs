@@ -8,7 +8,6 @@
 //   3. opening a conversation of 1,000 messages.
 // Not a test: nothing here fails on a figure. Bounded: every loop has a count.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import {
   fixtures,
 } from '../packages/app/e2e-tests/fakes/fakeKubernetes.mjs';
 import { startFakeJenkins } from '../packages/app/e2e-tests/fakes/fakeJenkins.mjs';
+import { routerManualPdf } from '../packages/app/e2e-tests/fakes/routerManualPdf.mjs';
 
 const root = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
@@ -57,25 +57,25 @@ function manyPods() {
   });
 }
 
-async function manualPdf() {
-  const { PDFDocument, StandardFonts } = createRequire(
-    path.join(root, 'services/chatbot/package.json'),
-  )('pdf-lib');
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  doc
-    .addPage()
-    .drawText(
-      `Bench manual ${Date.now()}. Hold the reset button for ten seconds to restore factory settings.`,
-      {
-        x: 40,
-        y: 700,
-        size: 10,
-        font,
-        maxWidth: 500,
-      },
-    );
-  return Buffer.from(await doc.save());
+/** Milliseconds from POSTing a question to the first token event on the wire. */
+async function timeToFirstToken(url, { headers, body }) {
+  const start = performance.now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('event: token')) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`${url}: the answer ended without a token`);
+    text += decoder.decode(value, { stream: true });
+  }
+  const ms = performance.now() - start;
+  await reader.cancel();
+  return ms;
 }
 
 const kube = await startFakeKube({
@@ -181,7 +181,9 @@ try {
   const form = new FormData();
   form.append(
     'files',
-    new Blob([await manualPdf()], { type: 'application/pdf' }),
+    new Blob([await routerManualPdf(String(Date.now()))], {
+      type: 'application/pdf',
+    }),
     'bench.pdf',
   );
   const { jobs } = await (
@@ -203,24 +205,12 @@ try {
     .trim();
   const serviceTtft = [];
   for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const res = await fetch(`${CHATBOT}/v1/collections/demo-chatbot/chat`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${chatbotToken}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ message: question }),
-    });
-    const reader = res.body.getReader();
-    let text = '';
-    while (!text.includes('event: token')) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-    serviceTtft.push(performance.now() - start);
-    await reader.cancel();
+    serviceTtft.push(
+      await timeToFirstToken(`${CHATBOT}/v1/collections/demo-chatbot/chat`, {
+        headers: { authorization: `Bearer ${chatbotToken}` },
+        body: { message: question },
+      }),
+    );
   }
   // The same question through the gateway, without a browser.
   const gatewayTtft = [];
@@ -232,21 +222,12 @@ try {
     })
   ).json();
   for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const res = await fetch(`${GATEWAY}/chat`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ conversationId: measured.id, message: question }),
-    });
-    const reader = res.body.getReader();
-    let text = '';
-    while (!text.includes('event: token')) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-    gatewayTtft.push(performance.now() - start);
-    await reader.cancel();
+    gatewayTtft.push(
+      await timeToFirstToken(`${GATEWAY}/chat`, {
+        headers,
+        body: { conversationId: measured.id, message: question },
+      }),
+    );
   }
   const uiTtft = [];
   await page.goto(`${PORTAL}${ENTITY}/chatbot`);

@@ -6,46 +6,24 @@
 // not own demo-chatbot and is refused what only owners may do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, spawnService, waitForOk } from './deploy/lib.mjs';
+import { routerManualPdf } from '../packages/app/e2e-tests/fakes/routerManualPdf.mjs';
 import {
   guestToken,
-  root,
   startBackend,
   stopBackend,
   waitFor,
 } from './lib/backendProcess.mjs';
 
-const serviceDir = path.join(root, 'services/chatbot');
-const { PDFDocument, StandardFonts } = createRequire(
-  path.join(serviceDir, 'package.json'),
-)('pdf-lib');
 const TOKEN = `gateway-test-${process.pid}-0123456789abcdef`;
 const DEMO = '/api/llm-chatbot/entities/component/default/demo-chatbot';
 
 let chatbot; // { child, url, dataDir }
 let jenkins; // { server, url, builds }
-
-/** A real two-page PDF written by pdf-lib. */
-async function manualPdf() {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const pages = [
-    'Router quick start. Connect the power cable and wait for the green status light.',
-    'Factory reset. The reset button is on the back panel. Hold the reset button for ten seconds to restore factory settings.',
-  ];
-  for (const text of pages) {
-    doc
-      .addPage([595, 842])
-      .drawText(text, { x: 40, y: 780, size: 10, font, maxWidth: 520 });
-  }
-  return Buffer.from(await doc.save());
-}
 
 /** Jenkins' REST shapes: a crumb on a session cookie, a folder job, a queue item that becomes build 12. */
 function startJenkins(port) {
@@ -163,7 +141,6 @@ async function readEvents(res) {
 }
 
 before(async () => {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: serviceDir });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chatbot-'));
   const { child, url } = await spawnService(
     { DATA_DIR: dataDir, CHATBOT_API_TOKEN: TOKEN, LOG_LEVEL: 'warn' },
@@ -193,7 +170,7 @@ test('an owner uploads a real PDF through the portal, chats with cited pages str
     const form = new FormData();
     form.append(
       'files',
-      new Blob([await manualPdf()], { type: 'application/pdf' }),
+      new Blob([await routerManualPdf()], { type: 'application/pdf' }),
       'router-manual.pdf',
     );
     const upload = await api('/documents', { method: 'POST', body: form });
@@ -288,7 +265,7 @@ test('a user who does not own demo-chatbot may chat but not upload or run its pi
     const form = new FormData();
     form.append(
       'files',
-      new Blob([await manualPdf()], { type: 'application/pdf' }),
+      new Blob([await routerManualPdf()], { type: 'application/pdf' }),
       'x.pdf',
     );
     const upload = await api('/documents', { method: 'POST', body: form });

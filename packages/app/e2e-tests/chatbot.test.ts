@@ -1,32 +1,12 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
+// @ts-expect-error: a plain ES module shared with the node suites
+import { routerManualPdf } from './fakes/routerManualPdf.mjs';
 
 // The entity page against the real portal, the real gateway and the real
 // chatbot service that scripts/start.sh runs, with a fake Kubernetes API
 // server and a fake Jenkins on loopback (app-config.e2e.yaml).
 const screenshotDir = 'test-results/screenshots';
 const ENTITY = '/catalog/default/component/demo-chatbot';
-
-/** A real two-page PDF, unique per run so a re-run never collides with a leftover. */
-async function routerManual(): Promise<Buffer> {
-  const serviceRequire = createRequire(
-    path.resolve('services/chatbot/package.json'),
-  );
-  const { PDFDocument, StandardFonts } = serviceRequire('pdf-lib');
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const pages = [
-    `Router quick start (${Date.now()}). Connect the power cable and wait for the green status light.`,
-    'Factory reset. The reset button is on the back panel. Hold the reset button for ten seconds to restore factory settings.',
-  ];
-  for (const text of pages) {
-    doc
-      .addPage([595, 842])
-      .drawText(text, { x: 40, y: 780, size: 10, font, maxWidth: 520 });
-  }
-  return Buffer.from(await doc.save());
-}
 
 async function signIn(page: Page) {
   await page.goto('/');
@@ -90,7 +70,7 @@ test('the chat tab: upload a PDF, watch it ingest, ask with a cited page, stop a
   await page.getByTestId('upload-input').setInputFiles({
     name: filename,
     mimeType: 'application/pdf',
-    buffer: await routerManual(),
+    buffer: await routerManualPdf(String(Date.now())),
   });
   await expect(page.getByText(/Ready: 2 pages/)).toBeVisible({
     timeout: 60_000,

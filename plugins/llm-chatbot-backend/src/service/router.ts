@@ -11,6 +11,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
 import {
   AuthorizeResult,
   type ResourcePermission,
@@ -133,6 +134,30 @@ export async function createRouter(
     entityRef: target.entityRef,
   });
 
+  /** Runs `work` as an audit event: initiated, then succeeded (with what it did) or failed. */
+  async function audited<T>(
+    req: Request,
+    eventId: string,
+    meta: JsonObject,
+    work: () => Promise<T>,
+    outcome?: (result: T) => JsonObject,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    });
+    try {
+      const result = await work();
+      await event.success(outcome ? { meta: outcome(result) } : undefined);
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
   // ---- documents ---------------------------------------------------------
 
   router.get(`${ENTITY}/documents`, async (req, res) => {
@@ -169,35 +194,24 @@ export async function createRouter(
       credentials,
       llmChatbotDocumentsManagePermission,
     );
-    const event = await auditor.createEvent({
-      eventId: 'document-upload',
-      severityLevel: 'medium',
-      request: req,
-      meta: { entityRef: target.entityRef, service: target.serviceName },
-    });
-    try {
-      await target.client.ensureCollection(target.collection, {
-        recheck: true,
-      });
-      const accepted = await forwardUpload(
-        req,
-        target.client,
-        target.collection,
-        {
+    const accepted = await audited(
+      req,
+      'document-upload',
+      { entityRef: target.entityRef, service: target.serviceName },
+      async () => {
+        await target.client.ensureCollection(target.collection, {
+          recheck: true,
+        });
+        return forwardUpload(req, target.client, target.collection, {
           maxFileBytes: config.maxFileBytes,
           maxFiles: config.maxFiles,
-        },
-      );
-      await event.success({
-        meta: {
-          jobs: accepted.jobs.map(j => ({ id: j.id, filename: j.filename })),
-        },
-      });
-      res.status(202).json(accepted);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+        });
+      },
+      result => ({
+        jobs: result.jobs.map(j => ({ id: j.id, filename: j.filename })),
+      }),
+    );
+    res.status(202).json(accepted);
   });
 
   router.delete(`${ENTITY}/documents/:documentId`, async (req, res) => {
@@ -207,23 +221,14 @@ export async function createRouter(
       credentials,
       llmChatbotDocumentsManagePermission,
     );
-    const event = await auditor.createEvent({
-      eventId: 'document-delete',
-      severityLevel: 'medium',
-      request: req,
-      meta: { entityRef: target.entityRef, documentId: req.params.documentId },
-    });
-    try {
-      await target.client.deleteDocument(
-        target.collection,
-        req.params.documentId,
-      );
-      await event.success();
-      res.status(204).end();
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    await audited(
+      req,
+      'document-delete',
+      { entityRef: target.entityRef, documentId: req.params.documentId },
+      () =>
+        target.client.deleteDocument(target.collection, req.params.documentId),
+    );
+    res.status(204).end();
   });
 
   // ---- conversations -----------------------------------------------------
@@ -382,30 +387,23 @@ export async function createRouter(
         `no Jenkins instance "${instance}" is configured: add it under jenkins.instances in app-config`,
       );
     }
-    const event = await auditor.createEvent({
-      eventId: 'pipeline-run',
-      severityLevel: 'medium',
-      request: req,
-      meta: { entityRef: target.entityRef, instance, job: jobFullName },
-    });
-    try {
-      const build = await new JenkinsClient(jenkins, {
-        queueWaitMs: config.pipelineQueueWaitMs,
-      }).triggerBuild(jobFullName);
-      await event.success({
-        meta: {
-          ...build,
-          buildNumber: build.buildNumber ?? null,
-          buildUrl: build.buildUrl ?? null,
-        },
-      });
-      res
-        .status(build.buildNumber ? 201 : 202)
-        .json({ instance, job: jobFullName, ...build });
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const build = await audited(
+      req,
+      'pipeline-run',
+      { entityRef: target.entityRef, instance, job: jobFullName },
+      () =>
+        new JenkinsClient(jenkins, {
+          queueWaitMs: config.pipelineQueueWaitMs,
+        }).triggerBuild(jobFullName),
+      result => ({
+        ...result,
+        buildNumber: result.buildNumber ?? null,
+        buildUrl: result.buildUrl ?? null,
+      }),
+    );
+    res
+      .status(build.buildNumber ? 201 : 202)
+      .json({ instance, job: jobFullName, ...build });
   });
 
   // Retry-After from the service (503) and the limiter (429) reaches the browser.
