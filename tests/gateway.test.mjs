@@ -6,12 +6,16 @@
 // not own demo-chatbot and is refused what only owners may do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, spawnService, waitForOk } from './deploy/lib.mjs';
 import { routerManualPdf } from '../packages/app/e2e-tests/fakes/routerManualPdf.mjs';
+import {
+  FAKE_JENKINS_TOKEN,
+  FAKE_JENKINS_USER,
+  startFakeJenkins,
+} from '../packages/app/e2e-tests/fakes/fakeJenkins.mjs';
 import {
   guestToken,
   startBackend,
@@ -23,59 +27,7 @@ const TOKEN = `gateway-test-${process.pid}-0123456789abcdef`;
 const DEMO = '/api/llm-chatbot/entities/component/default/demo-chatbot';
 
 let chatbot; // { child, url, dataDir }
-let jenkins; // { server, url, builds }
-
-/** Jenkins' REST shapes: a crumb on a session cookie, a folder job, a queue item that becomes build 12. */
-function startJenkins(port) {
-  const builds = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/crumbIssuer/api/json') {
-      res.setHeader('set-cookie', 'JSESSIONID.t=s1; Path=/; HttpOnly');
-      res.setHeader('content-type', 'application/json');
-      return res.end(
-        JSON.stringify({ crumb: 'c1', crumbRequestField: 'Jenkins-Crumb' }),
-      );
-    }
-    if (
-      req.method === 'POST' &&
-      url.pathname === '/job/chatbots/job/demo-chatbot/build'
-    ) {
-      builds.push({
-        crumb: req.headers['jenkins-crumb'],
-        cookie: req.headers.cookie,
-      });
-      if (
-        req.headers['jenkins-crumb'] !== 'c1' ||
-        req.headers.cookie !== 'JSESSIONID.t=s1'
-      ) {
-        res.statusCode = 403;
-        return res.end('No valid crumb was included in the request');
-      }
-      res.statusCode = 201;
-      res.setHeader('location', `http://127.0.0.1:${port}/queue/item/1/`);
-      return res.end();
-    }
-    if (url.pathname === '/queue/item/1/api/json') {
-      res.setHeader('content-type', 'application/json');
-      return res.end(
-        JSON.stringify({
-          executable: {
-            number: 12,
-            url: `http://127.0.0.1:${port}/job/chatbots/job/demo-chatbot/12/`,
-          },
-        }),
-      );
-    }
-    res.statusCode = 404;
-    res.end();
-  });
-  return new Promise(resolve =>
-    server.listen(port, '127.0.0.1', () =>
-      resolve({ server, builds, url: `http://127.0.0.1:${port}` }),
-    ),
-  );
-}
+let jenkins; // startFakeJenkins()
 
 async function startPortal(extraEnv = {}) {
   const port = await freePort();
@@ -89,8 +41,8 @@ async function startPortal(extraEnv = {}) {
     APP_CONFIG_llmChatbot_services_demo_baseUrl: chatbot.url,
     APP_CONFIG_jenkins: JSON.stringify({
       baseUrl: jenkins.url,
-      username: 'portal',
-      apiKey: 'api-token',
+      username: FAKE_JENKINS_USER,
+      apiKey: FAKE_JENKINS_TOKEN,
     }),
     ...extraEnv,
   };
@@ -148,12 +100,12 @@ before(async () => {
   );
   chatbot = { child, dataDir, url };
   await waitForOk(`${chatbot.url}/readyz`, child, 60_000);
-  jenkins = await startJenkins(await freePort());
+  jenkins = await startFakeJenkins();
 });
 
 after(async () => {
   chatbot?.child.kill('SIGTERM');
-  jenkins?.server.close();
+  await jenkins?.close();
   if (chatbot) fs.rmSync(chatbot.dataDir, { recursive: true, force: true });
 });
 
@@ -234,10 +186,19 @@ test('an owner uploads a real PDF through the portal, chats with cited pages str
 
     const run = await api('/pipeline/runs', { method: 'POST' });
     assert.equal(run.status, 201, await run.clone().text());
-    assert.equal((await run.json()).buildNumber, 12);
-    assert.deepEqual(jenkins.builds, [
-      { crumb: 'c1', cookie: 'JSESSIONID.t=s1' },
+    assert.equal((await run.json()).buildNumber, 101);
+    assert.deepEqual(jenkins.requests, [
+      { crumb: 'e2e-crumb', cookie: 'JSESSIONID.e2e=session' },
     ]);
+    const { builds } = await (await api('/pipeline/builds')).json();
+    assert.deepEqual(
+      builds.map(b => [b.number, b.building]),
+      [
+        [101, true],
+        [100, false],
+        [99, false],
+      ],
+    );
 
     assert.equal(
       (await api(`/documents/${documents[0].id}`, { method: 'DELETE' })).status,

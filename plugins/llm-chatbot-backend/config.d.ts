@@ -15,6 +15,14 @@ export interface Config {
          * @visibility secret
          */
         token?: string;
+        /**
+         * The entities allowed to use this service, as entity refs
+         * (component:default/demo-chatbot). Unset, any entity naming the
+         * service reaches it, and any entity's owner can manage the
+         * collection its annotation names: set it wherever the catalog
+         * accepts entities from more than one team.
+         */
+        entities?: string[];
       };
     };
     /** Calls to a chatbot service that give no answer within this many ms end with 504. Default 30000. */

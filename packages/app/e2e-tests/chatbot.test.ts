@@ -35,6 +35,10 @@ test('the overview card shows pods from the cluster with the crash loop flagged,
   );
 
   await card.getByRole('button', { name: 'Run pipeline' }).click();
+  // The job's latest builds, through the gateway, include the new one.
+  await expect(card.getByRole('list', { name: 'Latest builds' })).toContainText(
+    '#100',
+  );
   await expect(card.getByRole('status')).toContainText(/Started build #\d+/);
   await page.screenshot({
     path: `${screenshotDir}/demo-chatbot-entity-page.png`,

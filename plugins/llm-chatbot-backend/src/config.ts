@@ -5,6 +5,8 @@ export interface ChatbotServiceConfig {
   name: string;
   baseUrl: string;
   token?: string;
+  /** Entity refs allowed to use it (lower case); undefined: any. */
+  entities?: Set<string>;
 }
 
 export interface LlmChatbotConfig {
@@ -34,10 +36,13 @@ export function readLlmChatbotConfig(config: Config): LlmChatbotConfig {
         `llmChatbot.services.${name}.baseUrl must be an http(s) URL, got "${baseUrl}"`,
       );
     }
+    const entities = entry.getOptionalStringArray('entities');
     services.set(name, {
       name,
       baseUrl: baseUrl.replace(/\/+$/, ''),
       token: entry.getOptionalString('token'),
+      entities:
+        entities && new Set(entities.map(e => e.toLocaleLowerCase('en-US'))),
     });
   }
   return {

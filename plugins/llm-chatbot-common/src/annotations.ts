@@ -11,3 +11,16 @@ export const LLM_CHATBOT_SERVICE_ANNOTATION = 'llm-chatbot.io/service';
  * @public
  */
 export const LLM_CHATBOT_COLLECTION_ANNOTATION = 'llm-chatbot.io/collection';
+
+/**
+ * The community Jenkins plugin's annotation: `<instance>:<folder/job>`.
+ * @public
+ */
+export const JENKINS_JOB_ANNOTATION = 'jenkins.io/job-full-name';
+
+/**
+ * What the chatbot service accepts as a collection id: the `CollectionId`
+ * pattern of services/chatbot/openapi.yaml (a test checks they agree).
+ * @public
+ */
+export const CHATBOT_COLLECTION_ID = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

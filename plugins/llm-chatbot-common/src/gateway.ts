@@ -30,6 +30,18 @@ export interface ChatbotStoredMessage {
   createdAt: string;
 }
 
+/** One build of the entity's Jenkins job. @public */
+export interface ChatbotPipelineBuild {
+  number: number;
+  /** SUCCESS, FAILURE, UNSTABLE, ABORTED; absent while it runs. */
+  result?: string;
+  building: boolean;
+  /** Start, ISO 8601. */
+  startedAt: string;
+  durationMs: number;
+  url: string;
+}
+
 /** The answer to "run pipeline". @public */
 export interface ChatbotPipelineRun {
   instance: string;

@@ -27,6 +27,13 @@ export const llmChatbotDocumentsManagePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/** See the latest builds of the entity's Jenkins job. @public */
+export const llmChatbotPipelineReadPermission = createPermission({
+  name: 'llm-chatbot.pipeline.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Trigger a new build of the entity's Jenkins job. @public */
 export const llmChatbotPipelineRunPermission = createPermission({
   name: 'llm-chatbot.pipeline.run',
@@ -39,5 +46,6 @@ export const llmChatbotPermissions = [
   llmChatbotChatPermission,
   llmChatbotDocumentsReadPermission,
   llmChatbotDocumentsManagePermission,
+  llmChatbotPipelineReadPermission,
   llmChatbotPipelineRunPermission,
 ];

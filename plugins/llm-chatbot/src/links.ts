@@ -2,8 +2,9 @@ import type { Config } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 
 /**
- * Defaults that match helm/monitoring: the dashboard's uid and the Loki and
- * Tempo datasource uids (tests/deploy checks they agree).
+ * Defaults that match helm/monitoring: the dashboard's uid (llm-chatbot, in
+ * chatbot-dashboard.yaml) and the Loki and Tempo datasource uids (loki,
+ * tempo, in kube-prometheus-stack.values.yaml).
  */
 export const GRAFANA_DEFAULTS = {
   dashboardUid: 'llm-chatbot',

@@ -1,14 +1,29 @@
-// A Jenkins fake for the browser e2e: crumbs tied to a session cookie, the
-// demo-chatbot folder job, and queue items that become builds 101, 102, …
+// A Jenkins fake for the browser e2e, the gateway process test and the UI
+// benchmark: crumbs tied to a session cookie, the demo-chatbot folder job,
+// queue items that become builds 101, 102, …, and the job's latest builds.
 // Plain HTTP on loopback. Run: node fakeJenkins.mjs (FAKE_JENKINS_PORT, default 6480).
 import http from 'node:http';
+
+export const FAKE_JENKINS_USER = 'portal';
+export const FAKE_JENKINS_TOKEN = 'e2e-jenkins-token';
 
 export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
   let nextBuild = 101;
   const queue = new Map();
-  const auth = `Basic ${Buffer.from('portal:e2e-jenkins-token').toString(
-    'base64',
-  )}`;
+  /** Each build request as it arrived: its crumb and session cookie. */
+  const requests = [];
+  const auth = `Basic ${Buffer.from(
+    `${FAKE_JENKINS_USER}:${FAKE_JENKINS_TOKEN}`,
+  ).toString('base64')}`;
+  const base = () => `http://${host}:${server.address().port}`;
+  const build = (number, result, minutesAgo) => ({
+    number,
+    result,
+    building: result === null,
+    timestamp: Date.now() - minutesAgo * 60_000,
+    duration: result === null ? 0 : 95_000,
+    url: `${base()}/job/chatbots/job/demo-chatbot/${number}/`,
+  });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const json = (status, body, headers = {}) => {
@@ -25,13 +40,27 @@ export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
         { 'set-cookie': 'JSESSIONID.e2e=session; Path=/; HttpOnly' },
       );
     }
-    const build = url.pathname.match(
-      /^\/job\/chatbots\/job\/demo-chatbot\/build$/,
-    );
-    if (req.method === 'POST' && build) {
+    if (url.pathname === '/job/chatbots/job/demo-chatbot/api/json') {
+      const started = [...queue.values()].reverse().map(n => build(n, null, 0));
+      return json(200, {
+        builds: [
+          ...started,
+          build(100, 'SUCCESS', 60),
+          build(99, 'FAILURE', 120),
+        ].slice(0, 5),
+      });
+    }
+    if (
+      req.method === 'POST' &&
+      url.pathname === '/job/chatbots/job/demo-chatbot/build'
+    ) {
+      requests.push({
+        crumb: req.headers['jenkins-crumb'],
+        cookie: req.headers.cookie,
+      });
       if (
         req.headers['jenkins-crumb'] !== 'e2e-crumb' ||
-        !req.headers.cookie?.includes('JSESSIONID.e2e=session')
+        req.headers.cookie !== 'JSESSIONID.e2e=session'
       ) {
         return json(403, {
           message: 'No valid crumb was included in the request',
@@ -39,9 +68,7 @@ export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
       }
       const id = queue.size + 1;
       queue.set(id, nextBuild++);
-      res.writeHead(201, {
-        location: `http://${host}:${server.address().port}/queue/item/${id}/`,
-      });
+      res.writeHead(201, { location: `${base()}/queue/item/${id}/` });
       return res.end();
     }
     const item = url.pathname.match(/^\/queue\/item\/(\d+)\/api\/json$/);
@@ -49,12 +76,7 @@ export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
       const number = queue.get(Number(item[1]));
       return json(200, {
         id: Number(item[1]),
-        executable: {
-          number,
-          url: `http://${host}:${
-            server.address().port
-          }/job/chatbots/job/demo-chatbot/${number}/`,
-        },
+        executable: { number, url: build(number, null, 0).url },
       });
     }
     return json(404, { message: 'Not Found' });
@@ -63,7 +85,8 @@ export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
     server.listen(port, host, () =>
       resolve({
         server,
-        url: `http://${host}:${server.address().port}`,
+        requests,
+        url: base(),
         close: () => new Promise(r => server.close(r)),
       }),
     ),

@@ -3,12 +3,10 @@
 // and scripts/bench-ui.mjs.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../..',
-);
+// Every caller runs from the repository root (npm test, Playwright, the
+// benchmark); no import.meta, which Playwright's CommonJS transform refuses.
+const root = process.cwd();
 const { PDFDocument, StandardFonts } = createRequire(
   path.join(root, 'services/chatbot/package.json'),
 )('pdf-lib');

@@ -42,11 +42,25 @@ export const ENTITIES: Entity[] = [
   }),
   component('unknown-bot', { 'llm-chatbot.io/service': 'nope' }),
   component('plain', {}),
+  // Names demo's service and collection, but is not on demo's allowlist.
+  component('intruder', {
+    'llm-chatbot.io/service': 'demo',
+    'llm-chatbot.io/collection': 'demo-chatbot',
+  }),
+  // A service without an allowlist, and no collection annotation.
+  component('open-bot', { 'llm-chatbot.io/service': 'open' }),
 ];
 
 export const CONFIG = {
   llmChatbot: {
-    services: { demo: { baseUrl: CHATBOT_URL, token: CHATBOT_TOKEN } },
+    services: {
+      demo: {
+        baseUrl: CHATBOT_URL,
+        token: CHATBOT_TOKEN,
+        entities: ['component:default/demo-chatbot'],
+      },
+      open: { baseUrl: CHATBOT_URL, token: CHATBOT_TOKEN },
+    },
     requestTimeoutMs: 500,
     streamIdleTimeoutMs: 800,
     uploads: { maxFileMb: 1, maxFiles: 2 },

@@ -288,6 +288,25 @@ export class FakeJenkins {
           });
         },
       ),
+      http.get(
+        `${JENKINS_URL}/job/chatbots/job/demo-chatbot/api/json`,
+        ({ request }) => {
+          if (!authorized(request))
+            return new HttpResponse('no', { status: 401 });
+          return HttpResponse.json({
+            builds: [
+              {
+                number: 6,
+                result: 'SUCCESS',
+                building: false,
+                timestamp: 1764200000000,
+                duration: 90000,
+                url: `${JENKINS_URL}/job/chatbots/job/demo-chatbot/6/`,
+              },
+            ],
+          });
+        },
+      ),
       http.get(`${JENKINS_URL}/queue/item/42/api/json`, async () => {
         this.polls++;
         await delay(5);

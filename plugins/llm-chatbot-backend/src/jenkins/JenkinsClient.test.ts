@@ -172,3 +172,57 @@ describe('triggerBuild', () => {
     );
   });
 });
+
+describe('lastBuilds', () => {
+  it('lists the newest builds of a folder job with their result and start', async () => {
+    let tree: string | null = null;
+    server.use(
+      http.get('http://ci.test/jenkins/job/a/job/b/api/json', ({ request }) => {
+        tree = new URL(request.url).searchParams.get('tree');
+        return HttpResponse.json({
+          builds: [
+            {
+              number: 8,
+              result: null,
+              building: true,
+              timestamp: 1764300000000,
+              duration: 0,
+              url: 'http://ci.test/jenkins/job/a/job/b/8/',
+            },
+            {
+              number: 7,
+              result: 'FAILURE',
+              building: false,
+              timestamp: 1764290000000,
+              duration: 61000,
+              url: 'http://ci.test/jenkins/job/a/job/b/7/',
+            },
+          ],
+        });
+      }),
+    );
+    const builds = await new JenkinsClient(instance, {
+      queueWaitMs: 100,
+    }).lastBuilds('a/b');
+    expect(tree).toBe(
+      'builds[number,result,building,timestamp,duration,url]{0,5}',
+    );
+    expect(builds).toEqual([
+      {
+        number: 8,
+        building: true,
+        startedAt: new Date(1764300000000).toISOString(),
+        durationMs: 0,
+        url: 'http://ci.test/jenkins/job/a/job/b/8/',
+      },
+      {
+        number: 7,
+        result: 'FAILURE',
+        building: false,
+        startedAt: new Date(1764290000000).toISOString(),
+        durationMs: 61000,
+        url: 'http://ci.test/jenkins/job/a/job/b/7/',
+      },
+    ]);
+  });
+});

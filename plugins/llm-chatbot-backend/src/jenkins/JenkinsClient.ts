@@ -1,10 +1,10 @@
 import type { Config } from '@backstage/config';
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import type { ChatbotPipelineBuild } from '@internal/plugin-llm-chatbot-common';
 import { UpstreamError } from '../service/errors';
 
 /** One Jenkins instance from the `jenkins` config block the community plugin reads. */
@@ -158,12 +158,50 @@ export class JenkinsClient {
     const detail = (await res.text().catch(() => '')).slice(0, 200);
     const prefix = `Jenkins instance "${this.instance.name}" refused ${what}`;
     if (res.status === 401 || res.status === 403) {
-      return new NotAllowedError(
+      // The portal's credentials, not the user's: a gateway failure (502).
+      return new UpstreamError(
         `${prefix} (${res.status}): check the user and API token in jenkins config`,
       );
     }
     if (res.status === 404) return new NotFoundError(`${prefix}: not found`);
     return new UpstreamError(`${prefix} (${res.status}): ${detail}`);
+  }
+
+  /** The job's latest builds, newest first. */
+  async lastBuilds(
+    jobFullName: string,
+    count = 5,
+  ): Promise<ChatbotPipelineBuild[]> {
+    const tree = `builds[number,result,building,timestamp,duration,url]{0,${count}}`;
+    const res = await this.send(
+      this.url(
+        `${jobPath(jobFullName)}/api/json?tree=${encodeURIComponent(tree)}`,
+      ),
+    );
+    if (res.status === 404) {
+      throw new NotFoundError(
+        `Jenkins job ${jobFullName} not found on instance "${this.instance.name}"`,
+      );
+    }
+    if (!res.ok) throw await this.failure(res, `the builds of ${jobFullName}`);
+    const body = (await res.json()) as {
+      builds?: {
+        number: number;
+        result: string | null;
+        building: boolean;
+        timestamp: number;
+        duration: number;
+        url: string;
+      }[];
+    };
+    return (body.builds ?? []).map(b => ({
+      number: b.number,
+      ...(b.result ? { result: b.result } : {}),
+      building: b.building,
+      startedAt: new Date(b.timestamp).toISOString(),
+      durationMs: b.duration,
+      url: b.url,
+    }));
   }
 
   /** Queues a new build and waits up to queueWaitMs for its number. */

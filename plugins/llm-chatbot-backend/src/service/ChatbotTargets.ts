@@ -4,13 +4,14 @@ import {
   type Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  CHATBOT_COLLECTION_ID,
   LLM_CHATBOT_COLLECTION_ANNOTATION,
   LLM_CHATBOT_SERVICE_ANNOTATION,
 } from '@internal/plugin-llm-chatbot-common';
-import type { LlmChatbotConfig } from '../config';
+import type { ChatbotServiceConfig, LlmChatbotConfig } from '../config';
 import { ChatbotServiceClient } from './ChatbotServiceClient';
 
 /** An entity the caller can see, and the chatbot service it talks to. */
@@ -28,11 +29,13 @@ export interface ChatbotTarget {
  */
 export class ChatbotTargets {
   private readonly clients = new Map<string, ChatbotServiceClient>();
+  private readonly services: Map<string, ChatbotServiceConfig>;
 
   constructor(
     private readonly catalog: CatalogService,
     config: LlmChatbotConfig,
   ) {
+    this.services = config.services;
     for (const service of config.services.values()) {
       this.clients.set(
         service.name,
@@ -71,13 +74,41 @@ export class ChatbotTargets {
           : `no chatbot service "${serviceName}" is configured: add llmChatbot.services.${serviceName}.baseUrl and .token to app-config`,
       );
     }
-    return {
-      entity,
-      entityRef,
-      serviceName,
-      collection:
-        annotations[LLM_CHATBOT_COLLECTION_ANNOTATION] ?? entity.metadata.name,
-      client,
-    };
+    const service = this.services.get(serviceName)!;
+    if (
+      service.entities &&
+      !service.entities.has(entityRef.toLocaleLowerCase('en-US'))
+    ) {
+      // An entity anyone could register must not reach another team's collection.
+      throw new NotFoundError(
+        `chatbot service "${serviceName}" is not configured for ${entityRef}: add it to llmChatbot.services.${serviceName}.entities`,
+      );
+    }
+    const collection =
+      annotations[LLM_CHATBOT_COLLECTION_ANNOTATION] ??
+      defaultCollection(entity);
+    if (!CHATBOT_COLLECTION_ID.test(collection)) {
+      throw new InputError(
+        `${entityRef}'s ${LLM_CHATBOT_COLLECTION_ANNOTATION} "${collection.slice(
+          0,
+          80,
+        )}" is not a collection id: use 1-63 lowercase letters, digits and dashes`,
+      );
+    }
+    return { entity, entityRef, serviceName, collection, client };
   }
+}
+
+/**
+ * Without the annotation, the collection is named after the whole entity ref,
+ * so entities of the same name in two namespaces never share one.
+ */
+function defaultCollection(entity: Entity): string {
+  const namespace = entity.metadata.namespace ?? 'default';
+  return `${namespace}-${entity.metadata.name}`
+    .toLocaleLowerCase('en-US')
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }

@@ -50,6 +50,8 @@ export async function relayChat(options: {
   };
 
   const parser = createParser({
+    // The service's `: keep-alive` comments prove it is alive while a slow model thinks.
+    onComment: armIdle,
     onEvent(message) {
       armIdle();
       let data: any;
@@ -127,7 +129,8 @@ export async function relayChat(options: {
   } finally {
     clearTimeout(idle);
     upstreamAbort.signal.removeEventListener('abort', cancel);
-    if (!finished) void reader.cancel().catch(() => {});
+    // After `done` too: the connection is not held for a body no one reads.
+    void reader.cancel().catch(() => {});
   }
   return result;
 }

@@ -32,6 +32,7 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 const DEMO = '/api/llm-chatbot/entities/component/default/demo-chatbot';
+const DOC = '3f2b6c1e-5d4a-4e8f-9b7c-2a1d0e9f8c7b';
 const pdf = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n');
 
 let backend: Awaited<ReturnType<typeof startGateway>>;
@@ -85,6 +86,65 @@ describe('which service an entity talks to', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.message).toMatch(/holds a URL/);
     expect(calls.filter(u => u.includes('169.254'))).toEqual([]);
+  });
+
+  it('refuses an entity that names a service it is not allowed to use, whoever owns it', async () => {
+    chatbot.collections.add('demo-chatbot');
+    chatbot.documents.set('demo-chatbot', [
+      { id: 'd1', filename: 'a.pdf', bytes: 3 },
+    ]);
+    const intruder = '/api/llm-chatbot/entities/component/default/intruder';
+    const list = await api().get(`${intruder}/documents`).set(auth(ALICE));
+    expect(list.status).toBe(404);
+    expect(list.body.error.message).toMatch(
+      /add it to llmChatbot\.services\.demo\.entities/,
+    );
+    const del = await api()
+      .delete(`${intruder}/documents/8a4f1f2e-4b8c-4a8e-9c1e-1f2e3d4c5b6a`)
+      .set(auth(ALICE));
+    expect(del.status).toBe(404);
+    expect(chatbot.documents.get('demo-chatbot')).toHaveLength(1);
+  });
+
+  it('names the collection after the whole entity ref when no annotation names one', async () => {
+    const seen: string[] = [];
+    server.events.on('request:start', ({ request: r }) =>
+      seen.push(new URL(r.url).pathname),
+    );
+    await api()
+      .get('/api/llm-chatbot/entities/component/default/open-bot/documents')
+      .set(auth(ALICE));
+    server.events.removeAllListeners();
+    expect(seen).toContain('/v1/collections/default-open-bot/documents');
+  });
+
+  it('never turns a document or job id into another path on the service', async () => {
+    chatbot.collections.add('demo-chatbot');
+    chatbot.documents.set('demo-chatbot', [
+      { id: 'd1', filename: 'a.pdf', bytes: 3 },
+    ]);
+    const calls: string[] = [];
+    server.events.on('request:start', ({ request: r }) =>
+      calls.push(`${r.method} ${r.url}`),
+    );
+    for (const id of ['%2E%2E', '..%2F..', 'not-a-uuid']) {
+      expect(
+        (await api().delete(`${DEMO}/documents/${id}`).set(auth(ALICE))).status,
+      ).toBe(404);
+      expect(
+        (await api().get(`${DEMO}/jobs/${id}`).set(auth(ALICE))).status,
+      ).toBe(404);
+      expect(
+        (
+          await api()
+            .get(`${DEMO}/conversations/${id}/messages`)
+            .set(auth(ALICE))
+        ).status,
+      ).toBe(404);
+    }
+    server.events.removeAllListeners();
+    expect(calls.filter(c => c.includes(CHATBOT_URL))).toEqual([]);
+    expect(chatbot.collections.has('demo-chatbot')).toBe(true);
   });
 
   it('returns 404 for an entity the catalog does not have', async () => {
@@ -243,14 +303,14 @@ describe('documents', () => {
   it('deletes a document and audits it; an unknown one is a 404', async () => {
     chatbot.collections.add('demo-chatbot');
     chatbot.documents.set('demo-chatbot', [
-      { id: 'd1', filename: 'a.pdf', bytes: 3 },
+      { id: DOC, filename: 'a.pdf', bytes: 3 },
     ]);
     expect(
-      (await api().delete(`${DEMO}/documents/d1`).set(auth(ALICE))).status,
+      (await api().delete(`${DEMO}/documents/${DOC}`).set(auth(ALICE))).status,
     ).toBe(204);
     expect(chatbot.documents.get('demo-chatbot')).toEqual([]);
     expect(
-      (await api().delete(`${DEMO}/documents/d1`).set(auth(ALICE))).status,
+      (await api().delete(`${DEMO}/documents/${DOC}`).set(auth(ALICE))).status,
     ).toBe(404);
     expect(audits.map(a => [a.eventId, a.outcome])).toEqual([
       ['document-delete', 'success'],
@@ -587,6 +647,26 @@ describe('chat', () => {
 });
 
 describe('run pipeline', () => {
+  it('lists the latest builds for anyone who may read the pipeline', async () => {
+    const res = await api().get(`${DEMO}/pipeline/builds`).set(auth(BOB));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      instance: 'default',
+      job: 'chatbots/demo-chatbot',
+      builds: [
+        expect.objectContaining({
+          number: 6,
+          result: 'SUCCESS',
+          building: false,
+        }),
+      ],
+    });
+    denied.set(BOB, new Set(['llm-chatbot.pipeline.read']));
+    expect(
+      (await api().get(`${DEMO}/pipeline/builds`).set(auth(BOB))).status,
+    ).toBe(403);
+  });
+
   it('triggers a new build with a crumb on its session, follows the queue to the build number, and audits it', async () => {
     const res = await api().post(`${DEMO}/pipeline/runs`).set(auth(ALICE));
     expect(res.status).toBe(201);

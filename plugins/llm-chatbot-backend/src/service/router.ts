@@ -17,9 +17,11 @@ import {
   type ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  JENKINS_JOB_ANNOTATION,
   llmChatbotChatPermission,
   llmChatbotDocumentsManagePermission,
   llmChatbotDocumentsReadPermission,
+  llmChatbotPipelineReadPermission,
   llmChatbotPipelineRunPermission,
 } from '@internal/plugin-llm-chatbot-common';
 import type { LlmChatbotConfig } from '../config';
@@ -47,7 +49,6 @@ export interface RouterOptions {
   logger: LoggerService;
 }
 
-const JENKINS_ANNOTATION = 'jenkins.io/job-full-name';
 const DEFAULT_TITLE = 'New conversation';
 const titleFrom = (message: string) =>
   message.length > 60 ? `${message.slice(0, 57).trimEnd()}…` : message;
@@ -71,6 +72,18 @@ const titleBody = z.object({
     .max(200, 'title is longer than 200 characters'),
 });
 const createBody = titleBody.partial();
+
+/**
+ * Ids the service and the database know are UUIDs; anything else (`..`
+ * included) cannot name one, so it is a 404 before any call is made.
+ */
+function uuidParam(req: Request, name: string): string {
+  const value = req.params[name];
+  if (!z.string().uuid().safeParse(value).success) {
+    throw new NotFoundError(`${name} ${String(value).slice(0, 80)} not found`);
+  }
+  return value;
+}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value ?? {});
@@ -184,7 +197,9 @@ export async function createRouter(
       await user(req),
       llmChatbotDocumentsReadPermission,
     );
-    res.json(await target.client.getJob(target.collection, req.params.jobId));
+    res.json(
+      await target.client.getJob(target.collection, uuidParam(req, 'jobId')),
+    );
   });
 
   router.post(`${ENTITY}/documents`, async (req, res) => {
@@ -221,12 +236,12 @@ export async function createRouter(
       credentials,
       llmChatbotDocumentsManagePermission,
     );
+    const documentId = uuidParam(req, 'documentId');
     await audited(
       req,
       'document-delete',
-      { entityRef: target.entityRef, documentId: req.params.documentId },
-      () =>
-        target.client.deleteDocument(target.collection, req.params.documentId),
+      { entityRef: target.entityRef, documentId: documentId },
+      () => target.client.deleteDocument(target.collection, documentId),
     );
     res.status(204).end();
   });
@@ -250,7 +265,7 @@ export async function createRouter(
       .json(
         await conversations.create(
           scope(credentials, target),
-          title ?? 'New conversation',
+          title ?? DEFAULT_TITLE,
         ),
       );
   });
@@ -262,7 +277,7 @@ export async function createRouter(
     const { serviceConversationId: _hidden, ...conversation } =
       await conversations.rename(
         scope(credentials, target),
-        req.params.id,
+        uuidParam(req, 'id'),
         title,
       );
     res.json(conversation);
@@ -271,7 +286,10 @@ export async function createRouter(
   router.delete(`${ENTITY}/conversations/:id`, async (req, res) => {
     const credentials = await user(req);
     const target = await authorized(req, credentials, llmChatbotChatPermission);
-    await conversations.delete(scope(credentials, target), req.params.id);
+    await conversations.delete(
+      scope(credentials, target),
+      uuidParam(req, 'id'),
+    );
     res.status(204).end();
   });
 
@@ -281,7 +299,7 @@ export async function createRouter(
     res.json({
       messages: await conversations.messages(
         scope(credentials, target),
-        req.params.id,
+        uuidParam(req, 'id'),
       ),
     });
   });
@@ -321,19 +339,27 @@ export async function createRouter(
       await target.client.ensureCollection(target.collection);
       return ask();
     });
-    await conversations.append(conversation.id, {
-      role: 'user',
-      content: message,
-      status: 'complete',
+    // The question is stored while the answer streams: no database write
+    // stands between the service's first token and the browser.
+    let recordFailed: Error | undefined;
+    const recorded = (async () => {
+      await conversations.append(conversation.id, {
+        role: 'user',
+        content: message,
+        status: 'complete',
+      });
+      if (conversation.title === DEFAULT_TITLE) {
+        // An untitled conversation is named after its first question.
+        await conversations.rename(
+          scope(credentials, target),
+          conversation.id,
+          titleFrom(message),
+        );
+      }
+    })().catch(error => {
+      recordFailed = error;
+      upstreamAbort.abort(new Error('the conversation could not be stored'));
     });
-    if (conversation.title === DEFAULT_TITLE) {
-      // An untitled conversation is named after its first question.
-      await conversations.rename(
-        scope(credentials, target),
-        conversation.id,
-        titleFrom(message),
-      );
-    }
 
     const sse = new SseWriter(res);
     try {
@@ -345,6 +371,8 @@ export async function createRouter(
         clientGone: clientGone.signal,
         upstreamAbort,
       });
+      await recorded;
+      if (recordFailed) throw recordFailed;
       await conversations.append(
         conversation.id,
         {
@@ -358,6 +386,7 @@ export async function createRouter(
         answer.serviceConversationId,
       );
     } catch (error) {
+      upstreamAbort.abort(error as Error);
       logger.error('chat relay failed', error as Error);
       sse.send('error', { message: 'the answer failed in the portal; retry' });
     } finally {
@@ -367,17 +396,13 @@ export async function createRouter(
 
   // ---- pipeline ----------------------------------------------------------
 
-  router.post(`${ENTITY}/pipeline/runs`, async (req, res) => {
-    const credentials = await user(req);
-    const target = await authorized(
-      req,
-      credentials,
-      llmChatbotPipelineRunPermission,
-    );
-    const annotation = target.entity.metadata.annotations?.[JENKINS_ANNOTATION];
+  /** The entity's Jenkins job and a client for its instance, or a 404 saying what to add. */
+  function jenkinsJob(target: ChatbotTarget) {
+    const annotation =
+      target.entity.metadata.annotations?.[JENKINS_JOB_ANNOTATION];
     if (!annotation) {
       throw new NotFoundError(
-        `${target.entityRef} has no ${JENKINS_ANNOTATION} annotation: set it to <instance>:<folder/job>`,
+        `${target.entityRef} has no ${JENKINS_JOB_ANNOTATION} annotation: set it to <instance>:<folder/job>`,
       );
     }
     const { instance, jobFullName } = parseJobFullName(annotation);
@@ -387,14 +412,39 @@ export async function createRouter(
         `no Jenkins instance "${instance}" is configured: add it under jenkins.instances in app-config`,
       );
     }
+    const client = new JenkinsClient(jenkins, {
+      queueWaitMs: config.pipelineQueueWaitMs,
+    });
+    return { instance, jobFullName, client };
+  }
+
+  router.get(`${ENTITY}/pipeline/builds`, async (req, res) => {
+    const target = await authorized(
+      req,
+      await user(req),
+      llmChatbotPipelineReadPermission,
+    );
+    const { instance, jobFullName, client } = jenkinsJob(target);
+    res.json({
+      instance,
+      job: jobFullName,
+      builds: await client.lastBuilds(jobFullName),
+    });
+  });
+
+  router.post(`${ENTITY}/pipeline/runs`, async (req, res) => {
+    const credentials = await user(req);
+    const target = await authorized(
+      req,
+      credentials,
+      llmChatbotPipelineRunPermission,
+    );
+    const { instance, jobFullName, client } = jenkinsJob(target);
     const build = await audited(
       req,
       'pipeline-run',
       { entityRef: target.entityRef, instance, job: jobFullName },
-      () =>
-        new JenkinsClient(jenkins, {
-          queueWaitMs: config.pipelineQueueWaitMs,
-        }).triggerBuild(jobFullName),
+      () => client.triggerBuild(jobFullName),
       result => ({
         ...result,
         buildNumber: result.buildNumber ?? null,

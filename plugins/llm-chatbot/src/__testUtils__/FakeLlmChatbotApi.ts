@@ -3,6 +3,7 @@ import type {
   ChatbotConversation,
   ChatbotDocument,
   ChatbotJob,
+  ChatbotPipelineBuild,
   ChatbotPipelineRun,
   ChatbotStoredMessage,
 } from '@internal/plugin-llm-chatbot-common';
@@ -107,7 +108,30 @@ export class FakeLlmChatbotApi implements LlmChatbotApi {
     await this.chatScript(onEvent, signal, request.message);
     if (signal.aborted) throw new DOMException('aborted', 'AbortError');
   }
+  builds: ChatbotPipelineBuild[] = [
+    {
+      number: 11,
+      result: 'FAILURE',
+      building: false,
+      startedAt: '2026-11-28T09:00:00.000Z',
+      durationMs: 61000,
+      url: 'http://jenkins/11/',
+    },
+  ];
+  async listBuilds() {
+    return this.builds;
+  }
   async runPipeline(): Promise<ChatbotPipelineRun> {
+    this.builds = [
+      {
+        number: 12,
+        building: true,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        url: 'http://jenkins/12/',
+      },
+      ...this.builds,
+    ];
     return {
       instance: 'default',
       job: 'chatbots/demo-chatbot',

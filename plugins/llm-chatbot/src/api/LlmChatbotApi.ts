@@ -5,6 +5,7 @@ import type {
   ChatbotConversation,
   ChatbotDocument,
   ChatbotJob,
+  ChatbotPipelineBuild,
   ChatbotPipelineRun,
   ChatbotStoredMessage,
   ChatbotUploadAccepted,
@@ -56,6 +57,8 @@ export interface LlmChatbotApi {
   ): Promise<void>;
 
   runPipeline(entity: CompoundEntityRef): Promise<ChatbotPipelineRun>;
+  /** The latest builds of the entity's Jenkins job, newest first. */
+  listBuilds(entity: CompoundEntityRef): Promise<ChatbotPipelineBuild[]>;
 }
 
 /** @public */

@@ -10,6 +10,7 @@ import type {
   ChatbotConversation,
   ChatbotDocument,
   ChatbotJob,
+  ChatbotPipelineBuild,
   ChatbotPipelineRun,
   ChatbotStoredMessage,
   ChatbotUploadAccepted,
@@ -178,14 +179,14 @@ export class LlmChatbotClient implements LlmChatbotApi {
     });
     const parser = createParser({
       onEvent(message) {
+        let data: unknown;
         try {
-          onEvent({
-            event: message.event,
-            data: JSON.parse(message.data),
-          } as ChatbotChatEvent);
+          data = JSON.parse(message.data);
         } catch {
-          // not one of the contract's events
+          return; // not one of the contract's events
         }
+        // Outside the try: a failing consumer is not hidden.
+        onEvent({ event: message.event, data } as ChatbotChatEvent);
       },
     });
     const reader = res.body!.getReader();
@@ -195,6 +196,15 @@ export class LlmChatbotClient implements LlmChatbotApi {
       if (done) break;
       parser.feed(decoder.decode(value, { stream: true }));
     }
+  }
+
+  async listBuilds(entity: CompoundEntityRef): Promise<ChatbotPipelineBuild[]> {
+    return (
+      await this.json<{ builds: ChatbotPipelineBuild[] }>(
+        entity,
+        '/pipeline/builds',
+      )
+    ).builds;
   }
 
   runPipeline(entity: CompoundEntityRef): Promise<ChatbotPipelineRun> {

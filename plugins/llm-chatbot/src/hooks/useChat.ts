@@ -35,7 +35,9 @@ export function useChat(
   const entityKey = `${entity.kind}:${entity.namespace}/${entity.name}`;
 
   useEffect(() => {
+    // Leaving a conversation stops its answer; the stream stops writing here.
     abort.current?.abort();
+    abort.current = undefined;
     setTurns([]);
     setError(undefined);
     if (!conversationId) return undefined;
@@ -68,10 +70,11 @@ export function useChat(
   }, [api, entityKey, conversationId]);
 
   const updateLast = (patch: (turn: ChatTurn) => ChatTurn) =>
-    setTurns(current => [
-      ...current.slice(0, -1),
-      patch(current[current.length - 1]),
-    ]);
+    setTurns(current =>
+      current.length === 0
+        ? current
+        : [...current.slice(0, -1), patch(current[current.length - 1])],
+    );
 
   const send = useCallback(
     async (message: string) => {
@@ -96,10 +99,13 @@ export function useChat(
         },
       ]);
       try {
+        // A stream from a conversation the user has left must not touch this one.
+        const current = () => abort.current === controller;
         await api.chat(
           entity,
           { conversationId, message },
           event => {
+            if (!current()) return;
             if (event.event === 'sources') {
               updateLast(t => ({ ...t, sources: event.data.sources }));
             } else if (event.event === 'token') {
@@ -120,12 +126,14 @@ export function useChat(
           },
           controller.signal,
         );
+        if (!current()) return;
         updateLast(t =>
           t.status === 'streaming'
             ? { ...t, status: 'failed', error: 'the answer ended early' }
             : t,
         );
       } catch (e) {
+        if (abort.current !== controller) return;
         const stopped = controller.signal.aborted;
         updateLast(t => ({
           ...t,

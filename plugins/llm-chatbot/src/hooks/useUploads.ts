@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { ChatbotJob } from '@internal/plugin-llm-chatbot-common';
@@ -28,6 +28,14 @@ export function useUploads(
 ) {
   const api = useApi(llmChatbotApiRef);
   const [uploads, setUploads] = useState<UploadState[]>([]);
+  // Polling stops when the panel goes away.
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
 
   const patch = (key: string, change: Partial<UploadState>) =>
     setUploads(current =>
@@ -47,7 +55,13 @@ export function useUploads(
         );
         const jobRef = accepted.jobs[0];
         patch(key, { phase: 'ingesting', sentPercent: 100 });
-        for (;;) {
+        // Every poll costs the portal a catalog lookup and a permission
+        // check: start quick, then back off.
+        for (
+          let wait = pollMs;
+          mounted.current;
+          wait = Math.min(wait * 1.5, 3000)
+        ) {
           const job = await api.getJob(entity, jobRef.id);
           patch(key, { job });
           if (job.status === 'succeeded') {
@@ -62,7 +76,7 @@ export function useUploads(
             });
             return;
           }
-          await sleep(pollMs);
+          await sleep(wait);
         }
       } catch (e) {
         patch(key, { phase: 'failed', error: (e as Error).message });

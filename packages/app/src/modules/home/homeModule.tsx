@@ -7,7 +7,7 @@ This portal takes a RAG chatbot from one form to a running service on
 Google Kubernetes Engine, and shows it on one page: its pods, dashboards,
 pipeline, and a chat with the documents it answers from.
 
-- Open a chatbot from the list beside this card, or from the [catalog](/catalog).
+- Open a chatbot from the list above, or from the [catalog](/catalog).
 - On its page, the **Chatbot** tab holds the conversations, the chat and
   the PDFs it answers from.
 - New chatbots come from the [Create](/create) page once the

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Grid, Paper, Typography, makeStyles } from '@material-ui/core';
 import { ErrorPanel, Progress } from '@backstage/core-components';
+import { errorApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -43,16 +44,26 @@ export function ChatbotContent() {
   const conversations = useConversations(ref);
   const [selected, setSelected] = useState<string>();
 
-  // Open the most recent conversation when the page (re)loads.
+  // Open the most recent conversation when the page (re)loads; never one
+  // just deleted (the list still shows it until it reloads).
+  const [deleted, setDeleted] = useState<string>();
   useEffect(() => {
-    if (!selected && conversations.value?.length)
-      setSelected(conversations.value[0].id);
-  }, [selected, conversations.value]);
+    const first = conversations.value?.find(c => c.id !== deleted);
+    if (!selected && first) setSelected(first.id);
+  }, [selected, deleted, conversations.value]);
 
-  const createAndSelect = async () => {
+  const errorApi = useApi(errorApiRef);
+  /** Runs a conversation action; a refusal is reported, never left unhandled. */
+  const report =
+    <A extends unknown[]>(action: (...args: A) => Promise<unknown>) =>
+    (...args: A) => {
+      action(...args).catch(error => errorApi.post(error));
+    };
+
+  const createAndSelect = report(async () => {
     const conversation = await conversations.create();
     setSelected(conversation.id);
-  };
+  });
 
   return (
     <Grid container spacing={2}>
@@ -74,11 +85,14 @@ export function ChatbotContent() {
             disabled={!chat.allowed}
             onSelect={setSelected}
             onCreate={createAndSelect}
-            onRename={conversations.rename}
-            onDelete={async id => {
+            onRename={report(conversations.rename)}
+            onDelete={report(async (id: string) => {
               await conversations.remove(id);
-              if (id === selected) setSelected(undefined);
-            }}
+              if (id === selected) {
+                setDeleted(id);
+                setSelected(undefined);
+              }
+            })}
           />
         </Paper>
       </Grid>

@@ -204,14 +204,17 @@ describe('ChatbotOverviewCard', () => {
     expect(screen.getByRole('link', { name: /Traces/ })).toBeInTheDocument();
   });
 
-  it('runs the pipeline and shows the new build number', async () => {
+  it('lists the latest builds, runs the pipeline and shows the new build number', async () => {
     await render({ items: [] });
+    const latest = await screen.findByRole('list', { name: 'Latest builds' });
+    expect(latest).toHaveTextContent(/#11.* failure/);
     await userEvent.click(
       await screen.findByRole('button', { name: 'Run pipeline' }),
     );
     expect(await screen.findByRole('status')).toHaveTextContent(
       'Started build #12',
     );
+    expect(await screen.findByText(/running/)).toBeInTheDocument();
   });
 
   it('disables Run pipeline, saying why, for users who may not run it', async () => {

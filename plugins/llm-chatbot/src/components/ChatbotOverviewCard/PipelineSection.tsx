@@ -1,5 +1,13 @@
 import { useState } from 'react';
-import { Box, Button, Typography } from '@material-ui/core';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  Box,
+  Button,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
@@ -10,21 +18,26 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import { ResponseError } from '@backstage/errors';
 import {
+  JENKINS_JOB_ANNOTATION,
   llmChatbotPipelineRunPermission,
   type ChatbotPipelineRun,
 } from '@internal/plugin-llm-chatbot-common';
 import { llmChatbotApiRef } from '../../api';
 
-const JENKINS_ANNOTATION = 'jenkins.io/job-full-name';
-
 /** Runs the entity's Jenkins job through the gateway, for users who may. */
 export function PipelineSection({ entity }: { entity: Entity }) {
   const api = useApi(llmChatbotApiRef);
-  const job = entity.metadata.annotations?.[JENKINS_ANNOTATION];
+  const job = entity.metadata.annotations?.[JENKINS_JOB_ANNOTATION];
   const permission = usePermission({
     permission: llmChatbotPipelineRunPermission,
     resourceRef: stringifyEntityRef(entity),
   });
+  const ref = getCompoundEntityRef(entity);
+  const builds = useAsyncRetry(
+    async () => (job ? api.listBuilds(ref) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, job, ref.kind, ref.namespace, ref.name],
+  );
   const [running, setRunning] = useState(false);
   const [run, setRun] = useState<ChatbotPipelineRun>();
   const [error, setError] = useState<string>();
@@ -33,7 +46,8 @@ export function PipelineSection({ entity }: { entity: Entity }) {
     setRunning(true);
     setError(undefined);
     try {
-      setRun(await api.runPipeline(getCompoundEntityRef(entity)));
+      setRun(await api.runPipeline(ref));
+      builds.retry();
     } catch (e) {
       setError(
         e instanceof ResponseError
@@ -52,7 +66,7 @@ export function PipelineSection({ entity }: { entity: Entity }) {
       </Typography>
       {!job ? (
         <Typography variant="body2" color="textSecondary">
-          No pipeline: add the {JENKINS_ANNOTATION} annotation
+          No pipeline: add the {JENKINS_JOB_ANNOTATION} annotation
           (&lt;instance&gt;:&lt;folder/job&gt;).
         </Typography>
       ) : (
@@ -77,6 +91,32 @@ export function PipelineSection({ entity }: { entity: Entity }) {
               </Typography>
             )}
           </Box>
+          {builds.error && (
+            <Typography variant="caption" color="textSecondary" display="block">
+              Builds unavailable: {builds.error.message}
+            </Typography>
+          )}
+          {builds.value && builds.value.length > 0 && (
+            <List dense aria-label="Latest builds">
+              {builds.value.map(b => (
+                <ListItem key={b.number} disableGutters>
+                  <ListItemText
+                    primary={
+                      <>
+                        <Link to={b.url}>#{b.number}</Link>{' '}
+                        {b.building
+                          ? 'running'
+                          : b.result?.toLowerCase() ?? 'unknown'}
+                      </>
+                    }
+                    secondary={`${new Date(b.startedAt).toLocaleString()}${
+                      b.building ? '' : `, ${Math.round(b.durationMs / 1000)} s`
+                    }`}
+                  />
+                </ListItem>
+              ))}
+            </List>
+          )}
           {run && (
             <Typography variant="body2" role="status">
               {run.buildNumber ? (
