@@ -15,6 +15,7 @@ export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
   const auth = `Basic ${Buffer.from(
     `${FAKE_JENKINS_USER}:${FAKE_JENKINS_TOKEN}`,
   ).toString('base64')}`;
+  const server = http.createServer();
   const base = () => `http://${host}:${server.address().port}`;
   const build = (number, result, minutesAgo) => ({
     number,
@@ -24,7 +25,7 @@ export function startFakeJenkins({ port = 0, host = '127.0.0.1' } = {}) {
     duration: result === null ? 0 : 95_000,
     url: `${base()}/job/chatbots/job/demo-chatbot/${number}/`,
   });
-  const server = http.createServer((req, res) => {
+  server.on('request', (req, res) => {
     const url = new URL(req.url, 'http://x');
     const json = (status, body, headers = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
