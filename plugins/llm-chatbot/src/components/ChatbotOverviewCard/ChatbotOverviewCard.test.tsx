@@ -19,6 +19,7 @@ import type {
   ObjectsByEntityResponse,
 } from '@backstage/plugin-kubernetes-common';
 import { SWRConfig } from 'swr';
+import { ResponseError } from '@backstage/errors';
 import { llmChatbotApiRef } from '../../api';
 import { FakeLlmChatbotApi } from '../../__testUtils__/FakeLlmChatbotApi';
 import { ChatbotOverviewCard } from './ChatbotOverviewCard';
@@ -97,8 +98,9 @@ function render(options: {
   items: object[];
   allowed?: boolean;
   grafana?: boolean;
+  api?: FakeLlmChatbotApi;
 }) {
-  const api = new FakeLlmChatbotApi();
+  const api = options.api ?? new FakeLlmChatbotApi();
   const kubernetesApi = {
     getClusters: async () => [],
     getObjectsByEntity: async () =>
@@ -223,5 +225,29 @@ describe('ChatbotOverviewCard', () => {
       await screen.findByText(/llm-chatbot\.pipeline\.run/),
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Run pipeline' })).toBeDisabled();
+  });
+
+  it('says which Jenkins config to add when the builds cannot be listed', async () => {
+    const api = new FakeLlmChatbotApi();
+    api.listBuilds = async () => {
+      throw await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'NotFoundError',
+              message:
+                'no Jenkins instance "default" is configured: add it under jenkins.instances in app-config',
+            },
+            request: { method: 'GET', url: '/' },
+            response: { statusCode: 404 },
+          }),
+          { status: 404, headers: { 'content-type': 'application/json' } },
+        ),
+      );
+    };
+    await render({ items: [], api });
+    expect(
+      await screen.findByText(/add it under jenkins\.instances/),
+    ).toBeInTheDocument();
   });
 });

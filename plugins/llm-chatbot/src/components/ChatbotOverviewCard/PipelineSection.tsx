@@ -24,6 +24,10 @@ import {
 } from '@internal/plugin-llm-chatbot-common';
 import { llmChatbotApiRef } from '../../api';
 
+/** The gateway's own message (it names the key to add), not the HTTP status line. */
+const messageOf = (e: Error) =>
+  e instanceof ResponseError ? e.body.error.message : e.message;
+
 /** Runs the entity's Jenkins job through the gateway, for users who may. */
 export function PipelineSection({ entity }: { entity: Entity }) {
   const api = useApi(llmChatbotApiRef);
@@ -49,11 +53,7 @@ export function PipelineSection({ entity }: { entity: Entity }) {
       setRun(await api.runPipeline(ref));
       builds.retry();
     } catch (e) {
-      setError(
-        e instanceof ResponseError
-          ? e.body.error.message
-          : (e as Error).message,
-      );
+      setError(messageOf(e as Error));
     } finally {
       setRunning(false);
     }
@@ -93,7 +93,7 @@ export function PipelineSection({ entity }: { entity: Entity }) {
           </Box>
           {builds.error && (
             <Typography variant="caption" color="textSecondary" display="block">
-              Builds unavailable: {builds.error.message}
+              Builds unavailable: {messageOf(builds.error)}
             </Typography>
           )}
           {builds.value && builds.value.length > 0 && (
