@@ -49,12 +49,6 @@ export class ConversationStore {
     return new ConversationStore(db);
   }
 
-  /** For tests that bring their own knex. */
-  static async forKnex(db: Knex, directory: string) {
-    await db.migrate.latest({ directory });
-    return new ConversationStore(db);
-  }
-
   async list(scope: ConversationScope): Promise<Conversation[]> {
     const rows = await this.db('llm_chatbot_conversations')
       .where({ user_ref: scope.userRef, entity_ref: scope.entityRef })
