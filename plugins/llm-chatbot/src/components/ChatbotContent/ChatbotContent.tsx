@@ -16,6 +16,8 @@ import { useConversations } from '../../hooks/useConversations';
 import { ChatPanel } from '../ChatPanel';
 import { ConversationList } from '../ConversationList';
 import { DocumentsPanel } from '../DocumentsPanel';
+import { LinksSection } from '../ChatbotOverviewCard/LinksSection';
+import { PodsSection } from '../ChatbotOverviewCard/PodsSection';
 
 const useStyles = makeStyles(theme => ({
   column: { padding: theme.spacing(2), height: '100%' },
@@ -128,6 +130,14 @@ export function ChatbotContent() {
                 : "Only the chatbot's owners may upload and delete documents (llm-chatbot.documents.manage)."
             }
           />
+        </Paper>
+        {/* The pods that serve this chat and where to look when it misbehaves. */}
+        <Paper
+          className={classes.column}
+          style={{ marginTop: 16, height: 'auto' }}
+        >
+          <PodsSection entity={entity} />
+          <LinksSection entity={entity} />
         </Paper>
       </Grid>
     </Grid>
