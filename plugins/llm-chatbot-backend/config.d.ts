@@ -8,7 +8,13 @@ export interface Config {
      */
     services?: {
       [name: string]: {
-        /** The service's base URL, e.g. http://127.0.0.1:8080 (the service's /v1 API lives below it). */
+        /**
+         * The service's base URL, e.g. http://127.0.0.1:8080 (the service's
+         * /v1 API lives below it). `https://{collection}.chat.example.com`
+         * serves every chatbot the create-chatbot template deploys under
+         * that domain: the entity's collection (a DNS label) fills the first
+         * label of the host.
+         */
         baseUrl: string;
         /**
          * The service's CHATBOT_API_TOKEN, sent as a bearer token.

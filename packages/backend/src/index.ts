@@ -35,6 +35,8 @@ function createPortalBackend() {
   backend.add(
     import('@backstage/plugin-scaffolder-backend-module-notifications'),
   );
+  // The create-chatbot template's actions: GKE, Helm, Jenkins, catalog.
+  backend.add(import('@internal/plugin-scaffolder-backend-module-llm-chatbot'));
 
   backend.add(import('@backstage/plugin-techdocs-backend'));
 

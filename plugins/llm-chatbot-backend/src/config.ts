@@ -27,8 +27,16 @@ export function readLlmChatbotConfig(config: Config): LlmChatbotConfig {
   for (const name of servicesConfig?.keys() ?? []) {
     const entry = servicesConfig!.getConfig(name);
     const baseUrl = entry.getString('baseUrl');
+    if (
+      baseUrl.includes('{collection}') &&
+      !/^https?:\/\/\{collection\}\.[^{}]+$/.test(baseUrl)
+    ) {
+      throw new Error(
+        `llmChatbot.services.${name}.baseUrl may hold {collection} only as the first label of its host, e.g. https://{collection}.chat.example.com`,
+      );
+    }
     try {
-      const url = new URL(baseUrl);
+      const url = new URL(baseUrl.replace('{collection}', 'collection'));
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new Error();
     } catch {

@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { llmChatbotPermissions } from '@internal/plugin-llm-chatbot-common';
 import { readLlmChatbotConfig } from './config';
 import { ConversationStore } from './conversations/ConversationStore';
-import { readJenkinsInstances } from './jenkins/JenkinsClient';
+import { readJenkinsInstances } from '@internal/plugin-llm-chatbot-node';
 import { ChatbotTargets } from './service/ChatbotTargets';
 import { createRouter } from './service/router';
 

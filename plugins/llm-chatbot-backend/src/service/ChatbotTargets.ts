@@ -23,6 +23,8 @@ export interface ChatbotTarget {
   client: ChatbotServiceClient;
 }
 
+const COLLECTION_PLACEHOLDER = '{collection}';
+
 /**
  * Finds an entity with the caller's own credentials (so catalog permissions
  * apply) and the service its annotation names from the allowlist in config.
@@ -33,15 +35,37 @@ export class ChatbotTargets {
 
   constructor(
     private readonly catalog: CatalogService,
-    config: LlmChatbotConfig,
+    private readonly config: LlmChatbotConfig,
   ) {
     this.services = config.services;
-    for (const service of config.services.values()) {
-      this.clients.set(
-        service.name,
-        new ChatbotServiceClient(service, config.requestTimeoutMs),
+  }
+
+  /**
+   * One client per service, or per collection when the service's base URL
+   * has a `{collection}` placeholder (the template's chatbots, each on its
+   * own host under one domain the administrator chose). The collection is a
+   * DNS label by then, so the host stays under that domain.
+   */
+  private client(service: ChatbotServiceConfig, collection: string) {
+    const perCollection = service.baseUrl.includes(COLLECTION_PLACEHOLDER);
+    const key = perCollection ? `${service.name}/${collection}` : service.name;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new ChatbotServiceClient(
+        perCollection
+          ? {
+              ...service,
+              baseUrl: service.baseUrl.replace(
+                COLLECTION_PLACEHOLDER,
+                collection,
+              ),
+            }
+          : service,
+        this.config.requestTimeoutMs,
       );
+      this.clients.set(key, client);
     }
+    return client;
   }
 
   async entity(
@@ -65,8 +89,8 @@ export class ChatbotTargets {
         `${entityRef} has no ${LLM_CHATBOT_SERVICE_ANNOTATION} annotation: set it to the name of an entry under llmChatbot.services in app-config`,
       );
     }
-    const client = this.clients.get(serviceName);
-    if (!client) {
+    const service = this.services.get(serviceName);
+    if (!service) {
       const looksLikeUrl = /[:/]/.test(serviceName);
       throw new NotFoundError(
         looksLikeUrl
@@ -74,7 +98,6 @@ export class ChatbotTargets {
           : `no chatbot service "${serviceName}" is configured: add llmChatbot.services.${serviceName}.baseUrl and .token to app-config`,
       );
     }
-    const service = this.services.get(serviceName)!;
     if (
       service.entities &&
       !service.entities.has(entityRef.toLocaleLowerCase('en-US'))
@@ -95,7 +118,13 @@ export class ChatbotTargets {
         )}" is not a collection id: use 1-63 lowercase letters, digits and dashes`,
       );
     }
-    return { entity, entityRef, serviceName, collection, client };
+    return {
+      entity,
+      entityRef,
+      serviceName,
+      collection,
+      client: this.client(service, collection),
+    };
   }
 }
 

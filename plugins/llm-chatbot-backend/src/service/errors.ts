@@ -5,11 +5,8 @@ import { CustomErrorBase } from '@backstage/errors';
  * reads `statusCode`, and the body keeps Backstage's ErrorResponseBody shape.
  */
 
-/** The chatbot service failed (5xx) or could not be reached: 502 with its message. */
-export class UpstreamError extends CustomErrorBase {
-  name = 'UpstreamError';
-  statusCode = 502;
-}
+/** The chatbot service or Jenkins failed (5xx) or could not be reached: 502 with its message. */
+export { UpstreamError } from '@internal/plugin-llm-chatbot-node';
 
 /** The chatbot service gave no answer in time: 504. */
 export class UpstreamTimeoutError extends CustomErrorBase {

@@ -30,7 +30,7 @@ import {
   JenkinsClient,
   parseJobFullName,
   type JenkinsInstance,
-} from '../jenkins/JenkinsClient';
+} from '@internal/plugin-llm-chatbot-node';
 import type { ChatbotTarget, ChatbotTargets } from './ChatbotTargets';
 import { UpstreamRefusedError } from './errors';
 import { forwardUpload } from './forwardUpload';

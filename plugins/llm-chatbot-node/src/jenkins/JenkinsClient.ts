@@ -5,7 +5,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { ChatbotPipelineBuild } from '@internal/plugin-llm-chatbot-common';
-import { UpstreamError } from '../service/errors';
+import { UpstreamError } from '../errors';
 
 /** One Jenkins instance from the `jenkins` config block the community plugin reads. */
 export interface JenkinsInstance {
@@ -13,6 +13,24 @@ export interface JenkinsInstance {
   baseUrl: string;
   username: string;
   apiKey: string;
+}
+
+/** What `ensureJob` did. */
+export interface EnsuredJob {
+  outcome: 'created' | 'updated';
+  /** The job's page: `<baseUrl>/job/a/job/b/`. */
+  url: string;
+  /** Folders it had to create on the way, outermost first. */
+  createdFolders: string[];
+}
+
+/** One build's state. */
+export interface BuildState {
+  number: number;
+  building: boolean;
+  /** SUCCESS, FAILURE, UNSTABLE, ABORTED; absent while building. */
+  result?: string;
+  url: string;
 }
 
 /** The outcome of triggering a build. */
@@ -79,6 +97,10 @@ export function jobPath(jobFullName: string): string {
     .map(part => `/job/${encodeURIComponent(part)}`)
     .join('');
 }
+
+/** The smallest config a CloudBees folder accepts (the Folders plugin ships with the Jenkins chart). */
+const FOLDER_XML =
+  "<?xml version='1.1' encoding='UTF-8'?><com.cloudbees.hudson.plugins.folder.Folder/>";
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -204,17 +226,34 @@ export class JenkinsClient {
     }));
   }
 
-  /** Queues a new build and waits up to queueWaitMs for its number. */
+  /**
+   * Queues a new build and waits up to queueWaitMs for its number. With
+   * parameters it calls buildWithParameters, which a parameterised job needs.
+   */
   async triggerBuild(
     jobFullName: string,
     signal?: AbortSignal,
+    parameters?: Record<string, string>,
   ): Promise<TriggeredBuild> {
     const headers = await this.crumb();
-    const res = await this.send(this.url(`${jobPath(jobFullName)}/build`), {
-      method: 'POST',
-      headers,
-      signal,
-    });
+    const withParameters = parameters && Object.keys(parameters).length > 0;
+    const res = await this.send(
+      this.url(
+        `${jobPath(jobFullName)}/${
+          withParameters ? 'buildWithParameters' : 'build'
+        }`,
+      ),
+      {
+        method: 'POST',
+        headers: withParameters
+          ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
+          : headers,
+        body: withParameters
+          ? new URLSearchParams(parameters).toString()
+          : undefined,
+        signal,
+      },
+    );
     if (res.status === 404) {
       throw new NotFoundError(
         `Jenkins job ${jobFullName} not found on instance "${this.instance.name}"`,
@@ -240,6 +279,192 @@ export class JenkinsClient {
     }
     const queueItemUrl = this.url(`/queue/item/${item[1]}/`);
     return { queueItemUrl, ...(await this.followQueue(queueItemUrl, signal)) };
+  }
+
+  /** The page of a job on the configured base URL. */
+  jobUrl(jobFullName: string): string {
+    return this.url(`${jobPath(jobFullName)}/`);
+  }
+
+  /** Whether a job or folder exists at this full name. */
+  async exists(jobFullName: string, signal?: AbortSignal): Promise<boolean> {
+    const res = await this.send(
+      this.url(`${jobPath(jobFullName)}/api/json?tree=name`),
+      { signal },
+    );
+    if (res.status === 404) return false;
+    if (!res.ok) throw await this.failure(res, `a lookup of ${jobFullName}`);
+    return true;
+  }
+
+  /**
+   * Creates the job from its config XML, or replaces the config of the job
+   * that is already there, so running it twice leaves one job. Missing
+   * folders on the way are created first.
+   */
+  async ensureJob(
+    jobFullName: string,
+    configXml: string,
+    signal?: AbortSignal,
+  ): Promise<EnsuredJob> {
+    const parts = jobFullName.split('/');
+    const createdFolders: string[] = [];
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (!(await this.exists(folder, signal))) {
+        await this.createItem(folder, FOLDER_XML, signal);
+        createdFolders.push(folder);
+      }
+    }
+    const url = this.jobUrl(jobFullName);
+    if (await this.exists(jobFullName, signal)) {
+      await this.updateConfig(jobFullName, configXml, signal);
+      return { outcome: 'updated', url, createdFolders };
+    }
+    const created = await this.createItem(jobFullName, configXml, signal);
+    if (!created) {
+      // Someone created it between the lookup and ours: update instead.
+      await this.updateConfig(jobFullName, configXml, signal);
+      return { outcome: 'updated', url, createdFolders };
+    }
+    return { outcome: 'created', url, createdFolders };
+  }
+
+  /** POST parent/createItem?name=leaf; false when the name is already taken. */
+  private async createItem(
+    fullName: string,
+    configXml: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const parts = fullName.split('/');
+    const leaf = parts.pop()!;
+    const parent = parts.length ? jobPath(parts.join('/')) : '';
+    const res = await this.send(
+      this.url(`${parent}/createItem?name=${encodeURIComponent(leaf)}`),
+      {
+        method: 'POST',
+        headers: {
+          ...(await this.crumb()),
+          'content-type': 'application/xml',
+        },
+        body: configXml,
+        signal,
+      },
+    );
+    if (res.ok) return true;
+    const text = await res.text().catch(() => '');
+    if (res.status === 400 && /already exists/i.test(text)) return false;
+    if (res.status === 400) {
+      throw new InputError(
+        `Jenkins refused to create ${fullName}: ${summarise(text)}`,
+      );
+    }
+    throw await this.failure(
+      new Response(text, { status: res.status }),
+      `creating ${fullName}`,
+    );
+  }
+
+  private async updateConfig(
+    jobFullName: string,
+    configXml: string,
+    signal?: AbortSignal,
+  ) {
+    const res = await this.send(
+      this.url(`${jobPath(jobFullName)}/config.xml`),
+      {
+        method: 'POST',
+        headers: {
+          ...(await this.crumb()),
+          'content-type': 'application/xml',
+        },
+        body: configXml,
+        signal,
+      },
+    );
+    if (res.status === 400 || res.status === 500) {
+      // Jenkins answers a malformed config with 400 or 500 and a stack trace.
+      throw new InputError(
+        `Jenkins refused the config of ${jobFullName}: ${summarise(
+          await res.text().catch(() => ''),
+        )}`,
+      );
+    }
+    if (!res.ok) {
+      throw await this.failure(res, `the config of ${jobFullName}`);
+    }
+  }
+
+  /** One build's state. */
+  async getBuild(
+    jobFullName: string,
+    buildNumber: number,
+    signal?: AbortSignal,
+  ): Promise<BuildState> {
+    const res = await this.send(
+      this.url(
+        `${jobPath(
+          jobFullName,
+        )}/${buildNumber}/api/json?tree=number,building,result,url`,
+      ),
+      { signal },
+    );
+    if (res.status === 404) {
+      throw new NotFoundError(
+        `Build #${buildNumber} of ${jobFullName} not found on instance "${this.instance.name}"`,
+      );
+    }
+    if (!res.ok) {
+      throw await this.failure(res, `build #${buildNumber} of ${jobFullName}`);
+    }
+    const body = (await res.json()) as {
+      number: number;
+      building: boolean;
+      result: string | null;
+      url: string;
+    };
+    return {
+      number: body.number,
+      building: body.building,
+      ...(body.result ? { result: body.result } : {}),
+      url: body.url,
+    };
+  }
+
+  /**
+   * Streams a build's console from `start` (progressiveText), calling
+   * onText with each new piece, until Jenkins says there is no more data.
+   * Returns the build's final state.
+   */
+  async followConsole(
+    jobFullName: string,
+    buildNumber: number,
+    onText: (text: string) => void,
+    options: { signal?: AbortSignal; pollMs?: number } = {},
+  ): Promise<BuildState> {
+    let start = 0;
+    for (;;) {
+      const res = await this.send(
+        this.url(
+          `${jobPath(
+            jobFullName,
+          )}/${buildNumber}/logText/progressiveText?start=${start}`,
+        ),
+        { signal: options.signal },
+      );
+      if (!res.ok) {
+        throw await this.failure(
+          res,
+          `the console of build #${buildNumber} of ${jobFullName}`,
+        );
+      }
+      const text = await res.text();
+      if (text) onText(text);
+      start = Number(res.headers.get('x-text-size') ?? start + text.length);
+      if (res.headers.get('x-more-data') !== 'true') break;
+      await sleep(options.pollMs ?? 1000, options.signal);
+    }
+    return this.getBuild(jobFullName, buildNumber, options.signal);
   }
 
   /** Polls the queue item until it names its build, is cancelled, or the wait ends. */
@@ -273,4 +498,13 @@ export class JenkinsClient {
     }
     return {};
   }
+}
+
+/** Jenkins error pages are HTML with a stack trace: keep the first readable line. */
+function summarise(text: string): string {
+  const plain = text
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.slice(0, 200) || 'no reason given';
 }

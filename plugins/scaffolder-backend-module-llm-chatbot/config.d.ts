@@ -1,0 +1,40 @@
+export interface Config {
+  llmChatbot?: {
+    /** The create-chatbot template's actions (plugins/scaffolder-backend-module-llm-chatbot). */
+    scaffolder?: {
+      google?: {
+        /**
+         * A service account key (JSON) for GKE, IAM and the clusters' API.
+         * Unset: Application Default Credentials (Workload Identity when
+         * the portal runs on GKE). Never taken from the form.
+         * @visibility secret
+         */
+        credentials?: string;
+      };
+      helm?: {
+        /** The helm binary. Default "helm" on PATH. */
+        binary?: string;
+      };
+      /**
+       * Secrets the template may place in a cluster, by name, e.g.
+       * jenkins-admin, grafana-admin, chatbot-portal-token, github-clone.
+       * Templates name one; values never pass through forms or logs.
+       */
+      clusterSecrets?: {
+        [name: string]: {
+          /** Namespace it goes in (created when absent). */
+          namespace: string;
+          /** Labels, e.g. jenkins.io/credentials-type for the Jenkins credentials provider. */
+          labels?: { [key: string]: string };
+          /** Annotations, e.g. jenkins.io/credentials-description. */
+          annotations?: { [key: string]: string };
+          /**
+           * Its keys and values.
+           * @visibility secret
+           */
+          data: { [key: string]: string };
+        };
+      };
+    };
+  };
+}

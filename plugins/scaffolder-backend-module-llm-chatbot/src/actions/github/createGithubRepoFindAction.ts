@@ -1,0 +1,104 @@
+import { InputError } from '@backstage/errors';
+import {
+  DefaultGithubCredentialsProvider,
+  type ScmIntegrations,
+} from '@backstage/integration';
+import {
+  createTemplateAction,
+  parseRepoUrl,
+} from '@backstage/plugin-scaffolder-node';
+import { Octokit } from 'octokit';
+import { z as zod } from 'zod/v3';
+import { examples } from './createGithubRepoFindAction.examples';
+
+const input = (z: typeof zod) =>
+  z.object({
+    repoUrl: z
+      .string()
+      .min(1)
+      .describe("RepoUrlPicker's value: github.com?owner=acme&repo=support-bot"),
+  });
+
+const output = (z: typeof zod) =>
+  z.object({
+    exists: z.boolean().describe('Whether the repository exists'),
+    remoteUrl: z.string().describe('Its clone URL (empty when absent)'),
+    htmlUrl: z.string().describe('Its page (empty when absent)'),
+    repoContentsUrl: z
+      .string()
+      .describe(
+        'Its default branch contents, as publish:github reports it (empty when absent)',
+      ),
+  });
+
+/**
+ * llm-chatbot:github:repo:find. publish:github fails when the repository
+ * exists, so a second run of the template would stop there; the template
+ * publishes only when this finds nothing, and adopts the repository otherwise.
+ */
+export function createGithubRepoFindAction(options: {
+  integrations: ScmIntegrations;
+}) {
+  const credentials = DefaultGithubCredentialsProvider.fromIntegrations(
+    options.integrations,
+  );
+  return createTemplateAction({
+    id: 'llm-chatbot:github:repo:find',
+    description:
+      'Looks up a GitHub repository, so a re-run of a template adopts the repository an earlier run published.',
+    examples,
+    supportsDryRun: true,
+    schema: { input, output },
+    async handler(ctx) {
+      const args = input(zod).parse(ctx.input);
+      const { host, owner, repo } = parseRepoUrl(
+        args.repoUrl,
+        options.integrations,
+      );
+      if (!owner || !repo) {
+        throw new InputError(`${args.repoUrl} names no owner and repository`);
+      }
+      const integration = options.integrations.github.byHost(host);
+      if (!integration) {
+        throw new InputError(
+          `No GitHub integration for ${host}: add it under integrations.github in app-config`,
+        );
+      }
+      const absent = () => {
+        ctx.output('exists', false);
+        ctx.output('remoteUrl', '');
+        ctx.output('htmlUrl', '');
+        ctx.output('repoContentsUrl', '');
+      };
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would look up ${owner}/${repo} on ${host}`);
+        absent();
+        return;
+      }
+      const { token } = await credentials.getCredentials({
+        url: `https://${host}/${owner}/${repo}`,
+      });
+      const octokit = new Octokit({
+        auth: token,
+        baseUrl: integration.config.apiBaseUrl,
+      });
+      try {
+        const { data } = await octokit.rest.repos.get({ owner, repo });
+        ctx.logger.info(
+          `${owner}/${repo} exists (published by an earlier run): adopting it`,
+        );
+        ctx.output('exists', true);
+        ctx.output('remoteUrl', data.clone_url);
+        ctx.output('htmlUrl', data.html_url);
+        ctx.output(
+          'repoContentsUrl',
+          `${data.html_url}/blob/${data.default_branch}`,
+        );
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404) throw error;
+        ctx.logger.info(`${owner}/${repo} does not exist yet`);
+        absent();
+      }
+    },
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * Key names that hold secret values. References to a Secret by name
+ * (existingSecret, hfTokenSecret, secretName) do not match.
+ */
+const SECRET_LIKE =
+  /(token|password|passwd|api_?key|private_?key|credentials|client_?secret)$/i;
+
+/** Paths of the keys in a values object whose names say they hold a secret. */
+export function findSecretLikeKeys(values: unknown, prefix = ''): string[] {
+  if (!values || typeof values !== 'object') return [];
+  return Object.entries(values as Record<string, unknown>).flatMap(
+    ([key, value]) => {
+      const path = prefix ? `${prefix}.${key}` : key;
+      return [
+        ...(SECRET_LIKE.test(key) ? [path] : []),
+        ...findSecretLikeKeys(value, path),
+      ];
+    },
+  );
+}

@@ -1,0 +1,131 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { z as zod } from 'zod/v3';
+import type { JenkinsClientFactory } from './jenkinsInstances';
+import { pipelineJobXml } from './pipelineJobXml';
+import { examples } from './createJenkinsJobEnsureAction.examples';
+
+const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+const input = (z: typeof zod) =>
+  z.object({
+    instance: z
+      .string()
+      .default('default')
+      .describe(
+        'Jenkins instance from the `jenkins` config block. Default "default" (jenkins.baseUrl).',
+      ),
+    expectedHost: z
+      .string()
+      .default('')
+      .describe(
+        "The host the instance must be on (the Jenkins the template just installed): a mismatch with its configured baseUrl fails before any call. Default: no check.",
+      ),
+    jobFullName: z
+      .string()
+      .regex(
+        JOB_NAME,
+        'jobFullName must be folder/job names of letters, digits, dot, dash and underscore, e.g. chatbots/support-bot',
+      )
+      .describe(
+        'Job name with its folders, e.g. chatbots/support-bot. Missing folders are created.',
+      ),
+    repoUrl: z
+      .string()
+      .url()
+      .describe(
+        'Git URL the job clones, e.g. https://github.com/acme/support-bot.git',
+      ),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9._\/-]+$/, 'branch must be a git branch name')
+      .default('main')
+      .describe('The one branch that builds and deploys. Default main.'),
+    scriptPath: z
+      .string()
+      .default('Jenkinsfile')
+      .describe('Path of the Jenkinsfile in the repository. Default Jenkinsfile.'),
+    credentialsId: z
+      .string()
+      .optional()
+      .describe(
+        'Jenkins credentials id for cloning a private repository (a Kubernetes Secret through kubernetes-credentials-provider). Default none.',
+      ),
+    description: z
+      .string()
+      .default('')
+      .describe('Job description shown in Jenkins. Default empty.'),
+  });
+
+const output = (z: typeof zod) =>
+  z.object({
+    jobUrl: z.string().describe("The job's page in Jenkins"),
+    jobFullName: z.string().describe('The job name with its folders'),
+    created: z
+      .boolean()
+      .describe('True when this run created the job, false when it updated it'),
+  });
+
+/**
+ * jenkins:job:ensure. Not the community `jenkins:job:create`: that one fails
+ * when the job exists (so a re-run fails), creates no folders and has no dry
+ * run.
+ */
+export function createJenkinsJobEnsureAction(options: {
+  jenkins: JenkinsClientFactory;
+}) {
+  return createTemplateAction({
+    id: 'jenkins:job:ensure',
+    description:
+      "Creates a pipeline job for the repository's Jenkinsfile, or updates the job already there (folders included), so a re-run leaves one job.",
+    examples,
+    supportsDryRun: true,
+    schema: { input, output },
+    async handler(ctx) {
+      const args = input(zod).parse(ctx.input);
+      const client = options.jenkins(args.instance);
+      const host = new URL(client.jobUrl('x')).hostname;
+      if (args.expectedHost && host !== args.expectedHost) {
+        throw new InputError(
+          `Jenkins instance "${args.instance}" is configured at ${host}, but this Jenkins was installed at ${args.expectedHost}: set jenkins.instances[name=${args.instance}].baseUrl to https://${args.expectedHost}`,
+        );
+      }
+      const jobUrl = client.jobUrl(args.jobFullName);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would create or update ${args.jobFullName} on Jenkins "${args.instance}", building ${args.branch} of ${args.repoUrl}`,
+        );
+        ctx.output('jobUrl', jobUrl);
+        ctx.output('jobFullName', args.jobFullName);
+        ctx.output('created', false);
+        return;
+      }
+      const configXml = pipelineJobXml(args);
+      const result = await ctx.checkpoint({
+        key: `jenkins.job.${args.instance}.${args.jobFullName}`,
+        fn: async () => {
+          const ensured = await client.ensureJob(
+            args.jobFullName,
+            configXml,
+            ctx.signal,
+          );
+          return {
+            created: ensured.outcome === 'created',
+            createdFolders: ensured.createdFolders,
+          };
+        },
+      });
+      for (const folder of result.createdFolders) {
+        ctx.logger.info(`Created folder ${folder}`);
+      }
+      ctx.logger.info(
+        `${result.created ? 'Created' : 'Updated'} Jenkins job ${
+          args.jobFullName
+        }: ${jobUrl}`,
+      );
+      ctx.output('jobUrl', jobUrl);
+      ctx.output('jobFullName', args.jobFullName);
+      ctx.output('created', result.created);
+    },
+  });
+}

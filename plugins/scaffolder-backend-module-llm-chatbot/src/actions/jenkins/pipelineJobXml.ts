@@ -1,0 +1,53 @@
+/** What a pipeline job needs: where its Jenkinsfile lives. */
+export interface PipelineJobSpec {
+  description: string;
+  repoUrl: string;
+  branch: string;
+  scriptPath: string;
+  /** A Jenkins credentials id for the clone; none for a public repository. */
+  credentialsId?: string;
+}
+
+const escapeXml = (value: string) =>
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+
+/**
+ * The config.xml of a pipeline job that runs the repository's Jenkinsfile
+ * from one branch (workflow-job + workflow-cps + git, all in the Jenkins
+ * chart's default plugins). Only the named branch builds, so only reviewed
+ * code reaches the deploy stages.
+ */
+export function pipelineJobXml(spec: PipelineJobSpec): string {
+  const credentials = spec.credentialsId
+    ? `<credentialsId>${escapeXml(spec.credentialsId)}</credentialsId>`
+    : '';
+  return `<?xml version='1.1' encoding='UTF-8'?>
+<flow-definition plugin="workflow-job">
+  <description>${escapeXml(spec.description)}</description>
+  <keepDependencies>false</keepDependencies>
+  <definition class="org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition" plugin="workflow-cps">
+    <scm class="hudson.plugins.git.GitSCM" plugin="git">
+      <configVersion>2</configVersion>
+      <userRemoteConfigs>
+        <hudson.plugins.git.UserRemoteConfig>
+          <url>${escapeXml(spec.repoUrl)}</url>${credentials}
+        </hudson.plugins.git.UserRemoteConfig>
+      </userRemoteConfigs>
+      <branches>
+        <hudson.plugins.git.BranchSpec><name>*/${escapeXml(
+          spec.branch,
+        )}</name></hudson.plugins.git.BranchSpec>
+      </branches>
+    </scm>
+    <scriptPath>${escapeXml(spec.scriptPath)}</scriptPath>
+    <lightweight>true</lightweight>
+  </definition>
+  <disabled>false</disabled>
+</flow-definition>
+`;
+}

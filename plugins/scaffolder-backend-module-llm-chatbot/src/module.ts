@@ -1,0 +1,72 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createCatalogRegisterAction } from './actions/catalog/createCatalogRegisterAction';
+import { createGkeClusterEnsureAction } from './actions/gke/createGkeClusterEnsureAction';
+import { createGithubRepoFindAction } from './actions/github/createGithubRepoFindAction';
+import { createHelmReleaseUpgradeAction } from './actions/helm/createHelmReleaseUpgradeAction';
+import { createJenkinsBuildTriggerAction } from './actions/jenkins/createJenkinsBuildTriggerAction';
+import { createJenkinsJobEnsureAction } from './actions/jenkins/createJenkinsJobEnsureAction';
+import { jenkinsClientFactory } from './actions/jenkins/jenkinsInstances';
+import { readClusterSecrets } from './actions/kubernetes/clusterSecrets';
+import { createKubernetesSecretEnsureAction } from './actions/kubernetes/createKubernetesSecretEnsureAction';
+import { createSourceFetchAction } from './actions/source/createSourceFetchAction';
+import {
+  accessTokenProvider,
+  googleAuthFromConfig,
+} from './google/credentials';
+import { GkeClusters } from './google/GkeClusters';
+import { NodeServiceAccount } from './google/NodeServiceAccount';
+
+/**
+ * The create-chatbot template's actions: GKE, Helm, Kubernetes Secrets from
+ * config, Jenkins, and the repository and catalog steps that make a re-run
+ * safe.
+ */
+export const scaffolderModuleLlmChatbot = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'llm-chatbot',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        reader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, reader, catalog }) {
+        const integrations = ScmIntegrations.fromConfig(config);
+        // Read lazily: a portal without Google credentials still starts,
+        // and only the GKE and Helm steps say what is missing.
+        const auth = googleAuthFromConfig(config);
+        const accessToken = accessTokenProvider(auth);
+        const jenkins = jenkinsClientFactory(config);
+        scaffolder.addActions(
+          createSourceFetchAction({ reader, integrations }),
+          createGithubRepoFindAction({ integrations }),
+          createGkeClusterEnsureAction({
+            gke: () => new GkeClusters(auth),
+            serviceAccounts: new NodeServiceAccount(auth),
+          }),
+          createHelmReleaseUpgradeAction({
+            accessToken,
+            helmBinary:
+              config.getOptionalString('llmChatbot.scaffolder.helm.binary') ??
+              'helm',
+          }),
+          createKubernetesSecretEnsureAction({
+            accessToken,
+            clusterSecrets: readClusterSecrets(config),
+          }),
+          createJenkinsJobEnsureAction({ jenkins }),
+          createJenkinsBuildTriggerAction({ jenkins }),
+          createCatalogRegisterAction({ catalog, integrations }),
+        );
+      },
+    });
+  },
+});
