@@ -14,7 +14,14 @@ const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
  */
 export function googleAuthFromConfig(config: Config): GoogleAuth {
   const raw = config.getOptionalString('llmChatbot.scaffolder.google.credentials');
-  const options: GoogleAuthOptions = { scopes: SCOPES };
+  const options: GoogleAuthOptions = {
+    scopes: SCOPES,
+    // Node's own fetch, as the rest of the backend uses, instead of the
+    // node-fetch ES module gaxios would import on first use.
+    clientOptions: {
+      transporterOptions: { fetchImplementation: globalThis.fetch },
+    },
+  };
   if (raw) {
     try {
       options.credentials = JSON.parse(raw);

@@ -10,10 +10,25 @@ export interface ClusterSecret {
   data: Record<string, string>;
 }
 
-const stringMap = (config?: Config) =>
-  Object.fromEntries(
-    (config?.keys() ?? []).map(k => [k, config!.getString(k)]),
-  );
+/**
+ * Label and annotation keys hold dots and slashes, which config keys may
+ * not, so these maps are read whole.
+ */
+function stringMap(entry: Config, key: string, required = false) {
+  const value = required ? entry.get(key) : entry.getOptional(key);
+  if (value === undefined) return {};
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    Object.values(value).some(v => typeof v !== 'string')
+  ) {
+    throw new InputError(
+      `llmChatbot.scaffolder.clusterSecrets: ${key} must map names to strings`,
+    );
+  }
+  return value as Record<string, string>;
+}
 
 /**
  * llmChatbot.scaffolder.clusterSecrets: the only Secrets a template can put
@@ -28,9 +43,9 @@ export function readClusterSecrets(config: Config): Map<string, ClusterSecret> {
     secrets.set(name, {
       name,
       namespace: entry.getString('namespace'),
-      labels: stringMap(entry.getOptionalConfig('labels')),
-      annotations: stringMap(entry.getOptionalConfig('annotations')),
-      data: stringMap(entry.getConfig('data')),
+      labels: stringMap(entry, 'labels'),
+      annotations: stringMap(entry, 'annotations'),
+      data: stringMap(entry, 'data', true),
     });
   }
   return secrets;

@@ -1,0 +1,58 @@
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { actionContext } from '../../__testUtils__/actionContext';
+import { createGithubRepoFindAction } from './createGithubRepoFindAction';
+
+const seen: string[] = [];
+const server = setupServer(
+  http.get('https://api.github.com/repos/acme/:repo', ({ params, request }) => {
+    seen.push(`${params.repo} ${request.headers.get('authorization')}`);
+    if (params.repo !== 'support-bot') {
+      return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+    }
+    return HttpResponse.json({
+      name: 'support-bot',
+      clone_url: 'https://github.com/acme/support-bot.git',
+      html_url: 'https://github.com/acme/support-bot',
+      default_branch: 'main',
+    });
+  }),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeEach(() => (seen.length = 0));
+afterAll(() => server.close());
+
+const action = () =>
+  createGithubRepoFindAction({
+    integrations: ScmIntegrations.fromConfig(
+      new ConfigReader({ integrations: { github: [{ host: 'github.com', token: 'ghp-test' }] } }),
+    ),
+  });
+
+describe('llm-chatbot:github:repo:find', () => {
+  it('finds a repository an earlier run published, with the URLs publish:github reports', async () => {
+    const { ctx, outputs } = actionContext({ input: { repoUrl: 'github.com?owner=acme&repo=support-bot' } });
+    await action().handler(ctx);
+    expect(outputs).toEqual({
+      exists: true,
+      remoteUrl: 'https://github.com/acme/support-bot.git',
+      htmlUrl: 'https://github.com/acme/support-bot',
+      repoContentsUrl: 'https://github.com/acme/support-bot/blob/main',
+    });
+    expect(seen).toEqual(['support-bot token ghp-test']);
+  });
+
+  it('reports a repository that does not exist yet', async () => {
+    const { ctx, outputs } = actionContext({ input: { repoUrl: 'github.com?owner=acme&repo=new-bot' } });
+    await action().handler(ctx);
+    expect(outputs.exists).toBe(false);
+  });
+
+  it('makes no call in a dry run', async () => {
+    const { ctx } = actionContext({ input: { repoUrl: 'github.com?owner=acme&repo=support-bot' }, isDryRun: true });
+    await action().handler(ctx);
+    expect(seen).toEqual([]);
+  });
+});
