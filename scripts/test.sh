@@ -3,7 +3,9 @@
 # typecheck, lint, unit tests, the production-config boot test on a real
 # PostgreSQL 15, the chatbot service's suite (real PDFs, HTTP and SSE), its
 # short benchmark and load test, the deployment-asset checks (helm/,
-# terraform/, templates/), and the browser end-to-end test in Debian's Chromium.
+# terraform/, templates/), the repository the create-chatbot template renders
+# (installed, tested and built on its own), and the browser end-to-end test in
+# Debian's Chromium.
 # Screenshots: test-results/screenshots/.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
@@ -51,6 +53,7 @@ chatbot_service_suite() {
 }
 
 run_suite "chatbot service" chatbot_service_suite
+run_suite "scaffolded repository (stands alone)" bash scripts/test-scaffolded-repo.sh
 run_suite "chatbot benchmark (short)" bash -c 'cd services/chatbot && npm run --silent bench:short'
 run_suite "chatbot load test (short)" bash -c 'cd services/chatbot && npm run --silent load -- --short'
 run_suite "chatbot gateway (processes)" node --test --test-timeout=600000 tests/gateway.test.mjs

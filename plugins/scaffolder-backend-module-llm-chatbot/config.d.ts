@@ -11,6 +11,10 @@ export interface Config {
          */
         credentials?: string;
       };
+      gke?: {
+        /** How often to poll a running GKE operation, in seconds. Default 10. */
+        operationPollSeconds?: number;
+      };
       helm?: {
         /** The helm binary. Default "helm" on PATH. */
         binary?: string;

@@ -51,6 +51,10 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
           createGkeClusterEnsureAction({
             gke: () => new GkeClusters(auth),
             serviceAccounts: new NodeServiceAccount(auth),
+            pollMs:
+              (config.getOptionalNumber(
+                'llmChatbot.scaffolder.gke.operationPollSeconds',
+              ) ?? 10) * 1000,
           }),
           createHelmReleaseUpgradeAction({
             accessToken,

@@ -56,7 +56,12 @@ export class FakeGke {
   }
 
   /** An existing cluster, RUNNING, with secure settings unless overridden. */
-  addCluster(p: string, l: string, name: string, overrides: Record<string, any> = {}) {
+  addCluster(
+    p: string,
+    l: string,
+    name: string,
+    overrides: Record<string, any> = {},
+  ) {
     this.clusters.set(FakeGke.key(p, l, name), {
       name,
       location: l,
@@ -118,70 +123,116 @@ export class FakeGke {
 
   handlers() {
     return [
-      http.get(`${BASE}/projects/:p/locations/:l/clusters/:c`, ({ params, request }) => {
-        this.requests.push(`GET ${new URL(request.url).pathname}`);
-        const cluster = this.clusters.get(
-          FakeGke.key(String(params.p), String(params.l), String(params.c)),
-        );
-        if (!cluster) {
-          return gkeError(404, 'NOT_FOUND', `Not found: projects/${params.p}/locations/${params.l}/clusters/${params.c}.`);
-        }
-        return HttpResponse.json(cluster);
-      }),
-      http.post(`${BASE}/projects/:p/locations/:l/clusters`, async ({ params, request }) => {
-        this.requests.push(`CREATE ${new URL(request.url).pathname}`);
-        const { cluster } = (await request.json()) as { cluster: Record<string, any> };
-        this.createBodies.push(cluster);
-        if (this.failNextCreate) {
-          const response = this.failNextCreate();
-          this.failNextCreate = undefined;
-          return response;
-        }
-        const [p, l] = [String(params.p), String(params.l)];
-        const key = FakeGke.key(p, l, cluster.name);
-        if (this.clusters.has(key)) {
-          return gkeError(409, 'ALREADY_EXISTS', `Already exists: projects/${p}/locations/${l}/clusters/${cluster.name}.`);
-        }
-        this.clusters.set(key, { ...cluster, location: l, status: Cluster.Status.PROVISIONING });
-        const op = this.newOperation(p, l, cluster.name, 1, undefined, () => {
-          const created = this.clusters.get(key)!;
-          if (op.error) created.status = Cluster.Status.ERROR;
-          else
-            Object.assign(created, {
-              status: Cluster.Status.RUNNING,
-              endpoint: '34.87.10.20',
-              masterAuth: { clusterCaCertificate: 'Q0EtUEVN' },
-            });
-        });
-        return HttpResponse.json(op);
-      }),
-      http.post(`${BASE}/projects/:p/locations/:l/clusters/:c/nodePools`, async ({ params, request }) => {
-        this.requests.push(`NODEPOOL ${new URL(request.url).pathname}`);
-        const { nodePool } = (await request.json()) as { nodePool: Record<string, any> };
-        const [p, l, c] = [String(params.p), String(params.l), String(params.c)];
-        const op = this.newOperation(p, l, c, 7, undefined, () => {
-          this.clusters.get(FakeGke.key(p, l, c))!.nodePools.push(nodePool);
-        });
-        return HttpResponse.json(op);
-      }),
-      http.get(`${BASE}/projects/:p/locations/:l/operations/:op`, ({ params, request }) => {
-        this.requests.push(`OP ${new URL(request.url).pathname}`);
-        const op = this.operations.get(`${params.p}/${params.l}/${params.op}`);
-        if (!op) return gkeError(404, 'NOT_FOUND', `Operation ${params.op} not found.`);
-        if (!this.stuck && op.status !== Operation.Status.DONE && --op.pollsLeft <= 0) {
-          op.status = Operation.Status.DONE;
-          op.onDone?.();
-        }
-        const { pollsLeft, onDone, ...body } = op;
-        return HttpResponse.json(body);
-      }),
-      http.get(`${BASE}/projects/:p/locations/:l/operations`, ({ params, request }) => {
-        this.requests.push(`LISTOPS ${new URL(request.url).pathname}`);
-        const ops = [...this.operations.entries()]
-          .filter(([k]) => k.startsWith(`${params.p}/${params.l}/`))
-          .map(([, { pollsLeft, onDone, ...op }]) => op);
-        return HttpResponse.json({ operations: ops });
-      }),
+      http.get(
+        `${BASE}/projects/:p/locations/:l/clusters/:c`,
+        ({ params, request }) => {
+          this.requests.push(`GET ${new URL(request.url).pathname}`);
+          const cluster = this.clusters.get(
+            FakeGke.key(String(params.p), String(params.l), String(params.c)),
+          );
+          if (!cluster) {
+            return gkeError(
+              404,
+              'NOT_FOUND',
+              `Not found: projects/${params.p}/locations/${params.l}/clusters/${params.c}.`,
+            );
+          }
+          return HttpResponse.json(cluster);
+        },
+      ),
+      http.post(
+        `${BASE}/projects/:p/locations/:l/clusters`,
+        async ({ params, request }) => {
+          this.requests.push(`CREATE ${new URL(request.url).pathname}`);
+          const { cluster } = (await request.json()) as {
+            cluster: Record<string, any>;
+          };
+          this.createBodies.push(cluster);
+          if (this.failNextCreate) {
+            const response = this.failNextCreate();
+            this.failNextCreate = undefined;
+            return response;
+          }
+          const [p, l] = [String(params.p), String(params.l)];
+          const key = FakeGke.key(p, l, cluster.name);
+          if (this.clusters.has(key)) {
+            return gkeError(
+              409,
+              'ALREADY_EXISTS',
+              `Already exists: projects/${p}/locations/${l}/clusters/${cluster.name}.`,
+            );
+          }
+          this.clusters.set(key, {
+            ...cluster,
+            location: l,
+            status: Cluster.Status.PROVISIONING,
+          });
+          const op = this.newOperation(p, l, cluster.name, 1, undefined, () => {
+            const created = this.clusters.get(key)!;
+            if (op.error) created.status = Cluster.Status.ERROR;
+            else
+              Object.assign(created, {
+                status: Cluster.Status.RUNNING,
+                endpoint: '34.87.10.20',
+                masterAuth: { clusterCaCertificate: 'Q0EtUEVN' },
+              });
+          });
+          return HttpResponse.json(op);
+        },
+      ),
+      http.post(
+        `${BASE}/projects/:p/locations/:l/clusters/:c/nodePools`,
+        async ({ params, request }) => {
+          this.requests.push(`NODEPOOL ${new URL(request.url).pathname}`);
+          const { nodePool } = (await request.json()) as {
+            nodePool: Record<string, any>;
+          };
+          const [p, l, c] = [
+            String(params.p),
+            String(params.l),
+            String(params.c),
+          ];
+          const op = this.newOperation(p, l, c, 7, undefined, () => {
+            this.clusters.get(FakeGke.key(p, l, c))!.nodePools.push(nodePool);
+          });
+          return HttpResponse.json(op);
+        },
+      ),
+      http.get(
+        `${BASE}/projects/:p/locations/:l/operations/:op`,
+        ({ params, request }) => {
+          this.requests.push(`OP ${new URL(request.url).pathname}`);
+          const op = this.operations.get(
+            `${params.p}/${params.l}/${params.op}`,
+          );
+          if (!op)
+            return gkeError(
+              404,
+              'NOT_FOUND',
+              `Operation ${params.op} not found.`,
+            );
+          if (
+            !this.stuck &&
+            op.status !== Operation.Status.DONE &&
+            --op.pollsLeft <= 0
+          ) {
+            op.status = Operation.Status.DONE;
+            op.onDone?.();
+          }
+          const { pollsLeft, onDone, ...body } = op;
+          return HttpResponse.json(body);
+        },
+      ),
+      http.get(
+        `${BASE}/projects/:p/locations/:l/operations`,
+        ({ params, request }) => {
+          this.requests.push(`LISTOPS ${new URL(request.url).pathname}`);
+          const ops = [...this.operations.entries()]
+            .filter(([k]) => k.startsWith(`${params.p}/${params.l}/`))
+            .map(([, { pollsLeft, onDone, ...op }]) => op);
+          return HttpResponse.json({ operations: ops });
+        },
+      ),
     ];
   }
 }
@@ -203,39 +254,79 @@ export class FakeIam {
 
   handlers() {
     return [
-      http.post('https://iam.googleapis.com/v1/projects/:p/serviceAccounts', async ({ params, request }) => {
-        this.requests.push('createServiceAccount');
-        if (this.denyCreate) {
-          return HttpResponse.json(
-            { error: { code: 403, status: 'PERMISSION_DENIED', message: "Permission 'iam.serviceAccounts.create' denied on resource" } },
-            { status: 403 },
-          );
-        }
-        const { accountId } = (await request.json()) as { accountId: string };
-        const email = `${accountId}@${params.p}.iam.gserviceaccount.com`;
-        if (this.accounts.has(email)) {
-          return HttpResponse.json(
-            { error: { code: 409, status: 'ALREADY_EXISTS', message: `Service account ${accountId} already exists within project projects/${params.p}.` } },
-            { status: 409 },
-          );
-        }
-        this.accounts.add(email);
-        return HttpResponse.json({ email, name: `projects/${params.p}/serviceAccounts/${email}` });
-      }),
-      http.post('https://cloudresourcemanager.googleapis.com/v1/projects/:action', async ({ params, request }) => {
-        const action = String(params.action).split(':')[1];
-        this.requests.push(action);
-        if (action === 'getIamPolicy') {
-          return HttpResponse.json({ version: 3, etag: this.etag, bindings: structuredClone(this.bindings) });
-        }
-        const { policy } = (await request.json()) as { policy: { etag: string; bindings: { role: string; members: string[] }[] } };
-        if (policy.etag !== this.etag) {
-          return HttpResponse.json({ error: { code: 409, status: 'ABORTED', message: 'There were concurrent policy changes.' } }, { status: 409 });
-        }
-        this.bindings = policy.bindings;
-        this.etag = `${this.etag}x`;
-        return HttpResponse.json({ ...policy, etag: this.etag });
-      }),
+      http.post(
+        'https://iam.googleapis.com/v1/projects/:p/serviceAccounts',
+        async ({ params, request }) => {
+          this.requests.push('createServiceAccount');
+          if (this.denyCreate) {
+            return HttpResponse.json(
+              {
+                error: {
+                  code: 403,
+                  status: 'PERMISSION_DENIED',
+                  message:
+                    "Permission 'iam.serviceAccounts.create' denied on resource",
+                },
+              },
+              { status: 403 },
+            );
+          }
+          const { accountId } = (await request.json()) as { accountId: string };
+          const email = `${accountId}@${params.p}.iam.gserviceaccount.com`;
+          if (this.accounts.has(email)) {
+            return HttpResponse.json(
+              {
+                error: {
+                  code: 409,
+                  status: 'ALREADY_EXISTS',
+                  message: `Service account ${accountId} already exists within project projects/${params.p}.`,
+                },
+              },
+              { status: 409 },
+            );
+          }
+          this.accounts.add(email);
+          return HttpResponse.json({
+            email,
+            name: `projects/${params.p}/serviceAccounts/${email}`,
+          });
+        },
+      ),
+      http.post(
+        'https://cloudresourcemanager.googleapis.com/v1/projects/:action',
+        async ({ params, request }) => {
+          const action = String(params.action).split(':')[1];
+          this.requests.push(action);
+          if (action === 'getIamPolicy') {
+            return HttpResponse.json({
+              version: 3,
+              etag: this.etag,
+              bindings: structuredClone(this.bindings),
+            });
+          }
+          const { policy } = (await request.json()) as {
+            policy: {
+              etag: string;
+              bindings: { role: string; members: string[] }[];
+            };
+          };
+          if (policy.etag !== this.etag) {
+            return HttpResponse.json(
+              {
+                error: {
+                  code: 409,
+                  status: 'ABORTED',
+                  message: 'There were concurrent policy changes.',
+                },
+              },
+              { status: 409 },
+            );
+          }
+          this.bindings = policy.bindings;
+          this.etag = `${this.etag}x`;
+          return HttpResponse.json({ ...policy, etag: this.etag });
+        },
+      ),
     ];
   }
 }

@@ -1,4 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,7 +42,9 @@ if (kc && fs.existsSync(kc)) {
   call.kubeconfigText = fs.readFileSync(kc, 'utf8');
 }
 fs.appendFileSync(${JSON.stringify(this.log)}, JSON.stringify(call) + '\\n');
-const state = JSON.parse(fs.readFileSync(${JSON.stringify(this.state)}, 'utf8'));
+const state = JSON.parse(fs.readFileSync(${JSON.stringify(
+        this.state,
+      )}, 'utf8'));
 const release = argv[1];
 if (state.sleepOn === argv[0]) { setTimeout(() => {}, 60000); return; }
 if (state.failOn === argv[0]) { process.stderr.write(state.failMessage + '\\n'); process.exit(1); }
@@ -63,7 +71,14 @@ if (argv[0] === 'history') {
     this.reset();
   }
 
-  reset(state: { history?: Record<string, { revision: number; status: string }[]>; failOn?: string; failMessage?: string; sleepOn?: string } = {}) {
+  reset(
+    state: {
+      history?: Record<string, { revision: number; status: string }[]>;
+      failOn?: string;
+      failMessage?: string;
+      sleepOn?: string;
+    } = {},
+  ) {
     writeFileSync(this.state, JSON.stringify({ history: {}, ...state }));
     writeFileSync(this.log, '');
   }

@@ -5,7 +5,14 @@ const API = `https://${CLUSTER.endpoint}/api/v1`;
 
 const status = (code: number, reason: string, message: string) =>
   HttpResponse.json(
-    { kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code },
+    {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message,
+      reason,
+      code,
+    },
     { status: code },
   );
 
@@ -35,34 +42,63 @@ export class FakeKubernetes {
         if (d) return d;
         const body = (await request.json()) as { metadata: { name: string } };
         if (this.namespaces.has(body.metadata.name)) {
-          return status(409, 'AlreadyExists', `namespaces "${body.metadata.name}" already exists`);
+          return status(
+            409,
+            'AlreadyExists',
+            `namespaces "${body.metadata.name}" already exists`,
+          );
         }
         this.namespaces.add(body.metadata.name);
-        return HttpResponse.json({ kind: 'Namespace', ...body }, { status: 201 });
+        return HttpResponse.json(
+          { kind: 'Namespace', ...body },
+          { status: 201 },
+        );
       }),
-      http.post(`${API}/namespaces/:ns/secrets`, async ({ request, params }) => {
-        const d = denied(request);
-        if (d) return d;
-        const body = (await request.json()) as { metadata: { name: string } };
-        const key = `${params.ns}/${body.metadata.name}`;
-        if (!this.namespaces.has(String(params.ns))) {
-          return status(404, 'NotFound', `namespaces "${params.ns}" not found`);
-        }
-        if (this.secrets.has(key)) {
-          return status(409, 'AlreadyExists', `secrets "${body.metadata.name}" already exists`);
-        }
-        this.secrets.set(key, body);
-        return HttpResponse.json({ kind: 'Secret', ...body }, { status: 201 });
-      }),
-      http.put(`${API}/namespaces/:ns/secrets/:name`, async ({ request, params }) => {
-        const d = denied(request);
-        if (d) return d;
-        const key = `${params.ns}/${params.name}`;
-        if (!this.secrets.has(key)) return status(404, 'NotFound', `secrets "${params.name}" not found`);
-        const body = (await request.json()) as Record<string, any>;
-        this.secrets.set(key, body);
-        return HttpResponse.json({ kind: 'Secret', ...body });
-      }),
+      http.post(
+        `${API}/namespaces/:ns/secrets`,
+        async ({ request, params }) => {
+          const d = denied(request);
+          if (d) return d;
+          const body = (await request.json()) as { metadata: { name: string } };
+          const key = `${params.ns}/${body.metadata.name}`;
+          if (!this.namespaces.has(String(params.ns))) {
+            return status(
+              404,
+              'NotFound',
+              `namespaces "${params.ns}" not found`,
+            );
+          }
+          if (this.secrets.has(key)) {
+            return status(
+              409,
+              'AlreadyExists',
+              `secrets "${body.metadata.name}" already exists`,
+            );
+          }
+          this.secrets.set(key, body);
+          return HttpResponse.json(
+            { kind: 'Secret', ...body },
+            { status: 201 },
+          );
+        },
+      ),
+      http.put(
+        `${API}/namespaces/:ns/secrets/:name`,
+        async ({ request, params }) => {
+          const d = denied(request);
+          if (d) return d;
+          const key = `${params.ns}/${params.name}`;
+          if (!this.secrets.has(key))
+            return status(
+              404,
+              'NotFound',
+              `secrets "${params.name}" not found`,
+            );
+          const body = (await request.json()) as Record<string, any>;
+          this.secrets.set(key, body);
+          return HttpResponse.json({ kind: 'Secret', ...body });
+        },
+      ),
     ];
   }
 }

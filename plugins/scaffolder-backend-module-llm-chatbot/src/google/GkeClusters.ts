@@ -29,7 +29,7 @@ export class GkeClusters {
       fallback: true,
       ...(('authClient' in auth
         ? { authClient: auth.authClient }
-        : { auth })) as object,
+        : { auth }) as object),
     });
   }
 
@@ -38,11 +38,17 @@ export class GkeClusters {
   }
 
   /** The cluster, or undefined when GKE says it does not exist. */
-  async get(project: string, location: string, name: string) {
+  async get(
+    project: string,
+    location: string,
+    name: string,
+    signal?: AbortSignal,
+  ) {
     try {
-      const [cluster] = await this.client.getCluster({
-        name: GkeClusters.clusterName(project, location, name),
-      });
+      const [cluster] = await this.client.getCluster(
+        { name: GkeClusters.clusterName(project, location, name) },
+        { signal },
+      );
       return cluster;
     } catch (error) {
       if (grpcCode(error) === GrpcCode.NOT_FOUND) return undefined;
@@ -72,8 +78,11 @@ export class GkeClusters {
   }
 
   /** An operation by its full name: projects/p/locations/l/operations/id. */
-  async operation(fullName: string) {
-    const [operation] = await this.client.getOperation({ name: fullName });
+  async operation(fullName: string, signal?: AbortSignal) {
+    const [operation] = await this.client.getOperation(
+      { name: fullName },
+      { signal },
+    );
     return operation;
   }
 

@@ -88,9 +88,13 @@ export class NodeServiceAccount {
       } catch (error) {
         const retriable =
           status(error) === 409 ||
-          (status(error) === 400 && /does not exist/i.test(String((error as Error).message)));
+          (status(error) === 400 &&
+            /does not exist/i.test(String((error as Error).message)));
         if (!retriable || attempt >= 5) throw error;
-        await sleep(backoffDelay(attempt, this.options.baseDelayMs ?? 2000, 30_000), signal);
+        await sleep(
+          backoffDelay(attempt, this.options.baseDelayMs ?? 2000, 30_000),
+          signal,
+        );
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { GoogleAuth, type GoogleAuthOptions } from 'google-auth-library';
+import { GoogleAuth, JWT } from 'google-auth-library';
 
 /** A short-lived OAuth access token for the Kubernetes API of a GKE cluster. */
 export type AccessTokenProvider = () => Promise<string>;
@@ -13,25 +13,40 @@ const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
  * Credentials (Workload Identity on GKE, gcloud locally). Never the form's.
  */
 export function googleAuthFromConfig(config: Config): GoogleAuth {
-  const raw = config.getOptionalString('llmChatbot.scaffolder.google.credentials');
-  const options: GoogleAuthOptions = {
-    scopes: SCOPES,
-    // Node's own fetch, as the rest of the backend uses, instead of the
-    // node-fetch ES module gaxios would import on first use.
-    clientOptions: {
-      transporterOptions: { fetchImplementation: globalThis.fetch },
-    },
+  const raw = config.getOptionalString(
+    'llmChatbot.scaffolder.google.credentials',
+  );
+  // Node's own fetch, as the rest of the backend uses, instead of the
+  // node-fetch ES module gaxios would import on first use.
+  const clientOptions = {
+    transporterOptions: { fetchImplementation: globalThis.fetch },
   };
-  if (raw) {
-    try {
-      options.credentials = JSON.parse(raw);
-    } catch {
-      throw new InputError(
-        'llmChatbot.scaffolder.google.credentials must be a service account key in JSON',
-      );
-    }
+  if (!raw) return new GoogleAuth({ scopes: SCOPES, clientOptions });
+  let json;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new InputError(
+      'llmChatbot.scaffolder.google.credentials must be a service account key in JSON',
+    );
   }
-  return new GoogleAuth(options);
+  if (
+    json.type !== 'service_account' ||
+    !json.client_email ||
+    !json.private_key
+  ) {
+    throw new InputError(
+      'llmChatbot.scaffolder.google.credentials must be a service account key (type service_account, with client_email and private_key); for anything else use Application Default Credentials',
+    );
+  }
+  const authClient = new JWT({
+    email: json.client_email,
+    key: json.private_key,
+    keyId: json.private_key_id,
+    scopes: SCOPES,
+    ...clientOptions,
+  });
+  return new GoogleAuth({ authClient, scopes: SCOPES });
 }
 
 export function accessTokenProvider(auth: GoogleAuth): AccessTokenProvider {

@@ -10,7 +10,13 @@ describe('llm-chatbot:catalog:register examples', () => {
   it('registers the repository of the example', async () => {
     const addLocation = jest.fn(async () => ({
       location: { id: '1' },
-      entities: [{ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'support-bot' } }],
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'support-bot' },
+        },
+      ],
     }));
     const { input } = yaml.parse(examples[0].example).steps[0];
     const { ctx, outputs } = actionContext({ input });

@@ -10,10 +10,16 @@ const component = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'support-bot', namespace: 'default' },
-  spec: { type: 'service', lifecycle: 'experimental', owner: 'group:ml-platform' },
+  spec: {
+    type: 'service',
+    lifecycle: 'experimental',
+    owner: 'group:ml-platform',
+  },
 };
 const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
-const input = { repoContentsUrl: 'https://github.com/acme/support-bot/blob/main' };
+const input = {
+  repoContentsUrl: 'https://github.com/acme/support-bot/blob/main',
+};
 
 function catalogThatIsReadableAfter(notFoundTimes: number) {
   let calls = 0;
@@ -21,32 +27,56 @@ function catalogThatIsReadableAfter(notFoundTimes: number) {
     if (location.dryRun && calls++ < notFoundTimes) {
       throw new NotFoundError('Unable to read url, 404 Not Found');
     }
-    return { location: { id: '1', type: 'url', target: '' }, entities: location.dryRun ? [component] : [] };
+    return {
+      location: { id: '1', type: 'url', target: '' },
+      entities: location.dryRun ? [component] : [],
+    };
   });
-  return { catalog: catalogServiceMock.mock({ addLocation } as any), addLocation };
+  return {
+    catalog: catalogServiceMock.mock({ addLocation } as any),
+    addLocation,
+  };
 }
 
 describe('llm-chatbot:catalog:register', () => {
   it('retries with back-off while the new repository answers 404, then registers it once', async () => {
     const { catalog, addLocation } = catalogThatIsReadableAfter(2);
     const { ctx, outputs, logs } = actionContext({ input });
-    await createCatalogRegisterAction({ catalog, integrations, baseDelayMs: 1 }).handler(ctx);
+    await createCatalogRegisterAction({
+      catalog,
+      integrations,
+      baseDelayMs: 1,
+    }).handler(ctx);
     const real = addLocation.mock.calls.filter(([l]) => !(l as any).dryRun);
-    expect(real).toEqual([[{ type: 'url', target: 'https://github.com/acme/support-bot/tree/main/catalog-info.yaml' }, expect.anything()]]);
+    expect(real).toEqual([
+      [
+        {
+          type: 'url',
+          target:
+            'https://github.com/acme/support-bot/tree/main/catalog-info.yaml',
+        },
+        expect.anything(),
+      ],
+    ]);
     expect(logs.filter(l => /not readable yet/.test(l))).toHaveLength(2);
     expect(outputs).toEqual({
-      catalogInfoUrl: 'https://github.com/acme/support-bot/tree/main/catalog-info.yaml',
+      catalogInfoUrl:
+        'https://github.com/acme/support-bot/tree/main/catalog-info.yaml',
       entityRef: 'component:default/support-bot',
     });
   });
 
   it('adopts a location an earlier run registered', async () => {
     const addLocation = jest.fn(async (location: { dryRun?: boolean }) => {
-      if (!location.dryRun) throw new ConflictError('Location url:https://… already exists');
+      if (!location.dryRun)
+        throw new ConflictError('Location url:https://… already exists');
       return { location: { id: '1' }, entities: [component] };
     });
     const { ctx, outputs, logs } = actionContext({ input });
-    await createCatalogRegisterAction({ catalog: catalogServiceMock.mock({ addLocation } as any), integrations }).handler(ctx);
+    await createCatalogRegisterAction({
+      catalog: catalogServiceMock.mock({ addLocation } as any),
+      integrations,
+    }).handler(ctx);
     expect(outputs.entityRef).toBe('component:default/support-bot');
     expect(logs.join('\n')).toMatch(/already registered/);
   });
@@ -55,7 +85,11 @@ describe('llm-chatbot:catalog:register', () => {
     const { catalog } = catalogThatIsReadableAfter(Infinity);
     const { ctx } = actionContext({ input: { ...input, waitSeconds: 1 } });
     await expect(
-      createCatalogRegisterAction({ catalog, integrations, baseDelayMs: 100 }).handler(ctx),
+      createCatalogRegisterAction({
+        catalog,
+        integrations,
+        baseDelayMs: 100,
+      }).handler(ctx),
     ).rejects.toThrow(/still not readable after 1 s/);
   });
 
@@ -63,9 +97,13 @@ describe('llm-chatbot:catalog:register', () => {
     const { catalog, addLocation } = catalogThatIsReadableAfter(0);
     const checkpoints = new Map<string, JsonValue>();
     for (let i = 0; i < 2; i++) {
-      await createCatalogRegisterAction({ catalog, integrations }).handler(actionContext({ input, checkpoints }).ctx);
+      await createCatalogRegisterAction({ catalog, integrations }).handler(
+        actionContext({ input, checkpoints }).ctx,
+      );
     }
-    expect(addLocation.mock.calls.filter(([l]) => !(l as any).dryRun)).toHaveLength(1);
+    expect(
+      addLocation.mock.calls.filter(([l]) => !(l as any).dryRun),
+    ).toHaveLength(1);
   });
 
   it('makes no call in a dry run', async () => {

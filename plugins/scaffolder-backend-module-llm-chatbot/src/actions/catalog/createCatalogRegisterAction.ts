@@ -12,7 +12,7 @@ const input = (z: typeof zod) =>
   z.object({
     repoContentsUrl: z
       .string()
-      .url()
+      .min(1)
       .describe(
         "The new repository's contents URL (publish:github's repoContentsUrl output)",
       ),
@@ -33,9 +33,27 @@ const input = (z: typeof zod) =>
 
 const output = (z: typeof zod) =>
   z.object({
-    entityRef: z.string().describe('The registered Component, kind:namespace/name'),
+    entityRef: z
+      .string()
+      .describe('The registered Component, kind:namespace/name'),
     catalogInfoUrl: z.string().describe('The URL the catalog reads'),
   });
+
+/**
+ * The catalog client throws a ResponseError carrying the remote error's name
+ * in its cause; in-process it throws the error itself.
+ */
+const remoteName = (error: Error) =>
+  (error as { cause?: { name?: string } }).cause?.name ?? error.name;
+
+const isConflict = (error: Error) =>
+  remoteName(error) === ConflictError.name ||
+  (error as { response?: { status?: number } }).response?.status === 409;
+
+/** A location the SCM cannot serve yet: a 404 or NotFoundError from the reader. */
+const isNotYetReadable = (error: Error) =>
+  remoteName(error) === 'NotFoundError' ||
+  /\b404\b|not found/i.test(error.message);
 
 const pickEntity = (entities: Entity[]) =>
   entities.find(e => e.kind === 'Component') ?? entities[0];
@@ -60,6 +78,18 @@ export function createCatalogRegisterAction(options: {
     schema: { input, output },
     async handler(ctx) {
       const args = input(zod).parse(ctx.input);
+      if (ctx.isDryRun) {
+        // publish:github has no dry run, so its URL is only an example here.
+        ctx.logger.info(
+          `Dry run: would register ${args.catalogInfoPath} of ${args.repoContentsUrl}`,
+        );
+        ctx.output(
+          'catalogInfoUrl',
+          `${args.repoContentsUrl}${args.catalogInfoPath}`,
+        );
+        ctx.output('entityRef', 'component:default/example');
+        return;
+      }
       const integration = options.integrations.byUrl(args.repoContentsUrl);
       if (!integration) {
         throw new InputError(
@@ -71,11 +101,6 @@ export function createCatalogRegisterAction(options: {
         url: args.catalogInfoPath,
       });
       ctx.output('catalogInfoUrl', catalogInfoUrl);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would register ${catalogInfoUrl}`);
-        ctx.output('entityRef', 'component:default/example');
-        return;
-      }
       const credentials = await ctx.getInitiatorCredentials();
       const location = { type: 'url', target: catalogInfoUrl };
 
@@ -97,11 +122,15 @@ export function createCatalogRegisterAction(options: {
               `${catalogInfoUrl} was still not readable after ${args.waitSeconds} s: ${error.message}`,
             );
           }
-          const delay = backoffDelay(attempt, options.baseDelayMs ?? 1000, 15_000);
+          const delay = backoffDelay(
+            attempt,
+            options.baseDelayMs ?? 1000,
+            15_000,
+          );
           ctx.logger.info(
-            `${catalogInfoUrl} is not readable yet (${error.message}); retrying in ${Math.round(
-              delay / 1000,
-            )} s`,
+            `${catalogInfoUrl} is not readable yet (${
+              error.message
+            }); retrying in ${Math.round(delay / 1000)} s`,
           );
           await sleep(delay, ctx.signal);
         }
@@ -127,19 +156,3 @@ export function createCatalogRegisterAction(options: {
     },
   });
 }
-
-/**
- * The catalog client throws a ResponseError carrying the remote error's name
- * in its cause; in-process it throws the error itself.
- */
-const remoteName = (error: Error) =>
-  (error as { cause?: { name?: string } }).cause?.name ?? error.name;
-
-const isConflict = (error: Error) =>
-  remoteName(error) === ConflictError.name ||
-  (error as { response?: { status?: number } }).response?.status === 409;
-
-/** A location the SCM cannot serve yet: a 404 or NotFoundError from the reader. */
-const isNotYetReadable = (error: Error) =>
-  remoteName(error) === 'NotFoundError' ||
-  /\b404\b|not found/i.test(error.message);

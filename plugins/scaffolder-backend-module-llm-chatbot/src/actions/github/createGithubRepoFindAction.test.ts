@@ -27,13 +27,17 @@ afterAll(() => server.close());
 const action = () =>
   createGithubRepoFindAction({
     integrations: ScmIntegrations.fromConfig(
-      new ConfigReader({ integrations: { github: [{ host: 'github.com', token: 'ghp-test' }] } }),
+      new ConfigReader({
+        integrations: { github: [{ host: 'github.com', token: 'ghp-test' }] },
+      }),
     ),
   });
 
 describe('llm-chatbot:github:repo:find', () => {
   it('finds a repository an earlier run published, with the URLs publish:github reports', async () => {
-    const { ctx, outputs } = actionContext({ input: { repoUrl: 'github.com?owner=acme&repo=support-bot' } });
+    const { ctx, outputs } = actionContext({
+      input: { repoUrl: 'github.com?owner=acme&repo=support-bot' },
+    });
     await action().handler(ctx);
     expect(outputs).toEqual({
       exists: true,
@@ -45,13 +49,23 @@ describe('llm-chatbot:github:repo:find', () => {
   });
 
   it('reports a repository that does not exist yet', async () => {
-    const { ctx, outputs } = actionContext({ input: { repoUrl: 'github.com?owner=acme&repo=new-bot' } });
+    const { ctx, outputs } = actionContext({
+      input: { repoUrl: 'github.com?owner=acme&repo=new-bot' },
+    });
     await action().handler(ctx);
-    expect(outputs.exists).toBe(false);
+    expect(outputs).toEqual({
+      exists: false,
+      remoteUrl: 'https://github.com/acme/new-bot.git',
+      htmlUrl: 'https://github.com/acme/new-bot',
+      repoContentsUrl: 'https://github.com/acme/new-bot/blob/main',
+    });
   });
 
   it('makes no call in a dry run', async () => {
-    const { ctx } = actionContext({ input: { repoUrl: 'github.com?owner=acme&repo=support-bot' }, isDryRun: true });
+    const { ctx } = actionContext({
+      input: { repoUrl: 'github.com?owner=acme&repo=support-bot' },
+      isDryRun: true,
+    });
     await action().handler(ctx);
     expect(seen).toEqual([]);
   });

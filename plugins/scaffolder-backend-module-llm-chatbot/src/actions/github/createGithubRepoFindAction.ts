@@ -16,18 +16,28 @@ const input = (z: typeof zod) =>
     repoUrl: z
       .string()
       .min(1)
-      .describe("RepoUrlPicker's value: github.com?owner=acme&repo=support-bot"),
+      .describe(
+        "RepoUrlPicker's value: github.com?owner=acme&repo=support-bot",
+      ),
+    defaultBranch: z
+      .string()
+      .default('main')
+      .describe(
+        'The branch publish:github will create, for the URLs of a repository not there yet. Default main.',
+      ),
   });
 
 const output = (z: typeof zod) =>
   z.object({
     exists: z.boolean().describe('Whether the repository exists'),
-    remoteUrl: z.string().describe('Its clone URL (empty when absent)'),
-    htmlUrl: z.string().describe('Its page (empty when absent)'),
+    remoteUrl: z
+      .string()
+      .describe('Its clone URL (the one it will have, when absent)'),
+    htmlUrl: z.string().describe('Its page (the one it will have)'),
     repoContentsUrl: z
       .string()
       .describe(
-        'Its default branch contents, as publish:github reports it (empty when absent)',
+        'Its default branch contents, as publish:github reports it (the one it will have)',
       ),
   });
 
@@ -64,11 +74,13 @@ export function createGithubRepoFindAction(options: {
           `No GitHub integration for ${host}: add it under integrations.github in app-config`,
         );
       }
+      // What publish:github will report for a repository it creates.
       const absent = () => {
+        const htmlUrl = `https://${host}/${owner}/${repo}`;
         ctx.output('exists', false);
-        ctx.output('remoteUrl', '');
-        ctx.output('htmlUrl', '');
-        ctx.output('repoContentsUrl', '');
+        ctx.output('remoteUrl', `${htmlUrl}.git`);
+        ctx.output('htmlUrl', htmlUrl);
+        ctx.output('repoContentsUrl', `${htmlUrl}/blob/${args.defaultBranch}`);
       };
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would look up ${owner}/${repo} on ${host}`);

@@ -48,7 +48,10 @@ const secureNodeConfig = (serviceAccount: string) => ({
 
 const management = { autoRepair: true, autoUpgrade: true };
 
-export function gpuNodePool(req: ClusterRequest, serviceAccount: string): NodePool {
+export function gpuNodePool(
+  req: ClusterRequest,
+  serviceAccount: string,
+): NodePool {
   return {
     name: GPU_POOL,
     initialNodeCount: 0, // scales up when the model server is scheduled
@@ -64,7 +67,9 @@ export function gpuNodePool(req: ClusterRequest, serviceAccount: string): NodePo
           gpuDriverInstallationConfig: { gpuDriverVersion: 'LATEST' },
         },
       ],
-      taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }],
+      taints: [
+        { key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' },
+      ],
     },
   };
 }
@@ -87,7 +92,10 @@ export function desiredCluster(req: ClusterRequest): Cluster {
         maxNodeCount: req.maxNodes,
       },
       management,
-      config: { ...secureNodeConfig(serviceAccount), machineType: req.machineType },
+      config: {
+        ...secureNodeConfig(serviceAccount),
+        machineType: req.machineType,
+      },
     },
   ];
   if (req.gpu) pools.push(gpuNodePool(req, serviceAccount));
@@ -118,7 +126,8 @@ export interface ClusterDifference {
   destructive: boolean;
 }
 
-const str = (v: unknown) => (v === undefined || v === null || v === '' ? 'unset' : String(v));
+const str = (v: unknown) =>
+  v === undefined || v === null || v === '' ? 'unset' : String(v);
 
 /**
  * Compares an existing cluster with the request. Differences in node
@@ -131,7 +140,12 @@ export function compareCluster(
   options: { checkSizing: boolean },
 ): ClusterDifference[] {
   const diffs: ClusterDifference[] = [];
-  const add = (field: string, want: unknown, got: unknown, destructive: boolean) => {
+  const add = (
+    field: string,
+    want: unknown,
+    got: unknown,
+    destructive: boolean,
+  ) => {
     if (str(want) !== str(got)) {
       diffs.push({ field, want: str(want), have: str(got), destructive });
     }
@@ -159,10 +173,20 @@ export function compareCluster(
       true,
     );
   }
-  add('releaseChannel', req.releaseChannel, have.releaseChannel?.channel, false);
+  add(
+    'releaseChannel',
+    req.releaseChannel,
+    have.releaseChannel?.channel,
+    false,
+  );
   if (options.checkSizing) {
     const primary = (have.nodePools ?? []).find(p => p.name === PRIMARY_POOL);
-    add(`nodePools.${PRIMARY_POOL}`, 'present', primary ? 'present' : 'absent', true);
+    add(
+      `nodePools.${PRIMARY_POOL}`,
+      'present',
+      primary ? 'present' : 'absent',
+      true,
+    );
     if (primary) {
       add(
         `nodePools.${PRIMARY_POOL}.config.machineType`,

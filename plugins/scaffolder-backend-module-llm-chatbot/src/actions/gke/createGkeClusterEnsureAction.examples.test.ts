@@ -16,7 +16,9 @@ describe('gke:cluster:ensure examples', () => {
   it('creates the cluster of the first example', async () => {
     const { input } = yaml.parse(examples[0].example).steps[0];
     const { ctx, outputs } = actionContext({ input });
-    await createGkeClusterEnsureAction({ ...googleDeps(), pollMs: 1 }).handler(ctx);
+    await createGkeClusterEnsureAction({ ...googleDeps(), pollMs: 1 }).handler(
+      ctx,
+    );
     expect(outputs).toMatchObject({ name: 'llm-chatbots', created: true });
   });
 
@@ -24,7 +26,9 @@ describe('gke:cluster:ensure examples', () => {
     const { input } = yaml.parse(examples[1].example).steps[0];
     gke.addCluster(input.project, input.location, input.name);
     const { ctx, outputs } = actionContext({ input });
-    await createGkeClusterEnsureAction({ ...googleDeps(), pollMs: 1 }).handler(ctx);
+    await createGkeClusterEnsureAction({ ...googleDeps(), pollMs: 1 }).handler(
+      ctx,
+    );
     expect(outputs).toMatchObject({ name: 'shared', created: false });
     expect(gke.count('NODEPOOL')).toBe(1);
   });

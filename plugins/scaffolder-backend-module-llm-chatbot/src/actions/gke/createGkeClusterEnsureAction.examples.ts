@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Create (or adopt) a Standard cluster with the portal defaults',
+    description:
+      'Create (or adopt) a Standard cluster with the portal defaults',
     example: yaml.stringify({
       steps: [
         {
@@ -23,7 +24,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Adopt an existing cluster, adding a GPU pool for an in-cluster model server',
+    description:
+      'Adopt an existing cluster, adding a GPU pool for an in-cluster model server',
     example: yaml.stringify({
       steps: [
         {

@@ -36,7 +36,9 @@ describe('gke:cluster:ensure', () => {
 
     expect(gke.count('CREATE')).toBe(1);
     const body = gke.createBodies[0];
-    expect(body.workloadIdentityConfig.workloadPool).toBe('acme-chatbots.svc.id.goog');
+    expect(body.workloadIdentityConfig.workloadPool).toBe(
+      'acme-chatbots.svc.id.goog',
+    );
     expect(body.shieldedNodes.enabled).toBe(true);
     expect(body.autopilot?.enabled ?? false).toBe(false);
     expect(body.releaseChannel.channel).toBe(ReleaseChannel.Channel.REGULAR);
@@ -50,7 +52,11 @@ describe('gke:cluster:ensure', () => {
     );
     expect(pool.config.shieldedInstanceConfig.enableSecureBoot).toBe(true);
     expect(pool.management).toEqual({ autoRepair: true, autoUpgrade: true });
-    expect(pool.autoscaling).toMatchObject({ enabled: true, minNodeCount: 1, maxNodeCount: 2 });
+    expect(pool.autoscaling).toMatchObject({
+      enabled: true,
+      minNodeCount: 1,
+      maxNodeCount: 2,
+    });
     expect(pool.config.machineType).toBe('e2-standard-4');
 
     expect(gke.requests).toContain(
@@ -84,7 +90,9 @@ describe('gke:cluster:ensure', () => {
     expect(gke.count('CREATE')).toBe(0);
     expect(iam.requests).toEqual([]);
     expect(outputs.created).toBe(false);
-    expect(logs.join('\n')).toMatch(/releaseChannel is STABLE \(the form asked REGULAR\)/);
+    expect(logs.join('\n')).toMatch(
+      /releaseChannel is STABLE \(the form asked REGULAR\)/,
+    );
   });
 
   it('refuses, naming each difference, to adopt a cluster that would have to be recreated', async () => {
@@ -96,7 +104,9 @@ describe('gke:cluster:ensure', () => {
           autoscaling: { enabled: true, minNodeCount: 1, maxNodeCount: 2 },
           config: {
             machineType: 'e2-standard-4',
-            workloadMetadataConfig: { mode: WorkloadMetadataConfig.Mode.GCE_METADATA },
+            workloadMetadataConfig: {
+              mode: WorkloadMetadataConfig.Mode.GCE_METADATA,
+            },
             shieldedInstanceConfig: { enableSecureBoot: true },
           },
         },
@@ -111,11 +121,23 @@ describe('gke:cluster:ensure', () => {
 
   it('waits for an operation already running on the cluster, then adopts it', async () => {
     gke.failNextCreate = () =>
-      gkeError(400, 'FAILED_PRECONDITION', 'Cluster is running incompatible operation operation-9.');
-    const running = gke.addRunningOperation('acme-chatbots', 'asia-southeast1-b', 'llm-chatbots', 3);
+      gkeError(
+        400,
+        'FAILED_PRECONDITION',
+        'Cluster is running incompatible operation operation-9.',
+      );
+    const running = gke.addRunningOperation(
+      'acme-chatbots',
+      'asia-southeast1-b',
+      'llm-chatbots',
+      3,
+    );
     // The other run's operation creates the cluster when it finishes.
-    const op = gke.operations.get(`acme-chatbots/asia-southeast1-b/${running.name}`)!;
-    op.onDone = () => gke.addCluster('acme-chatbots', 'asia-southeast1-b', 'llm-chatbots');
+    const op = gke.operations.get(
+      `acme-chatbots/asia-southeast1-b/${running.name}`,
+    )!;
+    op.onDone = () =>
+      gke.addCluster('acme-chatbots', 'asia-southeast1-b', 'llm-chatbots');
 
     const { ctx, outputs, logs } = actionContext({ input });
     await action().handler(ctx);
@@ -131,7 +153,7 @@ describe('gke:cluster:ensure', () => {
       gkeError(
         403,
         'PERMISSION_DENIED',
-        'Insufficient regional quota to satisfy request: resource "CPUS": request requires \'8.0\' and is short \'4.0\'. project has a quota of \'4.0\' with \'4.0\' available.',
+        "Insufficient regional quota to satisfy request: resource \"CPUS\": request requires '8.0' and is short '4.0'. project has a quota of '4.0' with '4.0' available.",
       );
     const { ctx } = actionContext({ input });
     await expect(action().handler(ctx)).rejects.toThrow(
@@ -141,11 +163,17 @@ describe('gke:cluster:ensure', () => {
 
   it("names the missing role when the portal's credentials may not create clusters", async () => {
     gke.failNextCreate = () =>
-      gkeError(403, 'PERMISSION_DENIED', "Required 'container.clusters.create' permission for 'projects/acme-chatbots'.");
+      gkeError(
+        403,
+        'PERMISSION_DENIED',
+        "Required 'container.clusters.create' permission for 'projects/acme-chatbots'.",
+      );
     const { ctx } = actionContext({ input });
     await expect(action().handler(ctx)).rejects.toMatchObject({
       name: 'NotAllowedError',
-      message: expect.stringMatching(/may not create cluster .*container.clusters.create/),
+      message: expect.stringMatching(
+        /may not create cluster .*container.clusters.create/,
+      ),
     });
   });
 
@@ -159,7 +187,11 @@ describe('gke:cluster:ensure', () => {
   });
 
   it('fails with the operation error when the create operation ends DONE with an error', async () => {
-    gke.failNextOperation = { code: 8, message: 'Zone asia-southeast1-b does not have enough resources available.' };
+    gke.failNextOperation = {
+      code: 8,
+      message:
+        'Zone asia-southeast1-b does not have enough resources available.',
+    };
     const { ctx } = actionContext({ input });
     await expect(action().handler(ctx)).rejects.toThrow(
       /operation .*operation-1 failed: Zone asia-southeast1-b does not have enough resources/,
@@ -185,7 +217,11 @@ describe('gke:cluster:ensure', () => {
     const checkpoints = new Map<string, JsonValue>();
     gke.stuck = true;
     const controller = new AbortController();
-    const first = actionContext({ input, checkpoints, signal: controller.signal });
+    const first = actionContext({
+      input,
+      checkpoints,
+      signal: controller.signal,
+    });
     const run = action().handler(first.ctx);
     await new Promise(r => setTimeout(r, 50));
     controller.abort(new Error('backend restarted'));
@@ -229,12 +265,23 @@ describe('gke:cluster:ensure', () => {
   it('adds a GPU pool to an adopted cluster that lacks one', async () => {
     gke.addCluster('acme-chatbots', 'asia-southeast1-b', 'shared');
     const { ctx } = actionContext({
-      input: { project: 'acme-chatbots', location: 'asia-southeast1-b', name: 'shared', mode: 'adopt', gpu: true },
+      input: {
+        project: 'acme-chatbots',
+        location: 'asia-southeast1-b',
+        name: 'shared',
+        mode: 'adopt',
+        gpu: true,
+      },
     });
     await action().handler(ctx);
     expect(gke.count('NODEPOOL')).toBe(1);
-    const pools = gke.clusters.get('acme-chatbots/asia-southeast1-b/shared')!.nodePools;
-    expect(pools.map((p: { name: string }) => p.name)).toEqual(['primary', 'gpu']);
+    const pools = gke.clusters.get(
+      'acme-chatbots/asia-southeast1-b/shared',
+    )!.nodePools;
+    expect(pools.map((p: { name: string }) => p.name)).toEqual([
+      'primary',
+      'gpu',
+    ]);
     expect(pools[1].config.taints[0].key).toBe('nvidia.com/gpu');
   });
 

@@ -27,7 +27,10 @@ const input = (z: typeof zod) =>
     .object({
       project: z
         .string()
-        .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'project must be a GCP project id')
+        .regex(
+          /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+          'project must be a GCP project id',
+        )
         .describe('GCP project id'),
       location: z
         .string()
@@ -52,9 +55,23 @@ const input = (z: typeof zod) =>
       machineType: z
         .string()
         .optional()
-        .describe('Node machine type; required to create (the template passes its default)'),
-      minNodes: z.number().int().min(1).max(100).optional().describe('Autoscaling minimum; required to create'),
-      maxNodes: z.number().int().min(1).max(100).optional().describe('Autoscaling maximum; required to create'),
+        .describe(
+          'Node machine type; required to create (the template passes its default)',
+        ),
+      minNodes: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('Autoscaling minimum; required to create'),
+      maxNodes: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('Autoscaling maximum; required to create'),
       releaseChannel: z
         .enum(['RAPID', 'REGULAR', 'STABLE'])
         .default('REGULAR')
@@ -62,9 +79,17 @@ const input = (z: typeof zod) =>
       gpu: z
         .boolean()
         .default(false)
-        .describe('Add a GPU node pool (scales from zero) for an in-cluster model server. Default false.'),
-      gpuMachineType: z.string().default('g2-standard-8').describe('GPU pool machine type. Default g2-standard-8.'),
-      gpuAccelerator: z.string().default('nvidia-l4').describe('GPU type. Default nvidia-l4.'),
+        .describe(
+          'Add a GPU node pool (scales from zero) for an in-cluster model server. Default false.',
+        ),
+      gpuMachineType: z
+        .string()
+        .default('g2-standard-8')
+        .describe('GPU pool machine type. Default g2-standard-8.'),
+      gpuAccelerator: z
+        .string()
+        .default('nvidia-l4')
+        .describe('GPU type. Default nvidia-l4.'),
       timeoutMinutes: z
         .number()
         .int()
@@ -75,7 +100,10 @@ const input = (z: typeof zod) =>
     })
     .refine(
       v => v.mode === 'adopt' || (v.machineType && v.minNodes && v.maxNodes),
-      { message: 'machineType, minNodes and maxNodes are required to create a cluster' },
+      {
+        message:
+          'machineType, minNodes and maxNodes are required to create a cluster',
+      },
     )
     .refine(v => !v.minNodes || !v.maxNodes || v.minNodes <= v.maxNodes, {
       message: 'minNodes must not exceed maxNodes',
@@ -84,7 +112,9 @@ const input = (z: typeof zod) =>
 const output = (z: typeof zod) =>
   z.object({
     endpoint: z.string().describe("The control plane's address"),
-    caCertificate: z.string().describe("The cluster's CA certificate, base64 PEM"),
+    caCertificate: z
+      .string()
+      .describe("The cluster's CA certificate, base64 PEM"),
     location: z.string().describe('The location'),
     name: z.string().describe('The cluster name'),
     created: z.boolean().describe('True when this run created the cluster'),
@@ -112,10 +142,13 @@ export function createGkeClusterEnsureAction(options: {
       const where = `${args.project}/${args.location}/${args.name}`;
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would ${args.mode === 'create' ? 'create or adopt' : 'adopt'} GKE cluster ${where}`,
+          `Dry run: would ${
+            args.mode === 'create' ? 'create or adopt' : 'adopt'
+          } GKE cluster ${where}`,
         );
         ctx.output('endpoint', '203.0.113.10');
-        ctx.output('caCertificate', '');
+        // Placeholders the later steps accept (base64 of "dry run").
+        ctx.output('caCertificate', 'ZHJ5IHJ1bg==');
         ctx.output('location', args.location);
         ctx.output('name', args.name);
         ctx.output('created', false);
@@ -130,7 +163,12 @@ export function createGkeClusterEnsureAction(options: {
         maxNodes: args.maxNodes ?? 1,
         releaseChannel: args.releaseChannel,
         ...(args.gpu
-          ? { gpu: { machineType: args.gpuMachineType, accelerator: args.gpuAccelerator } }
+          ? {
+              gpu: {
+                machineType: args.gpuMachineType,
+                accelerator: args.gpuAccelerator,
+              },
+            }
           : {}),
       };
       const wait = {
@@ -147,7 +185,12 @@ export function createGkeClusterEnsureAction(options: {
             let created = false;
             for (;;) {
               ctx.signal?.throwIfAborted();
-              const cluster = await gke.get(args.project, args.location, args.name);
+              const cluster = await gke.get(
+                args.project,
+                args.location,
+                args.name,
+                ctx.signal,
+              );
               if (!cluster) {
                 if (args.mode === 'adopt') {
                   throw new ClusterError(
@@ -160,7 +203,9 @@ export function createGkeClusterEnsureAction(options: {
               }
               const status = String(cluster.status);
               if (status === 'PROVISIONING' || status === 'RECONCILING') {
-                ctx.logger.info(`Cluster ${where} is ${status}: waiting for its operations`);
+                ctx.logger.info(
+                  `Cluster ${where} is ${status}: waiting for its operations`,
+                );
                 await waitForRunning();
                 continue;
               }
@@ -172,12 +217,17 @@ export function createGkeClusterEnsureAction(options: {
                 );
               }
               checkAdoptable(cluster);
-              if (req.gpu && !(cluster.nodePools ?? []).some(p => p.name === GPU_POOL)) {
+              if (
+                req.gpu &&
+                !(cluster.nodePools ?? []).some(p => p.name === GPU_POOL)
+              ) {
                 await addGpuPool();
                 continue;
               }
               ctx.logger.info(
-                `${created ? 'Created' : 'Adopted'} GKE cluster ${where} (endpoint ${cluster.endpoint})`,
+                `${
+                  created ? 'Created' : 'Adopted'
+                } GKE cluster ${where} (endpoint ${cluster.endpoint})`,
               );
               return {
                 endpoint: cluster.endpoint ?? '',
@@ -208,7 +258,13 @@ export function createGkeClusterEnsureAction(options: {
           ) {
             ctx.logger.info(`Created node service account ${email}`);
           }
-          if (await options.serviceAccounts.grantRoles(args.project, email, ctx.signal)) {
+          if (
+            await options.serviceAccounts.grantRoles(
+              args.project,
+              email,
+              ctx.signal,
+            )
+          ) {
             ctx.logger.info(`Granted ${email} the node roles`);
           }
         } catch (error) {
@@ -221,12 +277,18 @@ export function createGkeClusterEnsureAction(options: {
         ctx.logger.info(`Creating GKE cluster ${where}`);
         let operation;
         try {
-          operation = await gke.create(args.project, args.location, desiredCluster(req));
+          operation = await gke.create(
+            args.project,
+            args.location,
+            desiredCluster(req),
+          );
         } catch (error) {
           const code = grpcCode(error);
           if (code === GrpcCode.ALREADY_EXISTS) return false; // another run won the race
           if (code === GrpcCode.FAILED_PRECONDITION) {
-            ctx.logger.info(`Another operation is running on ${where}: waiting for it`);
+            ctx.logger.info(
+              `Another operation is running on ${where}: waiting for it`,
+            );
             await waitForRunning();
             return false;
           }
@@ -265,9 +327,17 @@ export function createGkeClusterEnsureAction(options: {
 
       /** Waits out every operation running on the cluster, or polls once when none is listed. */
       async function waitForRunning() {
-        const running = await gke.runningOperations(args.project, args.location, args.name);
+        const running = await gke.runningOperations(
+          args.project,
+          args.location,
+          args.name,
+        );
         for (const op of running) {
-          await waitForOperation(gke, operationName(args.project, args.location, op.name ?? ''), wait);
+          await waitForOperation(
+            gke,
+            operationName(args.project, args.location, op.name ?? ''),
+            wait,
+          );
         }
         if (running.length === 0) await sleep(wait.pollMs, ctx.signal);
       }
@@ -281,11 +351,15 @@ export function createGkeClusterEnsureAction(options: {
           throw new ClusterError(
             `GKE cluster ${where} exists but cannot be adopted without recreating it or its nodes: ${destructive
               .map(d => `${d.field} is ${d.have}, needs ${d.want}`)
-              .join('; ')}. Use another cluster name, or change the cluster yourself.`,
+              .join(
+                '; ',
+              )}. Use another cluster name, or change the cluster yourself.`,
           );
         }
         for (const d of diffs) {
-          ctx.logger.warn(`Adopting ${where} as it is: ${d.field} is ${d.have} (the form asked ${d.want})`);
+          ctx.logger.warn(
+            `Adopting ${where} as it is: ${d.field} is ${d.have} (the form asked ${d.want})`,
+          );
         }
       }
     },

@@ -11,7 +11,9 @@ export interface WaitOptions {
 }
 
 export const operationName = (project: string, location: string, id: string) =>
-  id.startsWith('projects/') ? id : `projects/${project}/locations/${location}/operations/${id}`;
+  id.startsWith('projects/')
+    ? id
+    : `projects/${project}/locations/${location}/operations/${id}`;
 
 /**
  * Polls an operation by its full name until DONE. DONE with an error is a
@@ -26,12 +28,14 @@ export async function waitForOperation(
   const started = Date.now();
   let lastLog = 0;
   for (;;) {
-    const op = await gke.operation(fullName);
+    const op = await gke.operation(fullName, options.signal);
     if (String(op.status) === 'DONE') {
       const message = op.error?.message || op.statusMessage;
       if (op.error?.code || message) {
         throw new ClusterError(
-          `GKE operation ${op.operationType ?? ''} ${fullName} failed: ${message || `code ${op.error?.code}`}`,
+          `GKE operation ${op.operationType ?? ''} ${fullName} failed: ${
+            message || `code ${op.error?.code}`
+          }`,
         );
       }
       return op;
@@ -46,9 +50,9 @@ export async function waitForOperation(
     if (Date.now() - lastLog >= 60_000 || lastLog === 0) {
       lastLog = Date.now();
       options.logger.info(
-        `Waiting for ${op.operationType ?? 'operation'} ${fullName} (${String(op.status)}, ${Math.round(
-          (Date.now() - started) / 1000,
-        )} s so far)`,
+        `Waiting for ${op.operationType ?? 'operation'} ${fullName} (${String(
+          op.status,
+        )}, ${Math.round((Date.now() - started) / 1000)} s so far)`,
       );
     }
     await sleep(options.pollMs, options.signal);

@@ -11,8 +11,12 @@ export class HelmCli {
     private readonly signal?: AbortSignal,
   ) {}
 
-  /** Runs helm; resolves with stdout, rejects with stderr's last lines. */
-  run(args: string[]): Promise<string> {
+  /**
+   * Runs helm; resolves with stdout, rejects with stderr's last lines.
+   * `quiet` keeps stderr out of the task log, for lookups whose failure is
+   * an answer (history of a release not installed yet).
+   */
+  run(args: string[], options: { quiet?: boolean } = {}): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, {
         env: { ...process.env, ...this.env },
@@ -26,6 +30,7 @@ export class HelmCli {
       });
       child.stderr.on('data', chunk => {
         stderr += chunk;
+        if (options.quiet) return;
         // helm writes progress and warnings on stderr: show them as they come.
         for (const line of String(chunk).split('\n')) {
           if (line.trim()) this.logger.info(`helm: ${line.trim()}`);

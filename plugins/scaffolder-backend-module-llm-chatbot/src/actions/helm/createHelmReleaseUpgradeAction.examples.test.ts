@@ -14,7 +14,9 @@ describe('helm:release:upgrade examples', () => {
     'example %i runs: %s',
     async index => {
       const ws = mkdtempSync(join(tmpdir(), 'helm-ex-'));
-      cpSync(resolve(__dirname, '../../../../../helm'), join(ws, 'platform'), { recursive: true });
+      cpSync(resolve(__dirname, '../../../../../helm'), join(ws, 'platform'), {
+        recursive: true,
+      });
       helm.reset();
       const { input } = yaml.parse(examples[index as number].example).steps[0];
       const { ctx, outputs } = actionContext({ input, workspacePath: ws });

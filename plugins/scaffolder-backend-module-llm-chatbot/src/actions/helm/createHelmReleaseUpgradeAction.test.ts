@@ -1,4 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { JsonValue } from '@backstage/types';
@@ -34,7 +40,9 @@ describe('helm:release:upgrade', () => {
         ...cluster,
         platformFile: 'platform/platform.yaml',
         release: 'traefik',
-        values: { metrics: { prometheus: { serviceMonitor: { enabled: false } } } },
+        values: {
+          metrics: { prometheus: { serviceMonitor: { enabled: false } } },
+        },
       },
       workspacePath: ws,
     });
@@ -43,14 +51,23 @@ describe('helm:release:upgrade', () => {
     const calls = helm.calls();
     expect(calls.map(c => c.argv[0])).toEqual(['history', 'upgrade']);
     const argv = calls[1].argv;
-    expect(argv.slice(0, 4)).toEqual(['upgrade', '--install', 'traefik', 'traefik']);
+    expect(argv.slice(0, 4)).toEqual([
+      'upgrade',
+      '--install',
+      'traefik',
+      'traefik',
+    ]);
     const flag = (name: string) => argv[argv.indexOf(name) + 1];
     expect(flag('--repo')).toBe('https://traefik.github.io/charts');
     expect(flag('--version')).toBe('41.3.0');
     expect(flag('--namespace')).toBe('ingress');
     expect(flag('--timeout')).toBe('20m');
-    expect(argv).toEqual(expect.arrayContaining(['--create-namespace', '--atomic', '--wait']));
-    const values = argv.flatMap((a, i) => (a === '--values' ? [argv[i + 1]] : []));
+    expect(argv).toEqual(
+      expect.arrayContaining(['--create-namespace', '--atomic', '--wait']),
+    );
+    const values = argv.flatMap((a, i) =>
+      a === '--values' ? [argv[i + 1]] : [],
+    );
     expect(values[0]).toBe(join(ws, 'platform/ingress/traefik.values.yaml'));
     // The form's values come last, so they win.
     expect(yaml.parse(readFileSync(values[1], 'utf8'))).toEqual({
@@ -74,13 +91,22 @@ describe('helm:release:upgrade', () => {
 
   it('pins every release in helm/platform.yaml to an exact version whose values files exist', async () => {
     const ws = workspace();
-    const file = yaml.parse(readFileSync(join(ws, 'platform/platform.yaml'), 'utf8'));
+    const file = yaml.parse(
+      readFileSync(join(ws, 'platform/platform.yaml'), 'utf8'),
+    );
     const names = Object.keys(file.releases);
-    expect(names).toEqual(expect.arrayContaining(['kube-prometheus-stack', 'traefik', 'jenkins']));
+    expect(names).toEqual(
+      expect.arrayContaining(['kube-prometheus-stack', 'traefik', 'jenkins']),
+    );
     for (const name of names) {
-      const release = await readPlatformRelease(ws, 'platform/platform.yaml', name);
+      const release = await readPlatformRelease(
+        ws,
+        'platform/platform.yaml',
+        name,
+      );
       expect(release.version).toMatch(/^\d+\.\d+\.\d+$/);
-      for (const f of release.valuesFiles) expect(() => readFileSync(f)).not.toThrow();
+      for (const f of release.valuesFiles)
+        expect(() => readFileSync(f)).not.toThrow();
     }
   });
 
@@ -129,7 +155,11 @@ describe('helm:release:upgrade', () => {
       },
     });
     const { ctx, logs } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'traefik' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'traefik',
+      },
       workspacePath: workspace(),
     });
     await action().handler(ctx);
@@ -143,18 +173,32 @@ describe('helm:release:upgrade', () => {
   });
 
   it('uninstalls an interrupted first install that never deployed', async () => {
-    helm.reset({ history: { jenkins: [{ revision: 1, status: 'pending-install' }] } });
+    helm.reset({
+      history: { jenkins: [{ revision: 1, status: 'pending-install' }] },
+    });
     const { ctx } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'jenkins' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'jenkins',
+      },
       workspacePath: workspace(),
     });
     await action().handler(ctx);
-    expect(helm.calls().map(c => c.argv[0])).toEqual(['history', 'uninstall', 'upgrade']);
+    expect(helm.calls().map(c => c.argv[0])).toEqual([
+      'history',
+      'uninstall',
+      'upgrade',
+    ]);
   });
 
   it('says clearly when helm is not installed', async () => {
     const { ctx } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'traefik' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'traefik',
+      },
       workspacePath: workspace(),
     });
     await expect(action('/nonexistent/helm').handler(ctx)).rejects.toThrow(
@@ -165,10 +209,15 @@ describe('helm:release:upgrade', () => {
   it("fails with helm's own message when the release fails", async () => {
     helm.reset({
       failOn: 'upgrade',
-      failMessage: 'Error: UPGRADE FAILED: release traefik failed, and has been rolled back due to atomic being set: context deadline exceeded',
+      failMessage:
+        'Error: UPGRADE FAILED: release traefik failed, and has been rolled back due to atomic being set: context deadline exceeded',
     });
     const { ctx } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'traefik' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'traefik',
+      },
       workspacePath: workspace(),
     });
     await expect(action().handler(ctx)).rejects.toThrow(
@@ -178,20 +227,31 @@ describe('helm:release:upgrade', () => {
 
   it('runs nothing in a dry run', async () => {
     const { ctx, outputs } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'kube-prometheus-stack' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'kube-prometheus-stack',
+      },
       workspacePath: workspace(),
       isDryRun: true,
     });
     await action().handler(ctx);
     expect(helm.calls()).toEqual([]);
-    expect(outputs).toMatchObject({ namespace: 'monitoring', chartVersion: '88.5.3' });
+    expect(outputs).toMatchObject({
+      namespace: 'monitoring',
+      chartVersion: '88.5.3',
+    });
   });
 
   it('stops helm when the task is cancelled', async () => {
     helm.reset({ sleepOn: 'upgrade' });
     const controller = new AbortController();
     const { ctx } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'traefik' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'traefik',
+      },
       workspacePath: workspace(),
       signal: controller.signal,
     });
@@ -204,7 +264,12 @@ describe('helm:release:upgrade', () => {
 
   it('refuses a chart path outside the workspace', async () => {
     const { ctx } = actionContext({
-      input: { ...cluster, release: 'x', namespace: 'chatbots', chart: '../../etc' },
+      input: {
+        ...cluster,
+        release: 'x',
+        namespace: 'chatbots',
+        chart: '../../etc',
+      },
       workspacePath: workspace(),
     });
     await expect(action().handler(ctx)).rejects.toThrow(/outside its parent/);
@@ -212,10 +277,16 @@ describe('helm:release:upgrade', () => {
 
   it('names the releases a platform file has when asked for another', async () => {
     const { ctx } = actionContext({
-      input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'nginx' },
+      input: {
+        ...cluster,
+        platformFile: 'platform/platform.yaml',
+        release: 'nginx',
+      },
       workspacePath: workspace(),
     });
-    await expect(action().handler(ctx)).rejects.toThrow(/has no release "nginx" \(it lists .*traefik/);
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /has no release "nginx" \(it lists .*traefik/,
+    );
   });
 
   it('does not run helm again when a retried task replays the step', async () => {
@@ -223,7 +294,11 @@ describe('helm:release:upgrade', () => {
     const ws = workspace();
     for (let i = 0; i < 2; i++) {
       const { ctx, outputs } = actionContext({
-        input: { ...cluster, platformFile: 'platform/platform.yaml', release: 'traefik' },
+        input: {
+          ...cluster,
+          platformFile: 'platform/platform.yaml',
+          release: 'traefik',
+        },
         workspacePath: ws,
         checkpoints,
       });
@@ -239,7 +314,12 @@ describe('readPlatformRelease', () => {
   it('says what a malformed platform file lacks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'platform-'));
     mkdirSync(join(dir, 'p'));
-    writeFileSync(join(dir, 'p/platform.yaml'), 'releases:\n  x: { namespace: a, repo: https://r, chart: x, version: latest }\n');
-    await expect(readPlatformRelease(dir, 'p/platform.yaml', 'x')).rejects.toThrow(/an exact chart version/);
+    writeFileSync(
+      join(dir, 'p/platform.yaml'),
+      'releases:\n  x: { namespace: a, repo: https://r, chart: x, version: latest }\n',
+    );
+    await expect(
+      readPlatformRelease(dir, 'p/platform.yaml', 'x'),
+    ).rejects.toThrow(/an exact chart version/);
   });
 });

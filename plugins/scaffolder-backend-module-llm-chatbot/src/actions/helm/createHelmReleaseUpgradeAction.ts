@@ -32,7 +32,10 @@ const input = (z: typeof zod) =>
         ),
       release: z
         .string()
-        .regex(DNS_LABEL, 'release must be a DNS label of at most 53 characters')
+        .regex(
+          DNS_LABEL,
+          'release must be a DNS label of at most 53 characters',
+        )
         .describe('Helm release name'),
       namespace: z
         .string()
@@ -45,7 +48,7 @@ const input = (z: typeof zod) =>
         .string()
         .optional()
         .describe(
-          'Workspace path of helm/platform.yaml: the release\'s pinned chart, repository, version and values files come from there. Default none (use chart).',
+          "Workspace path of helm/platform.yaml: the release's pinned chart, repository, version and values files come from there. Default none (use chart).",
         ),
       chart: z
         .string()
@@ -57,7 +60,7 @@ const input = (z: typeof zod) =>
         .array(z.string())
         .default([])
         .describe(
-          'Extra values files, workspace paths, applied after the platform file\'s. Default none.',
+          "Extra values files, workspace paths, applied after the platform file's. Default none.",
         ),
       values: z
         .record(z.unknown())
@@ -76,7 +79,8 @@ const input = (z: typeof zod) =>
         ),
     })
     .refine(v => Boolean(v.platformFile) !== Boolean(v.chart), {
-      message: 'Set exactly one of platformFile (upstream charts) or chart (a local chart)',
+      message:
+        'Set exactly one of platformFile (upstream charts) or chart (a local chart)',
     });
 
 const output = (z: typeof zod) =>
@@ -113,6 +117,24 @@ export function createHelmReleaseUpgradeAction(options: {
           )}): put them in a Kubernetes Secret and reference it`,
         );
       }
+      if (ctx.isDryRun && args.platformFile) {
+        // The editor's dry run has only the template's folder, not helm/.
+        const exists = await readPlatformRelease(
+          ctx.workspacePath,
+          args.platformFile,
+          args.release,
+        ).catch(() => undefined);
+        if (!exists) {
+          ctx.logger.info(
+            `Dry run: would install ${args.release} as ${args.platformFile} pins it (the file is not in this dry run's workspace)`,
+          );
+          ctx.output('release', args.release);
+          ctx.output('namespace', args.namespace ?? args.release);
+          ctx.output('revision', 1);
+          ctx.output('chartVersion', 'pinned in platform.yaml');
+          return;
+        }
+      }
       const upstream = args.platformFile
         ? await readPlatformRelease(
             ctx.workspacePath,
@@ -129,7 +151,9 @@ export function createHelmReleaseUpgradeAction(options: {
         : resolveSafeChildPath(ctx.workspacePath, args.chart!);
       const valuesFiles = [
         ...(upstream?.valuesFiles ?? []),
-        ...args.valuesFiles.map(f => resolveSafeChildPath(ctx.workspacePath, f)),
+        ...args.valuesFiles.map(f =>
+          resolveSafeChildPath(ctx.workspacePath, f),
+        ),
       ];
       const what = upstream
         ? `${upstream.chart} ${upstream.version} from ${upstream.repo}`
@@ -172,7 +196,12 @@ export function createHelmReleaseUpgradeAction(options: {
             ctx.logger,
             ctx.signal,
           );
-          await recoverPendingRelease(helm, args.release, namespace, ctx.logger);
+          await recoverPendingRelease(
+            helm,
+            args.release,
+            namespace,
+            ctx.logger,
+          );
           ctx.logger.info(
             `helm upgrade --install ${args.release} (${what}) in ${namespace}, waiting up to ${args.timeoutMinutes} min`,
           );
@@ -181,7 +210,9 @@ export function createHelmReleaseUpgradeAction(options: {
             '--install',
             args.release,
             chart,
-            ...(upstream ? ['--repo', upstream.repo, '--version', upstream.version] : []),
+            ...(upstream
+              ? ['--repo', upstream.repo, '--version', upstream.version]
+              : []),
             '--namespace',
             namespace,
             '--create-namespace',

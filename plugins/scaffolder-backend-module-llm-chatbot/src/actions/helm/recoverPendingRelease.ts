@@ -21,16 +21,19 @@ export async function recoverPendingRelease(
   let history: HistoryEntry[];
   try {
     history = JSON.parse(
-      await helm.run([
-        'history',
-        release,
-        '--namespace',
-        namespace,
-        '--max',
-        '20',
-        '--output',
-        'json',
-      ]),
+      await helm.run(
+        [
+          'history',
+          release,
+          '--namespace',
+          namespace,
+          '--max',
+          '20',
+          '--output',
+          'json',
+        ],
+        { quiet: true },
+      ),
     );
   } catch (error) {
     if (/not found/i.test((error as Error).message)) return; // first install

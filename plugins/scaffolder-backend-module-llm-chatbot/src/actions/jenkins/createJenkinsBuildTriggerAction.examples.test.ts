@@ -17,19 +17,32 @@ const config = new ConfigReader({
     baseUrl: JENKINS_URL,
     username: 'portal',
     apiKey: 'api-token',
-    instances: [{ name: 'cluster', baseUrl: JENKINS_URL, username: 'portal', apiKey: 'api-token' }],
+    instances: [
+      {
+        name: 'cluster',
+        baseUrl: JENKINS_URL,
+        username: 'portal',
+        apiKey: 'api-token',
+      },
+    ],
   },
 });
 
 describe('jenkins:build:trigger examples', () => {
-  it.each(examples.map((e, i) => [i, e.description]))('example %i runs: %s', async index => {
-    jenkins.reset();
-    jenkins.items.set('chatbots', { kind: 'folder', config: '' });
-    jenkins.items.set('chatbots/support-bot', { kind: 'job', config: '' });
-    const { input } = yaml.parse(examples[index as number].example).steps[0];
-    const { ctx, outputs } = actionContext({ input });
-    await createJenkinsBuildTriggerAction({ jenkins: jenkinsClientFactory(config), pollMs: 1 }).handler(ctx);
-    expect(outputs.buildNumber).toBe(1);
-    expect(jenkins.builds[0].parameters).toEqual(input.parameters ?? {});
-  });
+  it.each(examples.map((e, i) => [i, e.description]))(
+    'example %i runs: %s',
+    async index => {
+      jenkins.reset();
+      jenkins.items.set('chatbots', { kind: 'folder', config: '' });
+      jenkins.items.set('chatbots/support-bot', { kind: 'job', config: '' });
+      const { input } = yaml.parse(examples[index as number].example).steps[0];
+      const { ctx, outputs } = actionContext({ input });
+      await createJenkinsBuildTriggerAction({
+        jenkins: jenkinsClientFactory(config),
+        pollMs: 1,
+      }).handler(ctx);
+      expect(outputs.buildNumber).toBe(1);
+      expect(jenkins.builds[0].parameters).toEqual(input.parameters ?? {});
+    },
+  );
 });

@@ -2,7 +2,11 @@ import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/types';
 import { actionContext } from '../../__testUtils__/actionContext';
-import { FakeJenkins, JENKINS_URL, jenkinsConfig } from '../../__testUtils__/fakeJenkins';
+import {
+  FakeJenkins,
+  JENKINS_URL,
+  jenkinsConfig,
+} from '../../__testUtils__/fakeJenkins';
 import { createJenkinsBuildTriggerAction } from './createJenkinsBuildTriggerAction';
 import { jenkinsClientFactory } from './jenkinsInstances';
 
@@ -36,14 +40,20 @@ describe('jenkins:build:trigger', () => {
   });
 
   it('passes parameters to buildWithParameters', async () => {
-    const { ctx } = actionContext({ input: { ...input, parameters: { RELEASE: 'support-bot' } } });
+    const { ctx } = actionContext({
+      input: { ...input, parameters: { RELEASE: 'support-bot' } },
+    });
     await action().handler(ctx);
     expect(jenkins.builds[0].parameters).toEqual({ RELEASE: 'support-bot' });
-    expect(jenkins.count('POST /job/chatbots/job/support-bot/buildWithParameters')).toBe(1);
+    expect(
+      jenkins.count('POST /job/chatbots/job/support-bot/buildWithParameters'),
+    ).toBe(1);
   });
 
   it('waits for the build, streaming its console into the task log', async () => {
-    const { ctx, outputs, logs } = actionContext({ input: { ...input, wait: true } });
+    const { ctx, outputs, logs } = actionContext({
+      input: { ...input, wait: true },
+    });
     await action().handler(ctx);
     expect(logs).toEqual(
       expect.arrayContaining([
@@ -97,7 +107,11 @@ describe('jenkins:build:trigger', () => {
   });
 
   it('names the job when it does not exist', async () => {
-    const { ctx } = actionContext({ input: { ...input, jobFullName: 'chatbots/missing' } });
-    await expect(action().handler(ctx)).rejects.toThrow(/Jenkins job chatbots\/missing not found/);
+    const { ctx } = actionContext({
+      input: { ...input, jobFullName: 'chatbots/missing' },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /Jenkins job chatbots\/missing not found/,
+    );
   });
 });

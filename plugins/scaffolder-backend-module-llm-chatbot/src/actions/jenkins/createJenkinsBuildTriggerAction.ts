@@ -35,7 +35,7 @@ const input = (z: typeof zod) =>
       .boolean()
       .default(false)
       .describe(
-        "Wait for the build to finish, streaming its console into the task log, and fail the step when it does not succeed. Default false.",
+        'Wait for the build to finish, streaming its console into the task log, and fail the step when it does not succeed. Default false.',
       ),
     timeoutMinutes: z
       .number()

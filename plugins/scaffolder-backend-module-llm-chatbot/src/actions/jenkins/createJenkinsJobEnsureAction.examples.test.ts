@@ -18,17 +18,29 @@ const config = new ConfigReader({
     baseUrl: JENKINS_URL,
     username: 'portal',
     apiKey: 'api-token',
-    instances: [{ name: 'cluster', baseUrl: JENKINS_URL, username: 'portal', apiKey: 'api-token' }],
+    instances: [
+      {
+        name: 'cluster',
+        baseUrl: JENKINS_URL,
+        username: 'portal',
+        apiKey: 'api-token',
+      },
+    ],
   },
 });
 
 describe('jenkins:job:ensure examples', () => {
-  it.each(examples.map((e, i) => [i, e.description]))('example %i runs: %s', async index => {
-    jenkins.reset();
-    const { input } = yaml.parse(examples[index as number].example).steps[0];
-    const { ctx, outputs } = actionContext({ input });
-    await createJenkinsJobEnsureAction({ jenkins: jenkinsClientFactory(config) }).handler(ctx);
-    expect(outputs.created).toBe(true);
-    expect(jenkins.items.get(input.jobFullName)?.kind).toBe('job');
-  });
+  it.each(examples.map((e, i) => [i, e.description]))(
+    'example %i runs: %s',
+    async index => {
+      jenkins.reset();
+      const { input } = yaml.parse(examples[index as number].example).steps[0];
+      const { ctx, outputs } = actionContext({ input });
+      await createJenkinsJobEnsureAction({
+        jenkins: jenkinsClientFactory(config),
+      }).handler(ctx);
+      expect(outputs.created).toBe(true);
+      expect(jenkins.items.get(input.jobFullName)?.kind).toBe('job');
+    },
+  );
 });

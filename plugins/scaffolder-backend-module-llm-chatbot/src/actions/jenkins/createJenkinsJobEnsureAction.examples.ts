@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Ensure the pipeline job of a new chatbot in the chatbots folder',
+    description:
+      'Ensure the pipeline job of a new chatbot in the chatbots folder',
     example: yaml.stringify({
       steps: [
         {

@@ -2,7 +2,11 @@ import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/types';
 import { actionContext } from '../../__testUtils__/actionContext';
-import { FakeJenkins, JENKINS_URL, jenkinsConfig } from '../../__testUtils__/fakeJenkins';
+import {
+  FakeJenkins,
+  JENKINS_URL,
+  jenkinsConfig,
+} from '../../__testUtils__/fakeJenkins';
 import { createJenkinsJobEnsureAction } from './createJenkinsJobEnsureAction';
 import { jenkinsClientFactory } from './jenkinsInstances';
 
@@ -30,7 +34,9 @@ describe('jenkins:job:ensure', () => {
     expect(jenkins.items.get('chatbots')?.kind).toBe('folder');
     const job = jenkins.items.get('chatbots/support-bot')!;
     expect(job.kind).toBe('job');
-    expect(job.config).toContain('<url>https://github.com/acme/support-bot.git</url>');
+    expect(job.config).toContain(
+      '<url>https://github.com/acme/support-bot.git</url>',
+    );
     expect(job.config).toContain('<credentialsId>github-clone</credentialsId>');
     expect(job.config).toContain('<name>*/main</name>');
     expect(job.config).toContain('<scriptPath>Jenkinsfile</scriptPath>');
@@ -43,16 +49,22 @@ describe('jenkins:job:ensure', () => {
 
   it('updates the job instead of failing when it already exists', async () => {
     await action().handler(actionContext({ input }).ctx);
-    const { ctx, outputs } = actionContext({ input: { ...input, branch: 'release' } });
+    const { ctx, outputs } = actionContext({
+      input: { ...input, branch: 'release' },
+    });
     await action().handler(ctx);
     expect(outputs.created).toBe(false);
     expect(jenkins.count('POST /createItem')).toBe(1); // the folder, once
     expect(jenkins.count('POST /job/chatbots/createItem')).toBe(1); // the job, once
-    expect(jenkins.items.get('chatbots/support-bot')!.config).toContain('<name>*/release</name>');
+    expect(jenkins.items.get('chatbots/support-bot')!.config).toContain(
+      '<name>*/release</name>',
+    );
   });
 
   it('escapes what it puts in the config XML', async () => {
-    const { ctx } = actionContext({ input: { ...input, description: 'Q&A <bot>' } });
+    const { ctx } = actionContext({
+      input: { ...input, description: 'Q&A <bot>' },
+    });
     await action().handler(ctx);
     expect(jenkins.items.get('chatbots/support-bot')!.config).toContain(
       '<description>Q&amp;A &lt;bot&gt;</description>',
@@ -77,7 +89,9 @@ describe('jenkins:job:ensure', () => {
   });
 
   it('fails before any call when the configured instance is not the Jenkins just installed', async () => {
-    const { ctx } = actionContext({ input: { ...input, expectedHost: 'jenkins.other.com' } });
+    const { ctx } = actionContext({
+      input: { ...input, expectedHost: 'jenkins.other.com' },
+    });
     await expect(action().handler(ctx)).rejects.toThrow(
       /configured at jenkins.example.com, but this Jenkins was installed at jenkins.other.com/,
     );
@@ -92,7 +106,11 @@ describe('jenkins:job:ensure', () => {
   });
 
   it('rejects a job name that could climb out of its folder', async () => {
-    const { ctx } = actionContext({ input: { ...input, jobFullName: 'chatbots/../admin' } });
-    await expect(action().handler(ctx)).rejects.toThrow(/jobFullName must be folder\/job names/);
+    const { ctx } = actionContext({
+      input: { ...input, jobFullName: 'chatbots/../admin' },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /jobFullName must be folder\/job names/,
+    );
   });
 });

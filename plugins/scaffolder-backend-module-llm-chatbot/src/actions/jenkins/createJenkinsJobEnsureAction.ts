@@ -19,7 +19,7 @@ const input = (z: typeof zod) =>
       .string()
       .default('')
       .describe(
-        "The host the instance must be on (the Jenkins the template just installed): a mismatch with its configured baseUrl fails before any call. Default: no check.",
+        'The host the instance must be on (the Jenkins the template just installed): a mismatch with its configured baseUrl fails before any call. Default: no check.',
       ),
     jobFullName: z
       .string()
@@ -44,7 +44,9 @@ const input = (z: typeof zod) =>
     scriptPath: z
       .string()
       .default('Jenkinsfile')
-      .describe('Path of the Jenkinsfile in the repository. Default Jenkinsfile.'),
+      .describe(
+        'Path of the Jenkinsfile in the repository. Default Jenkinsfile.',
+      ),
     credentialsId: z
       .string()
       .optional()

@@ -37,7 +37,9 @@ function stringMap(entry: Config, key: string, required = false) {
  */
 export function readClusterSecrets(config: Config): Map<string, ClusterSecret> {
   const secrets = new Map<string, ClusterSecret>();
-  const block = config.getOptionalConfig('llmChatbot.scaffolder.clusterSecrets');
+  const block = config.getOptionalConfig(
+    'llmChatbot.scaffolder.clusterSecrets',
+  );
   for (const name of block?.keys() ?? []) {
     const entry = block!.getConfig(name);
     secrets.set(name, {

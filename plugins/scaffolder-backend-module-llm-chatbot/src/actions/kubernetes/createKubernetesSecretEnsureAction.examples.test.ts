@@ -20,7 +20,16 @@ describe('kubernetes:secret:ensure examples', () => {
       accessToken: async () => 'test-access-token',
       clusterSecrets: readClusterSecrets(
         new ConfigReader({
-          llmChatbot: { scaffolder: { clusterSecrets: { 'jenkins-admin': { namespace: 'jenkins', data: { 'jenkins-admin-password': 'p' } } } } },
+          llmChatbot: {
+            scaffolder: {
+              clusterSecrets: {
+                'jenkins-admin': {
+                  namespace: 'jenkins',
+                  data: { 'jenkins-admin-password': 'p' },
+                },
+              },
+            },
+          },
         }),
       ),
     }).handler(ctx);

@@ -19,7 +19,10 @@ const config = (password: string) =>
         clusterSecrets: {
           'jenkins-admin': {
             namespace: 'jenkins',
-            data: { 'jenkins-admin-user': 'admin', 'jenkins-admin-password': password },
+            data: {
+              'jenkins-admin-user': 'admin',
+              'jenkins-admin-password': password,
+            },
           },
           'github-clone': {
             namespace: 'jenkins',
@@ -51,8 +54,14 @@ describe('kubernetes:secret:ensure', () => {
       'jenkins-admin-user': 'admin',
       'jenkins-admin-password': 'first-password',
     });
-    expect(secret.metadata.labels['app.kubernetes.io/managed-by']).toBe('backstage');
-    expect(outputs).toEqual({ name: 'jenkins-admin', namespace: 'jenkins', created: true });
+    expect(secret.metadata.labels['app.kubernetes.io/managed-by']).toBe(
+      'backstage',
+    );
+    expect(outputs).toEqual({
+      name: 'jenkins-admin',
+      namespace: 'jenkins',
+      created: true,
+    });
     const stored = JSON.stringify([...checkpoints.entries(), outputs, logs]);
     expect(stored).not.toContain('first-password');
   });
@@ -61,22 +70,36 @@ describe('kubernetes:secret:ensure', () => {
     await action('first-password').handler(
       actionContext({ input: { ...CLUSTER, secret: 'jenkins-admin' } }).ctx,
     );
-    const { ctx, outputs } = actionContext({ input: { ...CLUSTER, secret: 'jenkins-admin' } });
+    const { ctx, outputs } = actionContext({
+      input: { ...CLUSTER, secret: 'jenkins-admin' },
+    });
     await action('rotated').handler(ctx);
     expect(outputs.created).toBe(false);
-    expect(kube.secrets.get('jenkins/jenkins-admin')!.stringData['jenkins-admin-password']).toBe('rotated');
+    expect(
+      kube.secrets.get('jenkins/jenkins-admin')!.stringData[
+        'jenkins-admin-password'
+      ],
+    ).toBe('rotated');
   });
 
   it('carries the labels the Jenkins credentials provider reads', async () => {
-    const { ctx } = actionContext({ input: { ...CLUSTER, secret: 'github-clone' } });
+    const { ctx } = actionContext({
+      input: { ...CLUSTER, secret: 'github-clone' },
+    });
     await action().handler(ctx);
     const secret = kube.secrets.get('jenkins/github-clone')!;
-    expect(secret.metadata.labels['jenkins.io/credentials-type']).toBe('usernamePassword');
-    expect(secret.metadata.annotations['jenkins.io/credentials-description']).toBe('clone');
+    expect(secret.metadata.labels['jenkins.io/credentials-type']).toBe(
+      'usernamePassword',
+    );
+    expect(
+      secret.metadata.annotations['jenkins.io/credentials-description'],
+    ).toBe('clone');
   });
 
   it('only places Secrets the administrator configured', async () => {
-    const { ctx } = actionContext({ input: { ...CLUSTER, secret: 'backend-github-token' } });
+    const { ctx } = actionContext({
+      input: { ...CLUSTER, secret: 'backend-github-token' },
+    });
     await expect(action().handler(ctx)).rejects.toThrow(
       /No cluster Secret "backend-github-token" is configured.*\(configured: jenkins-admin, github-clone\)/,
     );
@@ -84,7 +107,10 @@ describe('kubernetes:secret:ensure', () => {
   });
 
   it('makes no call in a dry run', async () => {
-    const { ctx } = actionContext({ input: { ...CLUSTER, secret: 'jenkins-admin' }, isDryRun: true });
+    const { ctx } = actionContext({
+      input: { ...CLUSTER, secret: 'jenkins-admin' },
+      isDryRun: true,
+    });
     await action().handler(ctx);
     expect(kube.requests).toEqual([]);
   });

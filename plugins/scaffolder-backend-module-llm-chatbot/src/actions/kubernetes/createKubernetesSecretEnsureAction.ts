@@ -10,7 +10,9 @@ const input = (z: typeof zod) =>
     endpoint: z
       .string()
       .min(1)
-      .describe("The cluster's API endpoint (gke:cluster:ensure's endpoint output)"),
+      .describe(
+        "The cluster's API endpoint (gke:cluster:ensure's endpoint output)",
+      ),
     caCertificate: z
       .string()
       .min(1)
@@ -52,9 +54,9 @@ export function createKubernetesSecretEnsureAction(options: {
       const secret = pickClusterSecret(options.clusterSecrets, args.secret);
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would ensure Secret ${secret.namespace}/${secret.name} (keys ${Object.keys(
-            secret.data,
-          ).join(', ')})`,
+          `Dry run: would ensure Secret ${secret.namespace}/${
+            secret.name
+          } (keys ${Object.keys(secret.data).join(', ')})`,
         );
         ctx.output('name', secret.name);
         ctx.output('namespace', secret.namespace);
@@ -109,7 +111,9 @@ export function createKubernetesSecretEnsureAction(options: {
         },
       });
       ctx.logger.info(
-        `${result.created ? 'Created' : 'Updated'} Secret ${secret.namespace}/${secret.name}`,
+        `${result.created ? 'Created' : 'Updated'} Secret ${secret.namespace}/${
+          secret.name
+        }`,
       );
       ctx.output('name', secret.name);
       ctx.output('namespace', secret.namespace);

@@ -11,7 +11,7 @@ import { examples } from './createSourceFetchAction.examples';
 const ROOT = resolve(__dirname, '../../../../..');
 
 describe('llm-chatbot:source:fetch examples', () => {
-  it('copies this repository\'s chatbot service, as the example says, without its node_modules', async () => {
+  it("copies this repository's chatbot service, as the example says, without its node_modules", async () => {
     const { input } = yaml.parse(examples[0].example).steps[0];
     const workspacePath = mkdtempSync(join(tmpdir(), 'ws-'));
     const { ctx } = actionContext({

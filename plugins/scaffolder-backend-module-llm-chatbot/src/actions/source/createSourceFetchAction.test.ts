@@ -1,4 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
@@ -28,7 +34,11 @@ function repository() {
 
 const action = () =>
   createSourceFetchAction({
-    reader: { readTree: jest.fn(), readUrl: jest.fn(), search: jest.fn() } as any,
+    reader: {
+      readTree: jest.fn(),
+      readUrl: jest.fn(),
+      search: jest.fn(),
+    } as any,
     integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
   });
 
@@ -46,7 +56,9 @@ describe('llm-chatbot:source:fetch', () => {
     });
     await action().handler(ctx);
     const out = (p: string) => join(workspacePath, 'repo', p);
-    expect(readFileSync(out('package.json'), 'utf8')).toBe('{"name":"chatbot"}');
+    expect(readFileSync(out('package.json'), 'utf8')).toBe(
+      '{"name":"chatbot"}',
+    );
     expect(existsSync(out('src/server.ts'))).toBe(true);
     expect(existsSync(out('.gitignore'))).toBe(true);
     for (const ignored of ['node_modules', 'dist', 'data', '.env']) {
@@ -76,7 +88,9 @@ describe('llm-chatbot:source:fetch', () => {
         baseUrl: `file://${root}/templates/create-chatbot/template.yaml`,
       },
     });
-    await expect(action().handler(ctx)).rejects.toThrow(/services\/missing does not exist/);
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /services\/missing does not exist/,
+    );
   });
 
   it("goes on in the editor's dry run, where the template sits outside any repository", async () => {
@@ -84,7 +98,10 @@ describe('llm-chatbot:source:fetch', () => {
     const { ctx, logs } = actionContext({
       input: { path: 'services/chatbot' },
       isDryRun: true,
-      templateInfo: { entityRef: 'template:default/x', baseUrl: `file://${dir}/template.yaml` },
+      templateInfo: {
+        entityRef: 'template:default/x',
+        baseUrl: `file://${dir}/template.yaml`,
+      },
     });
     await action().handler(ctx);
     expect(logs.join('\n')).toMatch(/not inside a repository here/);
@@ -94,20 +111,28 @@ describe('llm-chatbot:source:fetch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loose-'));
     const { ctx } = actionContext({
       input: { path: 'services/chatbot' },
-      templateInfo: { entityRef: 'template:default/x', baseUrl: `file://${dir}/template.yaml` },
+      templateInfo: {
+        entityRef: 'template:default/x',
+        baseUrl: `file://${dir}/template.yaml`,
+      },
     });
-    await expect(action().handler(ctx)).rejects.toThrow(/not inside a git repository/);
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /not inside a git repository/,
+    );
   });
 
   it('reads through the SCM integration, from the repository root, when the template came from a URL', async () => {
-    const readTree = jest.fn().mockResolvedValue({ dir: jest.fn().mockResolvedValue(undefined) });
+    const readTree = jest
+      .fn()
+      .mockResolvedValue({ dir: jest.fn().mockResolvedValue(undefined) });
     const workspacePath = mkdtempSync(join(tmpdir(), 'ws-'));
     const { ctx } = actionContext({
       input: { path: 'services/chatbot', targetPath: 'repo' },
       workspacePath,
       templateInfo: {
         entityRef: 'template:default/create-chatbot',
-        baseUrl: 'https://github.com/acme/portal/blob/main/templates/create-chatbot/template.yaml',
+        baseUrl:
+          'https://github.com/acme/portal/blob/main/templates/create-chatbot/template.yaml',
       },
     });
     await createSourceFetchAction({

@@ -24,7 +24,9 @@ const input = (z: typeof zod) =>
     targetPath: z
       .string()
       .default('.')
-      .describe('Where in the workspace to put it. Default the workspace root.'),
+      .describe(
+        'Where in the workspace to put it. Default the workspace root.',
+      ),
   });
 
 const output = (z: typeof zod) =>
@@ -92,7 +94,10 @@ export function createSourceFetchAction(options: {
           throw new InputError(`No integration found for ${baseUrl}`);
         }
         // A leading slash resolves from the repository root.
-        const url = integration.resolveUrl({ url: `/${args.path}`, base: baseUrl });
+        const url = integration.resolveUrl({
+          url: `/${args.path}`,
+          base: baseUrl,
+        });
         await fetchContents({
           reader: options.reader,
           integrations: options.integrations,

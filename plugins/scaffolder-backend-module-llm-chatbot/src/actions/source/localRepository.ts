@@ -41,11 +41,15 @@ export async function copyTrackedFiles(options: {
 }): Promise<number> {
   const source = resolveSafeChildPath(options.root, options.path);
   if (!existsSync(source)) {
-    throw new NotFoundError(`${options.path} does not exist in ${options.root}`);
+    throw new NotFoundError(
+      `${options.path} does not exist in ${options.root}`,
+    );
   }
   // .gitignore files at the root and in the copied folder; patterns in the
   // folder's file are relative to it.
-  const rootRules = ignore().add(await gitignoreRules(options.root)).add('.git');
+  const rootRules = ignore()
+    .add(await gitignoreRules(options.root))
+    .add('.git');
   const localRules = ignore().add(await gitignoreRules(source));
   let copied = 0;
   await fs.copy(source, options.outputPath, {
