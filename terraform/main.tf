@@ -3,8 +3,8 @@
 # account holding only the roles nodes need.
 
 resource "google_service_account" "nodes" {
-  account_id   = "${var.cluster_name}-nodes"
-  display_name = "GKE nodes for ${var.cluster_name}"
+  account_id   = "${local.cluster_name}-nodes"
+  display_name = "GKE nodes for ${local.cluster_name}"
 }
 
 # Minimal node roles (Google's "least privilege" node service account set):
@@ -27,8 +27,8 @@ resource "google_project_iam_member" "nodes" {
 }
 
 resource "google_container_cluster" "this" {
-  name     = var.cluster_name
-  location = var.location
+  name     = local.cluster_name
+  location = local.location
 
   # Node pools are managed separately; GKE needs one node to create the cluster.
   remove_default_node_pool = true
@@ -36,7 +36,7 @@ resource "google_container_cluster" "this" {
   deletion_protection      = true
 
   release_channel {
-    channel = var.release_channel
+    channel = local.release_channel
   }
 
   workload_identity_config {
@@ -91,12 +91,12 @@ resource "google_container_cluster" "this" {
 resource "google_container_node_pool" "default" {
   name     = "default"
   cluster  = google_container_cluster.this.id
-  location = var.location
+  location = local.location
 
-  initial_node_count = var.min_nodes
+  initial_node_count = local.min_nodes
   autoscaling {
-    min_node_count = var.min_nodes
-    max_node_count = var.max_nodes
+    min_node_count = local.min_nodes
+    max_node_count = local.max_nodes
   }
 
   management {
@@ -105,7 +105,7 @@ resource "google_container_node_pool" "default" {
   }
 
   node_config {
-    machine_type    = var.machine_type
+    machine_type    = local.machine_type
     service_account = google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
 
@@ -131,7 +131,7 @@ resource "google_container_node_pool" "gpu" {
   count    = var.gpu_pool.enabled ? 1 : 0
   name     = "gpu"
   cluster  = google_container_cluster.this.id
-  location = var.location
+  location = local.location
 
   initial_node_count = 0 # scale up when the model server is scheduled
   autoscaling {

@@ -8,7 +8,7 @@
 
 resource "google_compute_global_address" "private_services" {
   count         = var.metadata_database.enabled ? 1 : 0
-  name          = "${var.cluster_name}-private-services"
+  name          = "${local.cluster_name}-private-services"
   purpose       = "VPC_PEERING"
   address_type  = "INTERNAL"
   prefix_length = 20
@@ -26,7 +26,7 @@ resource "google_service_networking_connection" "private_services" {
 
 resource "google_sql_database_instance" "metadata" {
   count               = var.metadata_database.enabled ? 1 : 0
-  name                = "${var.cluster_name}-metadata"
+  name                = "${local.cluster_name}-metadata"
   region              = var.region
   database_version    = "POSTGRES_15"
   deletion_protection = true
@@ -76,7 +76,7 @@ resource "google_sql_user" "chatbot" {
 
 resource "google_secret_manager_secret" "chatbot_db_password" {
   count     = var.metadata_database.enabled ? 1 : 0
-  secret_id = "${var.cluster_name}-chatbot-db-password"
+  secret_id = "${local.cluster_name}-chatbot-db-password"
   replication {
     auto {}
   }

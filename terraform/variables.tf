@@ -1,5 +1,5 @@
-# Defaults equal the portal's GKE scaffolder action: one zone in Singapore,
-# e2-standard-4 nodes, autoscaling 1-2.
+# Unset (null) cluster settings take the create-chatbot template's defaults
+# (defaults.tf): one zone in Singapore, e2-standard-4 nodes, autoscaling 1-2.
 
 variable "project_id" {
   description = "GCP project that hosts the cluster."
@@ -19,9 +19,9 @@ variable "region" {
 variable "location" {
   description = "Zone (zonal cluster) or region (regional cluster) of the cluster."
   type        = string
-  default     = "asia-southeast1-b"
+  default     = null # the template's default (defaults.tf)
   validation {
-    condition     = can(regex("^[a-z]+-[a-z]+[0-9]{1,2}(-[a-z])?$", var.location))
+    condition     = var.location == null || can(regex("^[a-z]+-[a-z]+[0-9]{1,2}(-[a-z])?$", var.location))
     error_message = "location must be a GCP region (asia-southeast1) or zone (asia-southeast1-b)."
   }
 }
@@ -29,10 +29,10 @@ variable "location" {
 variable "cluster_name" {
   description = "GKE cluster name."
   type        = string
-  default     = "llm-chatbots"
+  default     = null # the template's default (defaults.tf)
   validation {
     # 24 at most: the node service account id "<name>-nodes" is capped at 30.
-    condition     = can(regex("^[a-z]([-a-z0-9]{4,22}[a-z0-9])$", var.cluster_name))
+    condition     = var.cluster_name == null || can(regex("^[a-z]([-a-z0-9]{4,22}[a-z0-9])$", var.cluster_name))
     error_message = "cluster_name must be 6-24 lowercase letters, digits and dashes, starting with a letter."
   }
 }
@@ -40,15 +40,15 @@ variable "cluster_name" {
 variable "machine_type" {
   description = "Node machine type."
   type        = string
-  default     = "e2-standard-4"
+  default     = null # the template's default (defaults.tf)
 }
 
 variable "min_nodes" {
   description = "Autoscaling minimum nodes per zone."
   type        = number
-  default     = 1
+  default     = null # the template's default (defaults.tf)
   validation {
-    condition     = var.min_nodes >= 0 && var.min_nodes <= 100
+    condition     = var.min_nodes == null || (var.min_nodes >= 0 && var.min_nodes <= 100)
     error_message = "min_nodes must be between 0 and 100."
   }
 }
@@ -56,9 +56,9 @@ variable "min_nodes" {
 variable "max_nodes" {
   description = "Autoscaling maximum nodes per zone."
   type        = number
-  default     = 2
+  default     = null # the template's default (defaults.tf)
   validation {
-    condition     = var.max_nodes >= 1 && var.max_nodes <= 100
+    condition     = var.max_nodes == null || (var.max_nodes >= 1 && var.max_nodes <= 100)
     error_message = "max_nodes must be between 1 and 100."
   }
 }
@@ -66,9 +66,9 @@ variable "max_nodes" {
 variable "release_channel" {
   description = "GKE release channel."
   type        = string
-  default     = "REGULAR"
+  default     = null # the template's default (defaults.tf)
   validation {
-    condition     = contains(["RAPID", "REGULAR", "STABLE"], var.release_channel)
+    condition     = var.release_channel == null || contains(["RAPID", "REGULAR", "STABLE"], var.release_channel)
     error_message = "release_channel must be RAPID, REGULAR or STABLE."
   }
 }

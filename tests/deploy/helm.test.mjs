@@ -102,6 +102,29 @@ describe('helm values', () => {
       null,
       secretName('LLM_API_KEY'),
     ],
+    'a provider key read into any variable other than a provider key': [
+      {
+        secrets: {
+          keyRefs: [{ env: 'PATH', secret: 'openai-key', key: 'api-key' }],
+        },
+      },
+      null,
+      [
+        [
+          'enum',
+          '/secrets/keyRefs/0/env',
+          {
+            allowedValues: [
+              'LLM_API_KEY',
+              'EMBEDDINGS_API_KEY',
+              'PINECONE_API_KEY',
+              'PGPASSWORD',
+              'CHATBOT_API_TOKEN',
+            ],
+          },
+        ],
+      ],
+    ],
     'no existing Secret': [
       { secrets: { existingSecret: '' } },
       null,

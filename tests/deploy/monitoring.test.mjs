@@ -1,4 +1,4 @@
-// helm/monitoring: the alert rules pass promtool, the dashboard is valid
+// The chatbot dashboard and alerts (helm/chatbot-platform/files): the alert rules pass promtool, the dashboard is valid
 // JSON, and every chatbot metric the dashboard and alerts use is exported by
 // the running chatbot service.
 import { test, before, after, describe } from 'node:test';
@@ -12,9 +12,10 @@ import YAML from 'yaml';
 import { root, readYaml, spawnService } from './lib.mjs';
 
 const monitoring = path.join(root, 'helm/monitoring');
-const rule = readYaml(path.join(monitoring, 'chatbot-alerts.yaml'))[0];
+const platformFiles = path.join(root, 'helm/chatbot-platform/files');
+const rule = readYaml(path.join(platformFiles, 'chatbot-alerts.yaml'))[0];
 const dashboardMap = readYaml(
-  path.join(monitoring, 'chatbot-dashboard.yaml'),
+  path.join(platformFiles, 'chatbot-dashboard.yaml'),
 )[0];
 const dashboard = JSON.parse(dashboardMap.data['llm-chatbot.json']);
 

@@ -6,19 +6,27 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { convertFiles } from '@cdktf/hcl2json';
+import YAML from 'yaml';
 import { root } from './lib.mjs';
 
 const dir = path.join(root, 'terraform');
 let hcl = {};
 
-// The portal's GKE scaffolder action offers the same defaults (DEVELOPERS.md);
-// when it lands it should import these from llm-chatbot-common and this test
-// should compare against that import.
-const ACTION_DEFAULTS = {
-  location: 'asia-southeast1-b',
-  machine_type: 'e2-standard-4',
-  min_nodes: 1,
-  max_nodes: 2,
+// The create-chatbot template's Infrastructure page is the one home of the
+// cluster defaults; terraform/defaults.tf reads them from it.
+const infrastructurePage = YAML.parse(
+  fs.readFileSync(
+    path.join(root, 'templates/create-chatbot/template.yaml'),
+    'utf8',
+  ),
+).spec.parameters.find(page => page.title === 'Infrastructure').properties;
+const FROM_TEMPLATE = {
+  location: 'location',
+  cluster_name: 'clusterName',
+  machine_type: 'machineType',
+  min_nodes: 'minNodes',
+  max_nodes: 'maxNodes',
+  release_channel: 'releaseChannel',
 };
 
 before(async () => {
@@ -36,13 +44,41 @@ describe('terraform', () => {
     });
   });
 
-  test('defaults equal the scaffolder action: asia-southeast1-b, e2-standard-4, autoscaling 1-2', () => {
-    for (const [name, value] of Object.entries(ACTION_DEFAULTS))
-      assert.equal(variable(name).default, value, name);
-    assert.equal(pool().autoscaling[0].min_node_count, '${var.min_nodes}');
-    assert.equal(pool().autoscaling[0].max_node_count, '${var.max_nodes}');
-    assert.equal(pool().node_config[0].machine_type, '${var.machine_type}');
-    assert.equal(cluster().location, '${var.location}');
+  test("cluster defaults come from the template's Infrastructure page: asia-southeast1-b, e2-standard-4, autoscaling 1-2", () => {
+    assert.deepEqual(
+      Object.fromEntries(
+        ['location', 'machineType', 'minNodes', 'maxNodes'].map(k => [
+          k,
+          infrastructurePage[k].default,
+        ]),
+      ),
+      {
+        location: 'asia-southeast1-b',
+        machineType: 'e2-standard-4',
+        minNodes: 1,
+        maxNodes: 2,
+      },
+    );
+    const locals = Object.assign({}, ...hcl.locals);
+    assert.match(
+      locals.template_file,
+      /\/\.\.\/templates\/create-chatbot\/template\.yaml$/,
+    );
+    assert.match(locals.infrastructure_page, /Infrastructure/);
+    for (const [name, field] of Object.entries(FROM_TEMPLATE)) {
+      // No second copy of the value here: null, then the template's.
+      assert.equal(variable(name).default, null, name);
+      assert.equal(
+        locals[name],
+        `\${coalesce(var.${name}, local.template_defaults.${field})}`,
+        name,
+      );
+      assert.ok(infrastructurePage[field].default !== undefined, field);
+    }
+    assert.equal(pool().autoscaling[0].min_node_count, '${local.min_nodes}');
+    assert.equal(pool().autoscaling[0].max_node_count, '${local.max_nodes}');
+    assert.equal(pool().node_config[0].machine_type, '${local.machine_type}');
+    assert.equal(cluster().location, '${local.location}');
   });
 
   test('variables that take user input are validated', () => {
@@ -66,7 +102,7 @@ describe('terraform', () => {
     );
     assert.equal(
       cluster().release_channel[0].channel,
-      '${var.release_channel}',
+      '${local.release_channel}',
     );
     assert.equal(cluster().enable_shielded_nodes, true);
     assert.equal(

@@ -15,7 +15,9 @@ async function openForm(page: Page) {
   await expect(card).toBeVisible();
   await expect(card).toContainText('Google Kubernetes Engine');
   await card.getByRole('button', { name: 'Choose' }).click();
-  await expect(page.getByText('Chatbot', { exact: true }).first()).toBeVisible();
+  await expect(
+    page.getByText('Chatbot', { exact: true }).first(),
+  ).toBeVisible();
 }
 
 test('the create-chatbot form explains bad input and shows fields for the choices made', async ({
@@ -44,18 +46,26 @@ test('the create-chatbot form explains bad input and shows fields for the choice
     .click();
   await expect(page.getByLabel('Model id')).toHaveCount(0);
   await expect(page.getByRole('textbox', { name: /^Endpoint/ })).toBeVisible();
-  await page.getByRole('textbox', { name: /^Endpoint/ }).fill('http://llm.example.com/v1');
+  await page
+    .getByRole('textbox', { name: /^Endpoint/ })
+    .fill('http://llm.example.com/v1');
   await page.getByRole('textbox', { name: /^Key Secret/ }).fill('openai-key');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(
-    page.getByText(/An https:\/\/ URL, e\.g\. https:\/\/llm\.example\.com/).first(),
+    page
+      .getByText(/An https:\/\/ URL, e\.g\. https:\/\/llm\.example\.com/)
+      .first(),
   ).toBeVisible();
-  await page.getByRole('textbox', { name: /^Endpoint/ }).fill('https://llm.example.com/v1');
+  await page
+    .getByRole('textbox', { name: /^Endpoint/ })
+    .fill('https://llm.example.com/v1');
   await page.getByRole('button', { name: 'Next' }).click();
 
   // Page 3: the defaults terraform/ shares, and GCP's naming rules.
   await expect(page.getByLabel('Location')).toHaveValue('asia-southeast1-b');
-  await expect(page.getByRole('textbox', { name: /^Machine type/ })).toHaveValue('e2-standard-4');
+  await expect(
+    page.getByRole('textbox', { name: /^Machine type/ }),
+  ).toHaveValue('e2-standard-4');
   await page.getByLabel('GCP project id').fill('Acme');
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(

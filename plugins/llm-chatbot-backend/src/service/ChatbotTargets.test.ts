@@ -32,14 +32,22 @@ describe('chatbot services with a {collection} host', () => {
     const t = targets('https://{collection}.chat.example.com');
     const a = t.target(entity('support-bot', 'support-bot'));
     const b = t.target(entity('hr-bot', 'hr-bot'));
-    expect((a.client as any).service.baseUrl).toBe('https://support-bot.chat.example.com');
-    expect((b.client as any).service.baseUrl).toBe('https://hr-bot.chat.example.com');
-    expect(t.target(entity('support-bot', 'support-bot')).client).toBe(a.client);
+    expect((a.client as any).service.baseUrl).toBe(
+      'https://support-bot.chat.example.com',
+    );
+    expect((b.client as any).service.baseUrl).toBe(
+      'https://hr-bot.chat.example.com',
+    );
+    expect(t.target(entity('support-bot', 'support-bot')).client).toBe(
+      a.client,
+    );
   });
 
   it('never builds a host from a collection that is not a DNS label', () => {
     const t = targets('https://{collection}.chat.example.com');
-    expect(() => t.target(entity('x', 'evil.com/#'))).toThrow(/is not a collection id/);
+    expect(() => t.target(entity('x', 'evil.com/#'))).toThrow(
+      /is not a collection id/,
+    );
   });
 
   it('accepts the placeholder only as the first label of the host', () => {

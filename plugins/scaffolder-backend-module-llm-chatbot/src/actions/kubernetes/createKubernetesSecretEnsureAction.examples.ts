@@ -14,7 +14,7 @@ export const examples: TemplateExample[] = [
           input: {
             endpoint: '34.87.10.20',
             caCertificate: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
-            secret: 'jenkins-admin',
+            name: 'jenkins-admin',
           },
         },
       ],

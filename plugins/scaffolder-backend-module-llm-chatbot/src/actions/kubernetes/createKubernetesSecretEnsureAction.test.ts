@@ -44,7 +44,7 @@ describe('kubernetes:secret:ensure', () => {
   it('creates the namespace and the Secret from config, keeping the values out of outputs and checkpoints', async () => {
     const checkpoints = new Map<string, JsonValue>();
     const { ctx, outputs, logs } = actionContext({
-      input: { ...CLUSTER, secret: 'jenkins-admin' },
+      input: { ...CLUSTER, name: 'jenkins-admin' },
       checkpoints,
     });
     await action().handler(ctx);
@@ -68,10 +68,10 @@ describe('kubernetes:secret:ensure', () => {
 
   it('replaces an existing Secret, so a rotated value reaches the cluster', async () => {
     await action('first-password').handler(
-      actionContext({ input: { ...CLUSTER, secret: 'jenkins-admin' } }).ctx,
+      actionContext({ input: { ...CLUSTER, name: 'jenkins-admin' } }).ctx,
     );
     const { ctx, outputs } = actionContext({
-      input: { ...CLUSTER, secret: 'jenkins-admin' },
+      input: { ...CLUSTER, name: 'jenkins-admin' },
     });
     await action('rotated').handler(ctx);
     expect(outputs.created).toBe(false);
@@ -84,7 +84,7 @@ describe('kubernetes:secret:ensure', () => {
 
   it('carries the labels the Jenkins credentials provider reads', async () => {
     const { ctx } = actionContext({
-      input: { ...CLUSTER, secret: 'github-clone' },
+      input: { ...CLUSTER, name: 'github-clone' },
     });
     await action().handler(ctx);
     const secret = kube.secrets.get('jenkins/github-clone')!;
@@ -98,7 +98,7 @@ describe('kubernetes:secret:ensure', () => {
 
   it('only places Secrets the administrator configured', async () => {
     const { ctx } = actionContext({
-      input: { ...CLUSTER, secret: 'backend-github-token' },
+      input: { ...CLUSTER, name: 'backend-github-token' },
     });
     await expect(action().handler(ctx)).rejects.toThrow(
       /No cluster Secret "backend-github-token" is configured.*\(configured: jenkins-admin, github-clone\)/,
@@ -108,7 +108,7 @@ describe('kubernetes:secret:ensure', () => {
 
   it('makes no call in a dry run', async () => {
     const { ctx } = actionContext({
-      input: { ...CLUSTER, secret: 'jenkins-admin' },
+      input: { ...CLUSTER, name: 'jenkins-admin' },
       isDryRun: true,
     });
     await action().handler(ctx);

@@ -17,7 +17,7 @@ const input = (z: typeof zod) =>
       .string()
       .min(1)
       .describe("The cluster's CA, base64 PEM (gke:cluster:ensure's output)"),
-    secret: z
+    name: z
       .string()
       .min(1)
       .describe(
@@ -51,7 +51,7 @@ export function createKubernetesSecretEnsureAction(options: {
     schema: { input, output },
     async handler(ctx) {
       const args = input(zod).parse(ctx.input);
-      const secret = pickClusterSecret(options.clusterSecrets, args.secret);
+      const secret = pickClusterSecret(options.clusterSecrets, args.name);
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would ensure Secret ${secret.namespace}/${
