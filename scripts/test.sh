@@ -45,7 +45,8 @@ chatbot_service_suite() {
   (
     cd services/chatbot &&
       export CHATBOT_TEST_DATABASE_URL="postgres://chatbot_test:$password@127.0.0.1:$PGTEST_PORT/postgres" &&
-      npm run --silent typecheck && npm run --silent build && npm run --silent test:coverage && npm run --silent eval:smoke
+      npm run --silent typecheck && npm run --silent build && npm run --silent test:coverage && npm run --silent eval:smoke &&
+      npm run --silent eval
   )
   rc=$?
   stop_test_postgres

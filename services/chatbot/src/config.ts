@@ -30,7 +30,13 @@ const schema = z.object({
   CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(1000),
   CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(150),
 
-  RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(4),
+  RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(5),
+  // auto: BM25 alone with the offline embeddings (their hashing only adds
+  // noise: eval/README), BM25 and the embeddings fused with a dense model,
+  // the embeddings alone where the store has no lexical index (Pinecone).
+  RETRIEVAL: z.enum(['auto', 'hybrid', 'lexical', 'dense']).default('auto'),
+  RETRIEVAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.3),
+  RETRIEVAL_DENSE_WEIGHT: z.coerce.number().min(0).max(5).default(0.5),
   RETRIEVAL_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.12),
   MEMORY_TURNS: z.coerce.number().int().min(0).max(50).default(6),
   MAX_CONCURRENT_CHATS: z.coerce.number().int().positive().default(64),

@@ -7,6 +7,7 @@ import type { MetadataStore } from './store/MetadataStore.js';
 import { openStorage } from './storage.js';
 import type { VectorStore } from './vector/VectorStore.js';
 import { createEmbeddings } from './embeddings/index.js';
+import { Retriever } from './retrieval/Retriever.js';
 import { createChatProvider } from './llm/index.js';
 import type { ChatProvider } from './llm/ChatProvider.js';
 import { IngestionQueue } from './ingest/IngestionQueue.js';
@@ -42,7 +43,10 @@ export async function createServices(
   config: ServiceConfig,
   logger: Logger,
 ): Promise<ChatbotServices> {
-  const { metadata, vectors, documents } = await openStorage(config, logger);
+  const { metadata, vectors, documents, lexical } = await openStorage(
+    config,
+    logger,
+  );
   const metrics = createMetrics();
   const embeddings = createEmbeddings(config);
   const provider = createChatProvider(config);
@@ -67,19 +71,22 @@ export async function createServices(
       chunkOverlap: config.CHUNK_OVERLAP,
     },
   );
-  const chat = new ChatService(
-    metadata,
-    vectors,
-    embeddings,
-    provider,
-    metrics,
-    logger,
-    {
-      topK: config.RETRIEVAL_TOP_K,
-      minScore: config.RETRIEVAL_MIN_SCORE,
-      memoryTurns: config.MEMORY_TURNS,
-    },
-  );
+  const retriever = new Retriever(vectors, embeddings, lexical, {
+    mode:
+      config.RETRIEVAL !== 'auto'
+        ? config.RETRIEVAL
+        : config.EMBEDDINGS_PROVIDER === 'offline'
+        ? 'lexical'
+        : 'hybrid',
+    topK: config.RETRIEVAL_TOP_K,
+    minScore: config.RETRIEVAL_MIN_SCORE,
+    minCoverage: config.RETRIEVAL_MIN_COVERAGE,
+    denseWeight: config.RETRIEVAL_DENSE_WEIGHT,
+  });
+  const chat = new ChatService(metadata, retriever, provider, metrics, logger, {
+    memoryTurns: config.MEMORY_TURNS,
+    storeName: vectors.name,
+  });
 
   const close = async () => {
     stopReaper();

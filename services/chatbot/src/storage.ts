@@ -7,6 +7,8 @@ import { SqliteMetadataStore } from './store/SqliteMetadataStore.js';
 import { EmbeddedVectorStore } from './vector/EmbeddedVectorStore.js';
 import { PineconeVectorStore } from './vector/PineconeVectorStore.js';
 import type { VectorStore } from './vector/VectorStore.js';
+import type { LexicalIndex } from './retrieval/LexicalIndex.js';
+import { SqliteLexicalIndex } from './retrieval/SqliteLexicalIndex.js';
 import type { DocumentCommit } from './ingest/commit/DocumentCommit.js';
 import { SqliteDocumentCommit } from './ingest/commit/SqliteDocumentCommit.js';
 import { VectorsThenRowCommit } from './ingest/commit/VectorsThenRowCommit.js';
@@ -16,6 +18,8 @@ export interface Storage {
   metadata: MetadataStore;
   vectors: VectorStore;
   documents: DocumentCommit;
+  /** BM25 over the chunks, where the service holds them (the embedded store). */
+  lexical?: LexicalIndex;
 }
 
 async function openMetadataStore(
@@ -62,6 +66,7 @@ export async function openStorage(
         metadata,
         vectors,
         documents: new SqliteDocumentCommit(metadata.db, metadata, vectors),
+        lexical: new SqliteLexicalIndex(metadata.db),
       };
     }
     case 'pinecone': {

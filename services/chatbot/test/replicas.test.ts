@@ -129,7 +129,7 @@ replicaTest(
     assert.equal(second.status, 200);
     assert.match(
       second.events[0].data.standaloneQuestion,
-      /Wi-Fi password.*change it/i,
+      /^Can I change it\? \(about: .*password/i,
     );
   },
 );

@@ -1,4 +1,5 @@
 import { tokenize } from '../util/tokenize.js';
+import { queryTerms } from '../retrieval/queryTerms.js';
 import type { ChatMessage } from '../store/MetadataStore.js';
 import type {
   AnswerEvent,
@@ -26,9 +27,15 @@ export class ExtractiveChat implements ChatProvider {
   ): Promise<string> {
     const previous = [...history].reverse().find(m => m.role === 'user');
     if (!previous) return question;
-    const short = tokenize(question).length < 4;
-    return short || FOLLOW_UP.test(question)
-      ? `${previous.content} ${question}`
+    const own = new Set(tokenize(question));
+    if (own.size >= 4 && !FOLLOW_UP.test(question)) return question;
+    // What "it" refers to: the earlier question's terms, carried after the
+    // new ones (retrieval weighs them below the new question's own terms).
+    const carried = [...new Set(queryTerms(previous.content))].filter(
+      t => !own.has(t),
+    );
+    return carried.length
+      ? `${question} (about: ${carried.join(', ')})`
       : question;
   }
 
@@ -45,10 +52,12 @@ export class ExtractiveChat implements ChatProvider {
         overlap: tokenize(text).filter(t => terms.has(t)).length - rank * 0.01,
       })),
     );
+    // Five sentences: on real manuals (eval/) three held an expected phrase
+    // for 28 % of questions, five for 43 %.
     const picked = sentences
       .filter(s => s.overlap > 0)
       .sort((a, b) => b.overlap - a.overlap)
-      .slice(0, 3);
+      .slice(0, 5);
     const body = (picked.length ? picked : sentences.slice(0, 1))
       .map(s => `- ${s.text} ${s.cite}`)
       .join('\n');

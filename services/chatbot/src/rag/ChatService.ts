@@ -4,11 +4,10 @@ import {
   trace,
   SpanStatusCode,
 } from '@opentelemetry/api';
-import type { Embeddings } from '@langchain/core/embeddings';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
-import type { VectorStore } from '../vector/VectorStore.js';
+import type { Retriever } from '../retrieval/Retriever.js';
 import type { components } from '../http/contractTypes.js';
 import {
   NO_ANSWER,
@@ -26,23 +25,23 @@ export type ChatEvent = Exclude<
 >;
 
 export interface ChatOptions {
-  topK: number;
-  minScore: number;
   memoryTurns: number;
+  /** The vector store's name, for the retrieval metric's label. */
+  storeName: string;
 }
 
 const tracer = trace.getTracer('llm-chatbot');
 
 /**
  * One chat turn: rewrite a follow-up into a standalone question, retrieve
- * from the collection only, stream the answer, and remember the turn. When
- * nothing relevant is retrieved it says so instead of asking the model.
+ * from the collection only (retrieval/Retriever), stream the answer, and
+ * remember the turn. When nothing relevant is retrieved it says so, citing
+ * nothing, instead of asking the model.
  */
 export class ChatService {
   constructor(
     private readonly metadata: MetadataStore,
-    private readonly vectors: VectorStore,
-    private readonly embeddings: Embeddings,
+    private readonly retriever: Retriever,
     private readonly provider: ChatProvider,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
@@ -114,18 +113,20 @@ export class ChatService {
       ctx,
       async span => {
         try {
-          const vector = await this.embeddings.embedQuery(standalone);
-          const hits = await this.vectors.search(
+          const found = await this.retriever.retrieve(
             collectionId,
-            vector,
-            this.options.topK,
+            message,
+            standalone,
           );
-          const relevant = hits.filter(h => h.score >= this.options.minScore);
           span.setAttributes({
-            'chatbot.hits': hits.length,
-            'chatbot.relevant': relevant.length,
+            'chatbot.retrieval': this.retriever.mode,
+            'chatbot.hits': found.hits.length,
+            ...(found.coverage === undefined
+              ? {}
+              : { 'chatbot.coverage': found.coverage }),
+            ...(found.declined ? { 'chatbot.declined': found.declined } : {}),
           });
-          return this.withFilenames(collectionId, relevant);
+          return this.withFilenames(collectionId, found.hits);
         } finally {
           span.end();
         }
@@ -133,7 +134,7 @@ export class ChatService {
     );
     const retrievalMs = performance.now() - retrievalStart;
     this.metrics.retrievalDuration.observe(
-      { store: this.vectors.name },
+      { store: this.options.storeName },
       retrievalMs / 1000,
     );
 

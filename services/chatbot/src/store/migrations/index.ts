@@ -2,13 +2,18 @@ import type { Knex } from 'knex';
 import type { Migration } from './migration.js';
 import { initial } from './001_initial.js';
 import { sqliteJobsForeignKey } from './002_sqlite_jobs_foreign_key.js';
+import { sqliteChunksFts } from './003_sqlite_chunks_fts.js';
 
 /**
  * The metadata schema's one history, for SQLite and PostgreSQL alike. Add a
  * migration as the next numbered file and append it here; knex records each
  * applied name in knex_migrations.
  */
-export const MIGRATIONS: Migration[] = [initial, sqliteJobsForeignKey];
+export const MIGRATIONS: Migration[] = [
+  initial,
+  sqliteJobsForeignKey,
+  sqliteChunksFts,
+];
 
 /** Migrations from this list rather than a directory, so dist/ and tsx agree. */
 export const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The eval's manuals: real PDFs from Debian documentation packages, fetched
+# with apt-get download (never committed) and checked against the checksums
+# in set.json. Idempotent: a manual already in place with the right checksum
+# is kept. Usage: bash eval/fetch-manuals.sh [target dir, default eval/manuals]
+set -euo pipefail
+cd "$(dirname "$0")"
+target="${1:-manuals}"
+mkdir -p "$target/debs"
+node -e '
+  const set = require("./set.json");
+  for (const d of set.documents)
+    console.log([d.id, d.package, d.version, d.deb, d.debSha256, d.pathInDeb, d.pdfSha256].join("\t"));
+' | while IFS=$'\t' read -r id pkg version deb debsha path pdfsha; do
+  pdf="$target/$id.pdf"
+  if [ -f "$pdf" ] && echo "$pdfsha  $pdf" | sha256sum -c --status; then
+    continue
+  fi
+  # A fresh machine may have no package lists yet: update them once, then retry.
+  (cd "$target/debs" && { [ -f "$deb" ] || apt-get download "$pkg=$version" >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 || true; apt-get download "$pkg=$version" >/dev/null; }; })
+  echo "$debsha  $target/debs/$deb" | sha256sum -c --status || {
+    echo "checksum mismatch for $deb (expected $debsha)" >&2
+    exit 1
+  }
+  work="$(mktemp -d)"
+  dpkg-deb -x "$target/debs/$deb" "$work"
+  case "$path" in
+    *.gz) gunzip -c "$work/$path" >"$pdf" ;;
+    *) cp "$work/$path" "$pdf" ;;
+  esac
+  rm -rf "$work"
+  echo "$pdfsha  $pdf" | sha256sum -c --status || {
+    echo "checksum mismatch for $pdf from $deb (expected $pdfsha)" >&2
+    exit 1
+  }
+  echo "fetched $id: $pdf"
+done

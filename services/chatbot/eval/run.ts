@@ -1,0 +1,144 @@
+/**
+ * Retrieval and answer quality on real manuals (eval/set.json): the PDFs
+ * eval/fetch-manuals.sh fetched, ingested into one collection of the real
+ * service (offline defaults unless the environment says otherwise), and each
+ * question asked over HTTP as a user would, follow-ups in the same
+ * conversation. Prints a table, writes eval/results/, and exits 1 when a
+ * figure falls below eval/floors.json.
+ *
+ *   npm run eval                       # the service's configured retrieval
+ *   RETRIEVAL=lexical npm run eval     # one ablation row
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { api, chat, ingest, startService } from '../test/helpers/service.js';
+import { scoreQuestions, type Asked, type EvalSet } from './score.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const set: EvalSet = JSON.parse(
+  fs.readFileSync(path.join(here, 'set.json'), 'utf8'),
+);
+const manuals = process.env.EVAL_MANUALS_DIR ?? path.join(here, 'manuals');
+const floors: {
+  min: Record<string, number>;
+  max: Record<string, number>;
+} = JSON.parse(fs.readFileSync(path.join(here, 'floors.json'), 'utf8'));
+const label = process.env.EVAL_LABEL ?? process.env.RETRIEVAL ?? 'default';
+
+const env: Record<string, string> = {};
+for (const key of [
+  'RETRIEVAL',
+  'RETRIEVAL_MIN_COVERAGE',
+  'RETRIEVAL_DENSE_WEIGHT',
+  'CHUNK_SIZE',
+  'CHUNK_OVERLAP',
+]) {
+  if (process.env[key]) env[key] = process.env[key]!;
+}
+const svc = await startService(env);
+try {
+  await api(svc.url, 'PUT', '/v1/collections/eval');
+  const ingestStart = performance.now();
+  for (const doc of set.documents) {
+    const file = path.join(manuals, `${doc.id}.pdf`);
+    if (!fs.existsSync(file)) {
+      throw new Error(`${file} is missing: run bash eval/fetch-manuals.sh`);
+    }
+    const job = await ingest(
+      svc.url,
+      'eval',
+      `${doc.id}.pdf`,
+      fs.readFileSync(file),
+      600_000,
+    );
+    if (job.status !== 'succeeded') {
+      throw new Error(`ingesting ${doc.id} failed: ${job.error}`);
+    }
+  }
+  const ingestSeconds = (performance.now() - ingestStart) / 1000;
+
+  const asked: Asked[] = [];
+  const ask = async (id: string, message: string, conversationId?: string) => {
+    const { events, answer } = await chat(svc.url, 'eval', {
+      message,
+      ...(conversationId ? { conversationId } : {}),
+    });
+    const start = events.find(e => e.event === 'start')?.data;
+    const done = events.find(e => e.event === 'done')?.data;
+    const sources = events.find(e => e.event === 'sources')?.data.sources ?? [];
+    asked.push({
+      id,
+      sources: sources.map((s: { filename: string; page: number }) => ({
+        document: s.filename.replace(/\.pdf$/, ''),
+        page: s.page,
+      })),
+      answer,
+      answered: Boolean(done?.answered),
+      standalone: start?.standaloneQuestion ?? message,
+    });
+    return start?.conversationId as string;
+  };
+  for (const q of set.questions) {
+    if (q.kind === 'followup') continue;
+    const conversation = await ask(q.id, q.question);
+    for (const f of set.questions.filter(x => x.followUpOf === q.id)) {
+      await ask(f.id, f.question, conversation);
+    }
+  }
+
+  const scores = scoreQuestions(set, asked);
+  const rows: [string, string][] = [
+    [
+      'questions (answerable / uncovered / follow-ups)',
+      `${scores.answerable} / ${scores.uncovered} / ${scores.followups}`,
+    ],
+    ['hit@1', scores.hit1.toFixed(2)],
+    ['hit@5', scores.hit5.toFixed(2)],
+    ['MRR', scores.mrr.toFixed(2)],
+    ['uncovered declined', `${scores.declined} of ${scores.uncovered}`],
+    [
+      'answerable wrongly declined',
+      `${scores.wronglyDeclined} of ${scores.answerable}`,
+    ],
+    ['follow-up hit@5', scores.followupHit5.toFixed(2)],
+    ['answer holds an expected phrase', scores.phraseRate.toFixed(2)],
+    ['ingestion (all manuals)', `${ingestSeconds.toFixed(1)} s`],
+  ];
+  const table = [
+    `| ${label} | |`,
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+  ].join('\n');
+  console.log(table);
+  for (const miss of scores.misses) console.log(`  ${miss}`);
+
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  fs.writeFileSync(
+    path.join(here, 'results', `${stamp}-${label}.json`),
+    JSON.stringify({ label, ...scores, ingestSeconds, asked }, null, 2),
+  );
+  fs.writeFileSync(
+    path.join(here, 'results', `latest-${label}.md`),
+    `${table}\n`,
+  );
+
+  const figures = scores as unknown as Record<string, number>;
+  const broken = [
+    ...Object.entries(floors.min)
+      .filter(([key, floor]) => figures[key] < floor)
+      .map(([key, floor]) => `${key} ${figures[key].toFixed(2)} < ${floor}`),
+    ...Object.entries(floors.max)
+      .filter(([key, ceiling]) => figures[key] > ceiling)
+      .map(
+        ([key, ceiling]) => `${key} ${figures[key].toFixed(2)} > ${ceiling}`,
+      ),
+  ];
+  if (process.env.EVAL_ENFORCE_FLOORS !== 'false' && broken.length) {
+    console.error(`outside eval/floors.json: ${broken.join(', ')}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await svc.close();
+}

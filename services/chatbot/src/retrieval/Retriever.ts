@@ -1,0 +1,127 @@
+import type { Embeddings } from '@langchain/core/embeddings';
+import { queryTerms } from './queryTerms.js';
+import type { SearchHit, VectorStore } from '../vector/VectorStore.js';
+import type { LexicalIndex, WeightedTerm } from './LexicalIndex.js';
+import { bestPerPage, reciprocalRankFusion } from './fusion.js';
+import { coverage, namedTerms } from './relevance.js';
+
+export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
+
+export interface RetrieverOptions {
+  mode: RetrievalMode;
+  topK: number;
+  /** Dense hits below this cosine are dropped (dense-only mode). */
+  minScore: number;
+  /** Decline when the best passages cover less of the question than this. */
+  minCoverage: number;
+  /** The dense list's weight in the fusion; the lexical list weighs 1. */
+  denseWeight: number;
+}
+
+export interface Retrieval {
+  hits: SearchHit[];
+  /** Why nothing is returned, when nothing is. */
+  declined?: 'no-terms' | 'not-covered' | 'no-hits' | 'unknown-name';
+  coverage?: number;
+}
+
+/** How many candidates each list contributes before fusion. */
+const CANDIDATES = 30;
+
+/**
+ * Finds the passages for a question: BM25 over the collection's chunks
+ * (when the store has a lexical index), the embeddings' nearest chunks, or
+ * both fused by reciprocal rank, one passage per page. A follow-up's terms
+ * carried from earlier turns count half as much as the new question's. It
+ * returns nothing, so the service declines and cites nothing, when the
+ * question names something the documents never mention, or when the
+ * passages found cover too little of what the question asks.
+ */
+export class Retriever {
+  constructor(
+    private readonly vectors: VectorStore,
+    private readonly embeddings: Embeddings,
+    private readonly lexical: LexicalIndex | undefined,
+    private readonly options: RetrieverOptions,
+  ) {}
+
+  get mode(): RetrievalMode {
+    return this.lexical ? this.options.mode : 'dense';
+  }
+
+  async retrieve(
+    collectionId: string,
+    message: string,
+    standalone: string,
+  ): Promise<Retrieval> {
+    const terms = weightedTerms(message, standalone);
+    const lexical = this.lexical;
+    if (this.mode === 'dense' || !lexical) {
+      const hits = (await this.denseHits(collectionId, standalone)).filter(
+        h => h.score >= this.options.minScore,
+      );
+      return hits.length
+        ? { hits: hits.slice(0, this.options.topK) }
+        : { hits: [], declined: 'no-hits' };
+    }
+    if (terms.length === 0) return { hits: [], declined: 'no-terms' };
+    // A name the documents never mention: they are not about it.
+    const names = namedTerms(message).flatMap(n => queryTerms(n));
+    if (names.length) {
+      const df = lexical.chunkFrequencies(collectionId, names);
+      if (names.some(n => (df.get(n) ?? 0) === 0)) {
+        return { hits: [], declined: 'unknown-name' };
+      }
+    }
+
+    const lists = [
+      { hits: lexical.search(collectionId, terms, CANDIDATES), weight: 1 },
+    ];
+    if (this.mode === 'hybrid') {
+      lists.push({
+        hits: await this.denseHits(collectionId, standalone),
+        weight: this.options.denseWeight,
+      });
+    }
+    const hits = bestPerPage(
+      reciprocalRankFusion(lists, CANDIDATES),
+      this.options.topK,
+    );
+    if (hits.length === 0) return { hits: [], declined: 'no-hits' };
+
+    const score = coverage(
+      terms,
+      hits,
+      lexical.chunkFrequencies(
+        collectionId,
+        terms.map(t => t.term),
+      ),
+      lexical.chunkCount(collectionId),
+    );
+    if (score < this.options.minCoverage) {
+      return { hits: [], declined: 'not-covered', coverage: score };
+    }
+    return { hits, coverage: score };
+  }
+
+  private async denseHits(collectionId: string, question: string) {
+    const vector = await this.embeddings.embedQuery(question);
+    return this.vectors.search(collectionId, vector, CANDIDATES);
+  }
+}
+
+/**
+ * The new message's terms weigh 2; terms the standalone question adds (what
+ * a follow-up refers to, resolved from earlier turns) weigh 1.
+ */
+export function weightedTerms(
+  message: string,
+  standalone: string,
+): WeightedTerm[] {
+  const own = new Set(queryTerms(message));
+  const carried = queryTerms(standalone).filter(t => !own.has(t));
+  return [
+    ...[...own].map(term => ({ term, weight: 2 as const })),
+    ...[...new Set(carried)].map(term => ({ term, weight: 1 as const })),
+  ];
+}

@@ -1,0 +1,278 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../src/store/database.js';
+import { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
+import { EmbeddedVectorStore } from '../src/vector/EmbeddedVectorStore.js';
+import { SqliteDocumentCommit } from '../src/ingest/commit/SqliteDocumentCommit.js';
+import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
+import { SqliteLexicalIndex } from '../src/retrieval/SqliteLexicalIndex.js';
+import { reciprocalRankFusion } from '../src/retrieval/fusion.js';
+import { coverage, namedTerms } from '../src/retrieval/relevance.js';
+import { Retriever, weightedTerms } from '../src/retrieval/Retriever.js';
+import type { SearchHit } from '../src/vector/VectorStore.js';
+
+const PAGES = [
+  'Installing the controller: mount it on a vertical wall with the four anchors supplied.',
+  'Networking: the controller joins wireless networks in the 2.4 GHz band; its address is 192.168.50.1.',
+  'Maintenance: replace the intake filter every six months and grease the bearing yearly.',
+  'Troubleshooting: error E42 means the motor overheated. Let the motor cool down before restarting.',
+  'Warranty: thirty-six months from purchase; frost damage is excluded.',
+];
+
+async function collection(pages = PAGES) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatbot-retrieval-'));
+  const db = await openDatabase(dir);
+  const metadata = new SqliteMetadataStore(db);
+  const vectors = new EmbeddedVectorStore(db);
+  const embeddings = new HashingEmbeddings();
+  const commit = new SqliteDocumentCommit(db, metadata, vectors);
+  await metadata.createCollection('c');
+  await metadata.createCollection('other');
+  const add = async (collectionId: string, id: string, texts: string[]) =>
+    commit.commit(
+      {
+        id,
+        collectionId,
+        filename: `${id}.pdf`,
+        pages: texts.length,
+        chunks: texts.length,
+        bytes: 1,
+        sha256: id,
+        createdAt: '',
+      },
+      await Promise.all(
+        texts.map(async (text, i) => ({
+          id: `${id}:${i}`,
+          page: i + 1,
+          text,
+          vector: await embeddings.embedQuery(text),
+        })),
+      ),
+      () => undefined,
+    );
+  await add('c', 'manual', pages);
+  await add('other', 'elsewhere', [
+    'The motor of another product overheated too, in another collection.',
+  ]);
+  const lexical = new SqliteLexicalIndex(db);
+  return { db, metadata, vectors, embeddings, lexical, add, commit };
+}
+
+const hit = (chunkId: string, score = 1): SearchHit => ({
+  chunkId,
+  documentId: 'd',
+  page: 1,
+  text: chunkId,
+  score,
+});
+
+describe('the lexical index (SQLite FTS5)', () => {
+  test('ranks by BM25 with stemming, inside one collection only', async () => {
+    const { lexical } = await collection();
+    const hits = lexical.search(
+      'c',
+      weightedTerms(
+        'why is my motor overheating',
+        'why is my motor overheating',
+      ),
+      5,
+    );
+    assert.equal(hits[0].page, 4);
+    assert.ok(hits[0].score > 0);
+    assert.ok(hits.every(h => h.documentId === 'manual'));
+  });
+
+  test('follows a document out of the index when it is deleted, in the same transaction', async () => {
+    const { lexical, vectors, metadata } = await collection();
+    await metadata.deleteDocument('c', 'manual');
+    await vectors.deleteDocument('c', 'manual');
+    assert.deepEqual(
+      lexical.search('c', [{ term: 'motor', weight: 2 }], 5),
+      [],
+    );
+    assert.equal(lexical.chunkCount('c'), 0);
+  });
+
+  test('counts the chunks holding each term, stemmed as search does', async () => {
+    const { lexical } = await collection();
+    const df = lexical.chunkFrequencies('c', ['motor', 'months', 'unicorn']);
+    assert.deepEqual(
+      [...df],
+      [
+        ['motor', 1],
+        ['months', 2],
+        ['unicorn', 0],
+      ],
+    );
+    assert.equal(lexical.chunkCount('c'), 5);
+  });
+
+  test('treats query syntax in terms as text', async () => {
+    const { lexical } = await collection();
+    assert.deepEqual(
+      lexical.search('c', [{ term: 'motor" OR "warranty', weight: 2 }], 5),
+      [],
+    );
+  });
+});
+
+describe('fusion and relevance', () => {
+  test('reciprocal rank fusion favours what both lists rank high', () => {
+    const fused = reciprocalRankFusion(
+      [
+        { hits: [hit('a'), hit('b'), hit('c')], weight: 1 },
+        { hits: [hit('b'), hit('d'), hit('c')], weight: 1 },
+      ],
+      3,
+    );
+    assert.deepEqual(
+      fused.map(h => h.chunkId),
+      ['b', 'c', 'a'],
+    );
+  });
+
+  test('a follow-up carries the earlier terms at half the weight of its own', () => {
+    assert.deepEqual(
+      weightedTerms(
+        'Can I change it?',
+        'Can I change it? (about: wifi, password)',
+      ),
+      [
+        { term: 'change', weight: 2 },
+        { term: 'wifi', weight: 1 },
+        { term: 'password', weight: 1 },
+      ],
+    );
+  });
+
+  test('coverage weighs rare terms most, carried terms half, and leaves out terms the collection never uses', () => {
+    const df = new Map([
+      ['motor', 1],
+      ['controller', 60],
+      ['unicorn', 0],
+    ]);
+    const passage = [{ ...hit('p'), text: 'The motor overheated.' }];
+    const own = (term: string) => ({ term, weight: 2 as const });
+    assert.equal(coverage([own('motor'), own('unicorn')], passage, df, 100), 1);
+    const rareCovered = coverage(
+      [own('motor'), own('controller')],
+      passage,
+      df,
+      100,
+    );
+    assert.ok(rareCovered > 0.8 && rareCovered < 1, String(rareCovered));
+    const carried = coverage(
+      [own('controller'), { term: 'motor', weight: 1 }],
+      passage,
+      df,
+      100,
+    );
+    assert.ok(carried < rareCovered, String(carried));
+    assert.equal(coverage([own('unicorn')], passage, df, 100), 0);
+  });
+});
+
+describe('names in a question', () => {
+  test('are capitalised words inside the sentence, acronyms and letters with digits', () => {
+    assert.deepEqual(
+      namedTerms('How do I run it in Docker with CUDA on an x86 box? Ask RStudio.'),
+      ['docker', 'cuda', 'x86', 'ask', 'rstudio'],
+    );
+    assert.deepEqual(namedTerms('Where is the filter?'), []);
+  });
+});
+
+describe('the retriever', () => {
+  const options = {
+    topK: 3,
+    minScore: 0.1,
+    minCoverage: 0.4,
+    denseWeight: 0.5,
+  };
+
+  test('hybrid finds the page for a question worded like the page', async () => {
+    const { vectors, embeddings, lexical } = await collection();
+    const r = new Retriever(vectors, embeddings, lexical, {
+      ...options,
+      mode: 'hybrid',
+    });
+    const found = await r.retrieve(
+      'c',
+      'What does error E42 mean?',
+      'What does error E42 mean?',
+    );
+    assert.equal(found.hits[0].page, 4);
+    assert.equal(found.declined, undefined);
+  });
+
+  test('declines, citing nothing, when the question is about something the documents do not cover', async () => {
+    const { vectors, embeddings, lexical } = await collection();
+    const r = new Retriever(vectors, embeddings, lexical, {
+      ...options,
+      mode: 'hybrid',
+    });
+    const found = await r.retrieve(
+      'c',
+      'How do I calibrate the ultrasonic flow meter?',
+      'How do I calibrate the ultrasonic flow meter?',
+    );
+    assert.deepEqual(found.hits, []);
+    assert.equal(found.declined, 'not-covered');
+  });
+
+  test('declines a question naming something the documents never mention', async () => {
+    const { vectors, embeddings, lexical } = await collection();
+    const r = new Retriever(vectors, embeddings, lexical, { ...options, mode: 'lexical' });
+    const found = await r.retrieve(
+      'c',
+      'Can the controller report its motor temperature to Grafana?',
+      'Can the controller report its motor temperature to Grafana?',
+    );
+    assert.equal(found.declined, 'unknown-name');
+    assert.deepEqual(found.hits, []);
+  });
+
+  test('declines a question with no content words', async () => {
+    const { vectors, embeddings, lexical } = await collection();
+    const r = new Retriever(vectors, embeddings, lexical, {
+      ...options,
+      mode: 'lexical',
+    });
+    assert.equal(
+      (await r.retrieve('c', 'what is it?', 'what is it?')).declined,
+      'no-terms',
+    );
+  });
+
+  test('dense alone when the store has no lexical index', async () => {
+    const { vectors, embeddings } = await collection();
+    const r = new Retriever(vectors, embeddings, undefined, {
+      ...options,
+      mode: 'hybrid',
+    });
+    assert.equal(r.mode, 'dense');
+    const found = await r.retrieve(
+      'c',
+      'intake filter replace',
+      'intake filter replace',
+    );
+    assert.equal(found.hits[0].page, 3);
+  });
+
+  test('a follow-up finds the page through the terms it carries', async () => {
+    const { vectors, embeddings, lexical } = await collection();
+    const r = new Retriever(vectors, embeddings, lexical, {
+      ...options,
+      mode: 'lexical',
+    });
+    const found = await r.retrieve(
+      'c',
+      'How long does it last?',
+      'How long does it last? (about: warranty)',
+    );
+    assert.equal(found.hits[0].page, 5);
+  });
+});
