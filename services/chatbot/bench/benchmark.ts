@@ -295,7 +295,9 @@ async function retrieval() {
     };
     line(
       `lexical (BM25) p50 / p99 at ${k} chunks (ms)`,
-      `${fmt(percentile(lexicalTimes, 50))} / ${fmt(percentile(lexicalTimes, 99))}`,
+      `${fmt(percentile(lexicalTimes, 50))} / ${fmt(
+        percentile(lexicalTimes, 99),
+      )}`,
       '-',
       'target p99 <= 50',
     );

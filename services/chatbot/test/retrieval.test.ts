@@ -93,21 +93,25 @@ describe('the lexical index (SQLite FTS5)', () => {
       lexical.search('c', [{ term: 'motor', weight: 2 }], 5),
       [],
     );
-    assert.equal(lexical.chunkCount('c'), 0);
+    // Only the other collection's chunk is left in the index.
+    assert.deepEqual(lexical.termStatistics(['motor']), {
+      chunks: 1,
+      frequencies: new Map([['motor', 1]]),
+    });
   });
 
-  test('counts the chunks holding each term, stemmed as search does', async () => {
+  test('counts the chunks holding each term, stemmed as search does, over every collection', async () => {
     const { lexical } = await collection();
-    const df = lexical.chunkFrequencies('c', ['motor', 'months', 'unicorn']);
+    const stats = lexical.termStatistics(['motor', 'months', 'unicorn']);
     assert.deepEqual(
-      [...df],
+      [...stats.frequencies],
       [
-        ['motor', 1],
+        ['motor', 2],
         ['months', 2],
         ['unicorn', 0],
       ],
     );
-    assert.equal(lexical.chunkCount('c'), 5);
+    assert.equal(stats.chunks, 6);
   });
 
   test('treats query syntax in terms as text', async () => {
@@ -149,36 +153,39 @@ describe('fusion and relevance', () => {
   });
 
   test('coverage weighs rare terms most, carried terms half, and leaves out terms the collection never uses', () => {
-    const df = new Map([
-      ['motor', 1],
-      ['controller', 60],
-      ['unicorn', 0],
-    ]);
+    const df = {
+      chunks: 100,
+      frequencies: new Map([
+        ['motor', 1],
+        ['controller', 60],
+        ['unicorn', 0],
+      ]),
+    };
     const passage = [{ ...hit('p'), text: 'The motor overheated.' }];
     const own = (term: string) => ({ term, weight: 2 as const });
-    assert.equal(coverage([own('motor'), own('unicorn')], passage, df, 100), 1);
+    assert.equal(coverage([own('motor'), own('unicorn')], passage, df), 1);
     const rareCovered = coverage(
       [own('motor'), own('controller')],
       passage,
       df,
-      100,
     );
     assert.ok(rareCovered > 0.8 && rareCovered < 1, String(rareCovered));
     const carried = coverage(
       [own('controller'), { term: 'motor', weight: 1 }],
       passage,
       df,
-      100,
     );
     assert.ok(carried < rareCovered, String(carried));
-    assert.equal(coverage([own('unicorn')], passage, df, 100), 0);
+    assert.equal(coverage([own('unicorn')], passage, df), 0);
   });
 });
 
 describe('names in a question', () => {
   test('are capitalised words inside the sentence, acronyms and letters with digits', () => {
     assert.deepEqual(
-      namedTerms('How do I run it in Docker with CUDA on an x86 box? Ask RStudio.'),
+      namedTerms(
+        'How do I run it in Docker with CUDA on an x86 box? Ask RStudio.',
+      ),
       ['docker', 'cuda', 'x86', 'ask', 'rstudio'],
     );
     assert.deepEqual(namedTerms('Where is the filter?'), []);
@@ -225,7 +232,10 @@ describe('the retriever', () => {
 
   test('declines a question naming something the documents never mention', async () => {
     const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, { ...options, mode: 'lexical' });
+    const r = new Retriever(vectors, embeddings, lexical, {
+      ...options,
+      mode: 'lexical',
+    });
     const found = await r.retrieve(
       'c',
       'Can the controller report its motor temperature to Grafana?',

@@ -6,6 +6,11 @@ export interface WeightedTerm {
   weight: 1 | 2;
 }
 
+export interface TermStatistics {
+  chunks: number;
+  frequencies: Map<string, number>;
+}
+
 /** Ranked lexical matching over a collection's chunks. */
 export interface LexicalIndex {
   /** Best chunks by BM25, highest score first; score is BM25 (positive). */
@@ -14,8 +19,10 @@ export interface LexicalIndex {
     terms: WeightedTerm[],
     topK: number,
   ): SearchHit[];
-  /** In how many of the collection's chunks each term occurs (same stemming as search). */
-  chunkFrequencies(collectionId: string, terms: string[]): Map<string, number>;
-  /** How many chunks the collection holds. */
-  chunkCount(collectionId: string): number;
+  /**
+   * How many chunks hold each term (same stemming as search), out of how
+   * many: over every collection, since it only weighs terms against each
+   * other and a per-collection count would look up every match.
+   */
+  termStatistics(terms: string[]): TermStatistics;
 }

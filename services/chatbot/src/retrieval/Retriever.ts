@@ -68,14 +68,18 @@ export class Retriever {
     // A name the documents never mention: they are not about it.
     const names = namedTerms(message).flatMap(n => queryTerms(n));
     if (names.length) {
-      const df = lexical.chunkFrequencies(collectionId, names);
-      if (names.some(n => (df.get(n) ?? 0) === 0)) {
+      const { frequencies } = lexical.termStatistics(names);
+      if (names.some(n => (frequencies.get(n) ?? 0) === 0)) {
         return { hits: [], declined: 'unknown-name' };
       }
     }
 
+    const statistics = lexical.termStatistics(terms.map(t => t.term));
     const lists = [
-      { hits: lexical.search(collectionId, terms, CANDIDATES), weight: 1 },
+      {
+        hits: lexical.search(collectionId, terms, CANDIDATES),
+        weight: 1,
+      },
     ];
     if (this.mode === 'hybrid') {
       lists.push({
@@ -89,15 +93,7 @@ export class Retriever {
     );
     if (hits.length === 0) return { hits: [], declined: 'no-hits' };
 
-    const score = coverage(
-      terms,
-      hits,
-      lexical.chunkFrequencies(
-        collectionId,
-        terms.map(t => t.term),
-      ),
-      lexical.chunkCount(collectionId),
-    );
+    const score = coverage(terms, hits, statistics);
     if (score < this.options.minCoverage) {
       return { hits: [], declined: 'not-covered', coverage: score };
     }

@@ -1,6 +1,6 @@
 import { tokenize } from '../util/tokenize.js';
 import type { SearchHit } from '../vector/VectorStore.js';
-import type { WeightedTerm } from './LexicalIndex.js';
+import type { TermStatistics, WeightedTerm } from './LexicalIndex.js';
 
 /** Words match across inflections when they share this many leading letters. */
 const STEM = 5;
@@ -17,16 +17,15 @@ const stem = (term: string) => term.slice(0, STEM);
 export function coverage(
   terms: WeightedTerm[],
   hits: SearchHit[],
-  chunkFrequencies: Map<string, number>,
-  chunkCount: number,
+  { chunks, frequencies }: TermStatistics,
   depth = 3,
 ): number {
-  const known = terms.filter(t => (chunkFrequencies.get(t.term) ?? 0) > 0);
-  if (known.length === 0 || chunkCount === 0) return 0;
+  const known = terms.filter(t => (frequencies.get(t.term) ?? 0) > 0);
+  if (known.length === 0 || chunks === 0) return 0;
   const weights = new Map(
     known.map(t => {
-      const df = chunkFrequencies.get(t.term)!;
-      const idf = Math.log(1 + (chunkCount - df + 0.5) / (df + 0.5));
+      const df = frequencies.get(t.term)!;
+      const idf = Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
       return [t.term, (idf * t.weight) / 2];
     }),
   );
