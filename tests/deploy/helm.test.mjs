@@ -85,6 +85,8 @@ describe('helm values', () => {
       /^Shared metadata in PostgreSQL: the service's config must say where/,
     rwo: /^A ReadWriteOnce volume cannot follow several replicas/,
     pdb: /^A PDB protects something only with two or more pods/,
+    gguf: /^llama.cpp loads one GGUF file from a GGUF repository/,
+    tls: /^TLS on needs the Secret that holds the certificate/,
   };
   const rejects = {
     'a mutable image tag': [
@@ -227,6 +229,56 @@ describe('helm values', () => {
         ],
       ],
     ],
+    'TLS on with no Secret name (it would render an empty one)': [
+      { ingress: { tls: { enabled: true, secretName: undefined } } },
+      RULE.tls,
+      [['required', '/ingress/tls', { missingProperty: 'secretName' }]],
+    ],
+    'a typo in a probe setting (it would be ignored)': [
+      { probes: { startup: { failureTreshold: 60 } } },
+      null,
+      [
+        [
+          'additionalProperties',
+          '/probes/startup',
+          { additionalProperty: 'failureTreshold' },
+        ],
+      ],
+    ],
+    'a typo in the NetworkPolicy settings': [
+      { networkPolicy: { portalNamespce: 'portal' } },
+      null,
+      [
+        [
+          'additionalProperties',
+          '/networkPolicy',
+          { additionalProperty: 'portalNamespce' },
+        ],
+      ],
+    ],
+    'PORT in config (the chart sets it: a duplicate ConfigMap key)': [
+      { config: { PORT: '9000' } },
+      null,
+      [
+        ['not', '/config', {}],
+        ['propertyNames', '/config', { propertyName: 'PORT' }],
+      ],
+    ],
+    'llama.cpp with a repository that is not GGUF, and no file': [
+      {
+        modelServer: {
+          enabled: true,
+          engine: 'llamacpp',
+          modelId: 'Qwen/Qwen2.5-1.5B-Instruct',
+          gpu: { enabled: false },
+        },
+      },
+      RULE.gguf,
+      [
+        ['pattern', '/modelServer/modelId', { pattern: '[Gg][Gg][Uu][Ff]' }],
+        ['minLength', '/modelServer/ggufFile', { limit: 1 }],
+      ],
+    ],
     'no memory limit': [
       { resources: { limits: { memory: undefined, cpu: '1' } } },
       null,
@@ -336,6 +388,28 @@ describe('helm templates', () => {
     assert.match(ingress, /proxy-buffering: "off"/);
     assert.match(ingress, /proxy-read-timeout: "3600"/);
     assert.equal(defaults.ingress.host, 'mlops.chatbot.com');
+  });
+
+  test('only the chatbot pods reach the model server, and it requires their key', () => {
+    const policy = template('networkpolicy.yaml');
+    const modelServer = policy.slice(policy.indexOf('-model-server'));
+    assert.match(modelServer, /app.kubernetes.io\/component: model-server/);
+    assert.match(
+      modelServer,
+      /- podSelector:\n\s+matchLabels: \{\{- include "chatbot.selectorLabels"/,
+    );
+    assert.doesNotMatch(modelServer, /namespaceSelector|ipBlock/);
+    assert.match(modelServer, /port: 8000/);
+    const server = template('model-server.yaml');
+    assert.match(server, /VLLM_API_KEY\{\{ else \}\}LLAMA_ARG_API_KEY/);
+    assert.match(
+      server,
+      /secretKeyRef:\n\s+name: \{\{ \$ms.apiKeySecret.name \| default .Values.secrets.existingSecret \}\}/,
+    );
+    assert.match(
+      server,
+      /"--hf-file", \{\{ required "modelServer.ggufFile is required for llama.cpp"/,
+    );
   });
 
   test('NetworkPolicy, HPA, PDB, ServiceMonitor and the optional model server exist', () => {

@@ -130,3 +130,34 @@ describe('monitoring assets', () => {
     ]);
   });
 });
+
+// Keys checked against the pinned charts' own values.yaml and templates
+// (helm/platform.yaml): grafana-community/helm-charts tag tempo-2.2.4 and
+// traefik/traefik-helm-chart tag v41.3.0.
+describe('values the pinned charts read', () => {
+  test("Tempo's metrics generator runs the service-graph and span-metric processors", () => {
+    const tempo = readYaml(path.join(monitoring, 'tempo.values.yaml'))[0].tempo;
+    assert.equal(tempo.metricsGenerator.enabled, true);
+    assert.deepEqual(
+      tempo.overrides.defaults.metrics_generator.processors.sort(),
+      ['service-graphs', 'span-metrics'],
+    );
+  });
+
+  test("Traefik's values use the chart 41 keys: the redirect under ports.web.http, the type under service.spec", () => {
+    const traefik = readYaml(
+      path.join(root, 'helm/ingress/traefik.values.yaml'),
+    )[0];
+    assert.equal(
+      traefik.ports.web.redirections,
+      undefined,
+      'refused since 39.0.0',
+    );
+    assert.equal(
+      traefik.ports.web.http.redirections.entryPoint.to,
+      'websecure',
+    );
+    assert.equal(traefik.service.type, undefined, 'ignored since 40.0.0');
+    assert.equal(traefik.service.spec.type, 'LoadBalancer');
+  });
+});

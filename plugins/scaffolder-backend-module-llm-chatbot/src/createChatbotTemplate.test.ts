@@ -165,6 +165,7 @@ const values = {
   modelServer: 'in-cluster',
   engine: 'llamacpp',
   modelId: 'Qwen/Qwen2.5-1.5B-Instruct-GGUF',
+  ggufFile: 'qwen2.5-1.5b-instruct-q4_k_m.gguf',
   accelerator: 'cpu',
   embeddings: 'offline',
   vectorStore: 'embedded',
@@ -231,6 +232,10 @@ beforeAll(async () => {
                 'chatbot-portal-token': {
                   namespace: 'chatbots',
                   data: { CHATBOT_API_TOKEN: 'portal-token' },
+                },
+                'chatbot-model-key': {
+                  namespace: 'chatbots',
+                  data: { 'api-key': 'model-key' },
                 },
               },
             },
@@ -335,6 +340,7 @@ describe('the create-chatbot template', () => {
       );
     }
     expect([...kube.secrets.keys()].sort()).toEqual([
+      'chatbots/chatbot-model-key',
       'chatbots/chatbot-portal-token',
       'jenkins/jenkins-admin',
       'monitoring/grafana-admin',
@@ -409,8 +415,14 @@ describe('the create-chatbot template', () => {
     expect(deployValues.modelServer).toMatchObject({
       enabled: true,
       engine: 'llamacpp',
+      ggufFile: 'qwen2.5-1.5b-instruct-q4_k_m.gguf',
+      apiKeySecret: { name: 'chatbot-model-key', key: 'api-key' },
       gpu: { enabled: false },
     });
+    // The chatbot sends the key the model server requires.
+    expect(deployValues.secrets.keyRefs).toEqual([
+      { env: 'LLM_API_KEY', secret: 'chatbot-model-key', key: 'api-key' },
+    ]);
     const merged = mergeValues(mergeValues(chartValues, deployValues), {
       image: { tag: 'a'.repeat(40) },
     });
