@@ -53,3 +53,13 @@ output "metadata_database_password_secret" {
   description = "Secret Manager secret holding the chatbot user's password; sync it into the chatbot's Secret as PGPASSWORD."
   value       = var.metadata_database.enabled ? google_secret_manager_secret.chatbot_db_password[0].id : null
 }
+
+output "portal_service_account" {
+  description = "Annotate the portal's ServiceAccount with this (iam.gke.io/gcp-service-account); RBAC subjects name it as a User."
+  value       = google_service_account.portal.email
+}
+
+output "portal_database_password_secret" {
+  description = "Secret Manager secret holding the portal user's password; sync it into portal-secrets as POSTGRES_PASSWORD."
+  value       = var.metadata_database.enabled ? google_secret_manager_secret.portal_db_password[0].id : null
+}

@@ -152,3 +152,15 @@ variable "metadata_database" {
     error_message = "metadata_database.tier must be a Cloud SQL tier such as db-custom-1-3840."
   }
 }
+
+variable "portal_namespace" {
+  description = "Namespace of the developer portal (Backstage); chatbot NetworkPolicies admit it (helm/model-serving networkPolicy.portalNamespace)."
+  type        = string
+  default     = "backstage"
+}
+
+variable "portal_service_account" {
+  description = "The portal's Kubernetes ServiceAccount (chart value serviceAccount.name)."
+  type        = string
+  default     = "portal"
+}

@@ -327,7 +327,7 @@ describe('the create-chatbot template', () => {
     expect(upgrades.map(c => c.argv[2])).toEqual([
       'kube-prometheus-stack',
       'loki',
-      'promtail',
+      'alloy',
       'tempo',
       'otel-collector',
       'traefik',
@@ -552,7 +552,7 @@ describe('the create-chatbot template', () => {
       'grafana-admin',
       'monitoring',
       'loki',
-      'promtail',
+      'alloy',
       'tempo',
       'otel-collector',
       'jenkins-admin',
