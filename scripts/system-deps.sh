@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test suite's system packages: Debian's Chromium for the browser test,
 # PostgreSQL 15 for the production boot test, qpdf for the chatbot's PDF
-# fixtures, promtool (package prometheus) for the alert rules, and apt lists
+# fixtures, promtool (package prometheus) for the alert rules, yq for the
+# platform chart check (scripts/check-platform-charts.sh), and apt lists
 # from which the chatbot tests download a real manual (gnuplot-doc).
 # Installed with apt when missing and running as root; otherwise it says what
 # to install.
@@ -11,6 +12,7 @@ missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 command -v qpdf >/dev/null || missing+=(qpdf)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v yq >/dev/null || missing+=(yq)
 manual_cached=services/chatbot/test/fixtures/generated/gnuplot.pdf
 need_lists=
 [ -f "$(dirname "$0")/../$manual_cached" ] || apt-cache show gnuplot-doc >/dev/null 2>&1 || need_lists=yes
