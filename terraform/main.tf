@@ -175,7 +175,8 @@ resource "google_container_node_pool" "gpu" {
 }
 
 # Where the pipeline pushes images, and the identity it pushes with: the
-# Jenkins chatbot-deployer ServiceAccount acts as this Google service account
+# Jenkins chatbot-builder ServiceAccount (the build pod's, which has no
+# Kubernetes rights) acts as this Google service account
 # through Workload Identity, so no key file exists.
 resource "google_artifact_registry_repository" "chatbots" {
   location      = var.region
@@ -199,5 +200,5 @@ resource "google_artifact_registry_repository_iam_member" "deployer_push" {
 resource "google_service_account_iam_member" "deployer_workload_identity" {
   service_account_id = google_service_account.deployer.name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-deployer]"
+  member             = "serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-builder]"
 }

@@ -35,7 +35,7 @@ output "image_repository" {
 }
 
 output "deployer_service_account" {
-  description = "Annotate the Jenkins chatbot-deployer ServiceAccount with this (iam.gke.io/gcp-service-account)."
+  description = "Annotate the Jenkins chatbot-builder ServiceAccount with this (iam.gke.io/gcp-service-account): it pushes images and can do nothing in the cluster."
   value       = google_service_account.deployer.email
 }
 

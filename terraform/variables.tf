@@ -120,7 +120,7 @@ variable "artifact_repository" {
 }
 
 variable "jenkins_namespace" {
-  description = "Namespace of Jenkins, whose chatbot-deployer ServiceAccount pushes images."
+  description = "Namespace of Jenkins, whose chatbot-builder ServiceAccount pushes images."
   type        = string
   default     = "jenkins"
 }

@@ -1,21 +1,21 @@
 // The scaffolded repository's Jenkinsfile, read as Jenkins would run it: the
-// declarative structure is parsed (comments stripped), each `sh` step's
-// script is unquoted as Groovy does, and its commands are split into argv
-// with the environment the step would see. Declarative evaluates the
-// pipeline-level `environment` after the top-level agent (here `agent none`:
-// no checkout yet) and a stage's `environment` before the stage's agent, so
-// SCM variables such as GIT_COMMIT exist only inside a stage's steps.
+// declarative structure is parsed (comments stripped) and each `sh` step's
+// script unquoted as Groovy does. The Jenkinsfile only chooses pods, gates
+// stages and calls the scripts in services/chatbot/ci/ (the scaffolded
+// repository's ci/), whose behaviour services/chatbot/test/ci-scripts.test.ts
+// proves with fake binaries; this checks the wiring: which pod runs which
+// script, and that only main's builds reach the credentialed pods.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { root } from './lib.mjs';
+import YAML from 'yaml';
+import { root, readYaml } from './lib.mjs';
 
 const JENKINSFILE = path.join(
   root,
   'templates/create-chatbot/skeleton/Jenkinsfile',
 );
-const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
 
 // ---- Groovy: comments, string literals, blocks -------------------------------------------
 
@@ -146,98 +146,7 @@ function groovyExpr(expr, scope) {
   return scope[m[2]] ?? null;
 }
 
-// ---- shell: commands and words -----------------------------------------------------------
-
-/** Simple commands (argv arrays) of a script, variables expanded from `env`. */
-function shellCommands(script, env) {
-  const commands = [];
-  let argv = [];
-  let word = null;
-  /** Expands the $… at s[i]: ${VAR} or $VAR from env; $( … ) is kept as written. Returns [text, next index]. */
-  const expand = (s, i) => {
-    if (s[i + 1] === '(') {
-      const end = closing(s, i + 1);
-      return [s.slice(i, end + 1), end + 1];
-    }
-    const m = /^\$(?:\{(\w+)\}|(\w+))/.exec(s.slice(i));
-    return m ? [env[m[1] ?? m[2]] ?? '', i + m[0].length] : ['$', i + 1];
-  };
-  const endWord = () => {
-    if (word !== null) argv.push(word);
-    word = null;
-  };
-  const endCommand = () => {
-    endWord();
-    if (argv.length) commands.push(argv);
-    argv = [];
-  };
-  for (let i = 0; i < script.length; ) {
-    const c = script[i];
-    if (c === '\\' && script[i + 1] === '\n') {
-      i += 2;
-      continue;
-    }
-    if (c === '\n' || c === ';') {
-      endCommand();
-      i++;
-      continue;
-    }
-    if (script.startsWith('&&', i) || script.startsWith('||', i)) {
-      endCommand();
-      i += 2;
-      continue;
-    }
-    if (c === '|') {
-      endCommand();
-      i++;
-      continue;
-    }
-    if (c === ' ' || c === '\t') {
-      endWord();
-      i++;
-      continue;
-    }
-    if (c === '>' || c === '<') {
-      endWord();
-      argv.push(script.startsWith('>&', i) ? '>&' : c);
-      i += script.startsWith('>&', i) ? 2 : 1;
-      continue;
-    }
-    word ??= '';
-    if (c === "'") {
-      const end = script.indexOf("'", i + 1);
-      word += script.slice(i + 1, end);
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      while (script[i] !== '"') {
-        if (script[i] === '\\' && '$`"\\\n'.includes(script[i + 1])) {
-          word += script[i + 1];
-          i += 2;
-        } else if (script[i] === '$') {
-          const [v, next] = expand(script, i);
-          word += v;
-          i = next;
-        } else word += script[i++];
-      }
-      i++;
-    } else if (c === '$') {
-      const [v, next] = expand(script, i);
-      word += v;
-      i = next;
-    } else if (c === '\\') {
-      word += script[i + 1];
-      i += 2;
-    } else {
-      word += c;
-      i++;
-    }
-  }
-  endCommand();
-  return commands;
-}
-
-// ---- the pipeline as Jenkins would run it -------------------------------------------------
+// ---- the pipeline's structure ------------------------------------------------------------
 
 const source = fs.readFileSync(JENKINSFILE, 'utf8');
 const pipeline = statements(stripComments(source)).find(
@@ -250,234 +159,196 @@ const params = Object.fromEntries(
     return [groovyString(name), groovyString(value)];
   }),
 );
-const JOB = {
-  BUILD_NUMBER: '7',
-  JOB_NAME: 'demo-chatbot/main',
-  BRANCH_NAME: 'main',
-}; // set before any checkout
-const SCM = {
-  GIT_COMMIT: SHA,
-  GIT_BRANCH: 'main',
-  WORKSPACE: '/home/jenkins/agent/workspace/demo-chatbot_main',
-}; // set by a stage agent's checkout
 
-/** `environment { K = 'v' }` evaluated in `scope` (the map grows as Declarative's withEnv does). */
-const environment = (node, scope) =>
+const stageName = node => groovyString(node.args.replace(/^\(|\)$/g, ''));
+const agentOf = node =>
   Object.fromEntries(
-    (child(node, 'environment')?.body ?? []).map(s => {
-      const m = /^=\s*([\s\S]+)$/.exec(s.args);
-      assert.ok(
-        m,
-        `environment entry the test does not model: ${s.name} ${s.args}`,
-      );
-      return [s.name, groovyString(m[1], scope)];
-    }),
-  );
-
-const topAgent = child(pipeline, 'agent').args;
-assert.equal(topAgent, 'none', 'the model below assumes per-stage agents');
-const pipelineEnv = {
-  ...JOB,
-  ...params,
-  ...environment(pipeline, { ...JOB, ...params }),
-};
-
-function stepsOf(block, env, container) {
-  return (block?.body ?? []).flatMap(s => {
-    if (s.name === 'sh') {
-      const script = groovyString(s.args, env); // '…' and '''…''' are not interpolated; "…" and """…""" are
-      return [
-        { kind: 'sh', container, script, commands: shellCommands(script, env) },
-      ];
-    }
-    if (s.name === 'container')
-      return stepsOf(s, env, groovyString(s.args.replace(/^\(|\)$/g, '')));
-    return [{ kind: s.name, args: s.args }];
-  });
-}
-
-const stages = children(child(pipeline, 'stages'), 'stage').map(node => {
-  const name = groovyString(node.args.replace(/^\(|\)$/g, ''));
-  const stageEnv = { ...pipelineEnv, ...environment(node, pipelineEnv) }; // before the agent: no SCM variables
-  const k8s = child(child(node, 'agent'), 'kubernetes');
-  const agent = Object.fromEntries(
-    (k8s?.body ?? []).map(s => [s.name, groovyString(s.args)]),
-  );
-  const env = { ...stageEnv, ...SCM }; // inside the agent, after its checkout
-  const post = Object.fromEntries(
-    (child(node, 'post')?.body ?? []).map(p => [
-      p.name,
-      stepsOf(p, env, 'post'),
+    (child(child(node, 'agent'), 'kubernetes')?.body ?? []).map(s => [
+      s.name,
+      groovyString(s.args),
     ]),
   );
-  return {
-    name,
-    agent,
-    env,
-    steps: stepsOf(child(node, 'steps'), env, agent.defaultContainer),
-    post,
-  };
-});
+/** sh steps of a block, with the container they run in. */
+function scriptsOf(block, container) {
+  return (block?.body ?? []).flatMap(s => {
+    if (s.name === 'sh') return [{ script: groovyString(s.args), container }];
+    if (s.name === 'container')
+      return scriptsOf(s, groovyString(s.args.replace(/^\(|\)$/g, '')));
+    return [];
+  });
+}
+/** Every stage, nested ones with the agent of the stage around them. */
+function flatten(stagesNode, parentAgent = {}) {
+  return children(stagesNode, 'stage').flatMap(node => {
+    const agent = { ...parentAgent, ...agentOf(node) };
+    const nested = child(node, 'stages');
+    const own = {
+      name: stageName(node),
+      agent,
+      when: child(node, 'when'),
+      scripts: scriptsOf(child(node, 'steps'), agent.defaultContainer),
+      post: Object.fromEntries(
+        (child(node, 'post')?.body ?? []).map(p => [
+          p.name,
+          scriptsOf(p, agent.defaultContainer),
+        ]),
+      ),
+    };
+    return nested ? [own, ...flatten(nested, agent)] : [own];
+  });
+}
+const stages = flatten(child(pipeline, 'stages'));
 const stage = name =>
   stages.find(s => s.name === name) ?? assert.fail(`no stage ${name}`);
-const commandsOf = steps =>
-  steps
-    .filter(s => s.kind === 'sh')
-    .flatMap(s => s.commands.map(argv => ({ argv, container: s.container })));
-const allCommands = stages.flatMap(s => [
-  ...commandsOf(s.steps),
-  ...Object.values(s.post).flatMap(commandsOf),
-]);
-/** The commands of a stage whose argv starts with `prefix`. */
-const find = (name, ...prefix) =>
-  commandsOf(stage(name).steps).filter(c =>
-    prefix.every((p, i) => c.argv[i] === p),
+const ciScript = script => /^ci\/[a-z-]+\.sh$/.exec(script.trim())?.[0];
+
+/** The gate of a stage and its parents, as the text of their when blocks. */
+const gateOf = name => {
+  const top = children(child(pipeline, 'stages'), 'stage').find(
+    n =>
+      stageName(n) === name ||
+      children(child(n, 'stages'), 'stage').some(c => stageName(c) === name),
   );
-const flagValues = (argv, flag) =>
-  argv.flatMap((a, i) =>
-    a === flag
-      ? [argv[i + 1]]
-      : a.startsWith(`${flag}=`)
-      ? [a.slice(flag.length + 1)]
-      : [],
-  );
-const sets = argv =>
-  Object.fromEntries(
-    flagValues(argv, '--set').map(kv => kv.split(/=(.*)/s).slice(0, 2)),
-  );
+  return JSON.stringify(child(top, 'when') ?? null);
+};
 
 // ---- the contract ------------------------------------------------------------------------
 
-test('stages run in order: test, build and push, chart checks, deploy, smoke test', () => {
+test('stages run in order: test, build and push, then chart checks, deploy and smoke test', () => {
   assert.deepEqual(
     stages.map(s => s.name),
-    ['Test', 'Build and push', 'Chart checks', 'Deploy', 'Smoke test'],
-  );
-});
-
-test('only the test stage runs on the credential-less tester pod; the rest on the builder', () => {
-  assert.deepEqual(
-    stages.map(s => [s.name, s.agent.inheritFrom, s.agent.defaultContainer]),
     [
-      ['Test', 'chatbot-tester', 'kaniko'],
-      ['Build and push', 'chatbot-builder', 'kaniko'],
-      ['Chart checks', 'chatbot-builder', 'helm'],
-      ['Deploy', 'chatbot-builder', 'helm'],
-      ['Smoke test', 'chatbot-builder', 'node'],
+      'Test',
+      'Build and push',
+      'Deliver',
+      'Chart checks',
+      'Deploy',
+      'Smoke test',
     ],
   );
 });
 
-test('the test stage builds the Dockerfile test target with Kaniko and pushes nothing', () => {
-  const [kaniko, ...more] = find('Test', '/kaniko/executor');
-  assert.equal(more.length, 0);
-  assert.deepEqual(flagValues(kaniko.argv, '--target'), ['test']);
-  assert.ok(kaniko.argv.includes('--no-push'), kaniko.argv.join(' '));
-  assert.deepEqual(flagValues(kaniko.argv, '--destination'), []);
-  assert.deepEqual(flagValues(kaniko.argv, '--context'), [
-    `dir://${SCM.WORKSPACE}`,
+test('each stage only calls a script in ci/, and every script it calls exists', () => {
+  const called = stages.flatMap(s => [
+    ...s.scripts,
+    ...Object.values(s.post).flat(),
   ]);
-  const dockerfile = fs.readFileSync(
-    path.join(root, 'services/chatbot/Dockerfile'),
-    'utf8',
-  );
-  const testTarget = dockerfile.slice(
-    dockerfile.indexOf('AS test'),
-    dockerfile.indexOf('AS build'),
-  );
-  assert.match(testTarget, /npm test && npm run eval:smoke/);
+  assert.ok(called.length >= 6);
+  for (const { script } of called) {
+    const file = ciScript(script);
+    assert.ok(file, `not a ci/ script: ${script}`);
+    assert.ok(
+      fs.existsSync(path.join(root, 'services/chatbot', file)),
+      `${file} is missing from services/chatbot/ci`,
+    );
+  }
 });
 
-test('the image is pushed once, tagged with the commit being built (never "null" or latest)', () => {
-  const pushes = allCommands.filter(
-    c => c.argv[0] === '/kaniko/executor' && !c.argv.includes('--no-push'),
+test('tests run on the credential-less tester pod; only main reaches the builder and deployer pods', () => {
+  assert.deepEqual(
+    stages
+      .filter(s => s.scripts.length)
+      .map(s => [s.name, s.agent.inheritFrom, ciScript(s.scripts[0].script)]),
+    [
+      ['Test', 'chatbot-tester', 'ci/test.sh'],
+      ['Build and push', 'chatbot-builder', 'ci/build.sh'],
+      ['Chart checks', 'chatbot-deployer', 'ci/chart-check.sh'],
+      ['Deploy', 'chatbot-deployer', 'ci/deploy.sh'],
+      ['Smoke test', 'chatbot-deployer', 'ci/smoke.sh'],
+    ],
   );
-  assert.equal(pushes.length, 1, 'one pushing Kaniko build');
-  assert.equal(
-    find('Build and push', '/kaniko/executor').length,
-    1,
-    'it is in "Build and push"',
-  );
-  assert.deepEqual(flagValues(pushes[0].argv, '--destination'), [
-    `${params.IMAGE_REPOSITORY}:${SHA}`,
-  ]);
+  assert.equal(gateOf('Test'), 'null', 'every change is tested');
+  for (const name of [
+    'Build and push',
+    'Chart checks',
+    'Deploy',
+    'Smoke test',
+  ]) {
+    const gate = gateOf(name);
+    assert.match(gate, /"name":"branch","args":"'main'"/, name);
+    assert.match(
+      gate,
+      /"name":"changeRequest"/,
+      `${name}: pull requests stop after the tests`,
+    );
+  }
 });
 
-test('chart checks lint (strict) and render the chart with the built image', () => {
-  const [lint] = find('Chart checks', 'helm', 'lint');
-  assert.ok(lint, 'helm lint');
-  assert.equal(lint.argv[2], 'chart');
-  assert.ok(lint.argv.includes('--strict'));
-  assert.deepEqual(sets(lint.argv), {
-    'image.tag': SHA,
-    'image.repository': params.IMAGE_REPOSITORY,
-  });
-  const [render] = find('Chart checks', 'helm', 'template');
-  assert.ok(render, 'helm template');
-  assert.deepEqual(render.argv.slice(2, 4), [params.RELEASE, 'chart']);
-  assert.deepEqual(flagValues(render.argv, '--namespace'), [params.NAMESPACE]);
-  assert.deepEqual(sets(render.argv), {
-    'image.tag': SHA,
-    'image.repository': params.IMAGE_REPOSITORY,
-  });
-});
-
-test('deploy is one atomic, waited helm upgrade of the image just built', () => {
-  const upgrades = allCommands.filter(
-    c => c.argv[0] === 'helm' && c.argv[1] === 'upgrade',
-  );
-  assert.equal(upgrades.length, 1);
-  const [upgrade] = find('Deploy', 'helm', 'upgrade', '--install');
-  assert.ok(upgrade, 'helm upgrade --install in Deploy');
-  assert.deepEqual(upgrade.argv.slice(3, 5), [params.RELEASE, 'chart']);
-  assert.deepEqual(flagValues(upgrade.argv, '--namespace'), [params.NAMESPACE]);
-  for (const flag of ['--atomic', '--wait'])
-    assert.ok(upgrade.argv.includes(flag), flag);
-  assert.deepEqual(sets(upgrade.argv), {
-    'image.repository': params.IMAGE_REPOSITORY,
-    'image.tag': SHA,
-  });
-});
-
-test('the smoke test calls /readyz through the ingress and, if it fails, rolls back', () => {
+test('the smoke test runs in the node container and, when it fails, calls the rollback script', () => {
   const smoke = stage('Smoke test');
-  const fetches = commandsOf(smoke.steps).filter(
-    c => c.argv[0] === 'node' && c.argv[1] === '-e',
-  );
-  assert.equal(fetches.length, 1);
-  assert.ok(
-    fetches[0].argv[2].includes(
-      `fetch('https://${params.INGRESS_HOST}/readyz')`,
-    ),
-    fetches[0].argv[2],
+  assert.deepEqual(
+    smoke.scripts.map(s => [s.container, s.script]),
+    [['node', 'ci/smoke.sh']],
   );
   assert.deepEqual(Object.keys(smoke.post), ['failure']);
-  const rollback = commandsOf(smoke.post.failure);
   assert.deepEqual(
-    rollback.map(c => c.argv),
-    [
-      [
-        'helm',
-        'rollback',
-        params.RELEASE,
-        '0',
-        '--namespace',
-        params.NAMESPACE,
-        '--wait',
-      ],
-    ],
+    smoke.post.failure.map(s => [s.container, s.script]),
+    [['helm', 'ci/rollback.sh']],
   );
-  assert.equal(smoke.post.failure[0].container, 'helm');
 });
 
-test('no Docker daemon or socket, and no mutable tag, in any command', () => {
-  for (const { argv } of allCommands) {
-    assert.notEqual(argv[0], 'docker', argv.join(' '));
-    for (const arg of argv)
-      assert.doesNotMatch(
-        arg,
-        /docker\.sock|:latest\b|:null\b/,
-        argv.join(' '),
-      );
-  }
+test('no pipeline-level environment: GIT_COMMIT exists only inside a stage, after its checkout', () => {
+  // A pipeline-level environment is evaluated before any checkout (agent
+  // none) and gave the image tag "null"; ci/build.sh now refuses such a tag.
+  assert.equal(child(pipeline, 'agent').args, 'none');
+  assert.equal(child(pipeline, 'environment'), undefined);
+  assert.doesNotMatch(source, /GIT_COMMIT/);
+});
+
+test("the parameters' defaults are this chatbot's, filled in by the template", () => {
+  assert.deepEqual(params, {
+    IMAGE_REPOSITORY: '${{ values.imageRepository }}',
+    RELEASE: '${{ values.name }}',
+    NAMESPACE: 'chatbots',
+    INGRESS_HOST: '${{ values.chatbotHost }}',
+  });
+});
+
+test('the pod templates: tests hold nothing, the build can only push, the deploy only deploys', () => {
+  const jenkins = readYaml(
+    path.join(root, 'helm/jenkins/jenkins.values.yaml'),
+  )[0];
+  const templates = Object.fromEntries(
+    Object.entries(jenkins.agent.podTemplates).map(([name, text]) => [
+      name,
+      YAML.parse(text)[0],
+    ]),
+  );
+  const pod = name => ({
+    serviceAccount: templates[name].serviceAccount,
+    automount: YAML.parse(templates[name].yaml ?? 'spec: {}').spec
+      .automountServiceAccountToken,
+    containers: templates[name].containers.map(c => c.name),
+  });
+  assert.deepEqual(pod('chatbot-tester'), {
+    serviceAccount: 'default',
+    automount: false,
+    containers: ['kaniko', 'postgres'],
+  });
+  assert.deepEqual(pod('chatbot-builder'), {
+    serviceAccount: 'chatbot-builder',
+    automount: false,
+    containers: ['kaniko'],
+  });
+  assert.deepEqual(pod('chatbot-deployer').containers, ['helm', 'node']);
+  assert.equal(pod('chatbot-deployer').serviceAccount, 'chatbot-deployer');
+
+  // The build identity pushes images and has no Kubernetes rights; the
+  // deploy identity has the Role and no Google identity.
+  const rbac = fs.readFileSync(
+    path.join(root, 'helm/chatbot-platform/templates/deployer-rbac.yaml'),
+    'utf8',
+  );
+  const [builder, deployer] = rbac
+    .split('---')
+    .filter(d => /kind: ServiceAccount/.test(d));
+  assert.match(builder, /name: chatbot-builder/);
+  assert.match(builder, /iam.gke.io\/gcp-service-account/);
+  assert.match(builder, /automountServiceAccountToken: false/);
+  assert.match(deployer, /name: chatbot-deployer/);
+  assert.doesNotMatch(deployer, /iam.gke.io/);
+  assert.match(
+    rbac,
+    /subjects:\n\s+- kind: ServiceAccount\n\s+name: chatbot-deployer/,
+  );
 });

@@ -126,8 +126,16 @@ describe('monitoring assets', () => {
       path.join(monitoring, 'otel-collector.values.yaml'),
     )[0];
     assert.deepEqual(otel.config.service.pipelines.traces.exporters, [
-      'otlp/tempo',
+      'otlp_grpc/tempo',
     ]);
+    assert.equal(
+      otel.config.exporters['otlp_grpc/tempo'].endpoint,
+      'tempo.monitoring:4317',
+    );
+    // Our config merges into the chart's: unused defaults are removed.
+    for (const unused of ['jaeger', 'zipkin', 'prometheus'])
+      assert.equal(otel.config.receivers[unused], null, unused);
+    assert.equal(otel.config.service.pipelines.logs, null);
   });
 });
 

@@ -145,7 +145,7 @@ describe('terraform', () => {
     assert.equal(wi.role, 'roles/iam.workloadIdentityUser');
     assert.equal(
       wi.member,
-      'serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-deployer]',
+      'serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-builder]',
     );
     assert.equal(
       hcl.resource.google_service_account_key,

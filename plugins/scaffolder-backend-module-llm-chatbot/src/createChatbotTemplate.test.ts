@@ -372,6 +372,8 @@ describe('the create-chatbot template', () => {
         'deploy/values.yaml',
         'chart/Chart.yaml',
         'chart/values.schema.json',
+        'ci/build.sh',
+        'ci/deploy.sh',
       ]),
     );
     expect(

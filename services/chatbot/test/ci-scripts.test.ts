@@ -1,0 +1,168 @@
+/*
+ * The pipeline's scripts (ci/), as the Jenkinsfile runs them, with fake
+ * executor, helm and node binaries on PATH that record their arguments.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const CI = path.resolve(import.meta.dirname, '../ci');
+const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
+const ENV = {
+  IMAGE_REPOSITORY: 'asia-southeast1-docker.pkg.dev/acme/chatbots/support-bot',
+  RELEASE: 'support-bot',
+  NAMESPACE: 'chatbots',
+  INGRESS_HOST: 'support-bot.chat.example.com',
+  GIT_COMMIT: SHA,
+};
+
+function workspace(
+  options: { revisions?: number; nodeFailures?: number } = {},
+) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-'));
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  const log = path.join(dir, 'calls.log');
+  const fake = (name: string, body = '') =>
+    fs.writeFileSync(
+      path.join(bin, name),
+      `#!/usr/bin/env bash\nprintf '%s\\n' "${name} $*" >> "${log}"\n${body}\n`,
+      { mode: 0o755 },
+    );
+  fake('executor');
+  const revisions = Array.from(
+    { length: options.revisions ?? 1 },
+    (_, i) => `{"revision":${i + 1},"status":"deployed"}`,
+  ).join(',');
+  fake(
+    'helm',
+    `[ "$1" = history ] && echo '[${revisions}]'; [ "$1" = template ] && echo "kind: Deployment"; exit 0`,
+  );
+  // Fails the first nodeFailures calls, as an ingress not yet serving would.
+  const counter = path.join(dir, 'node-calls');
+  fake(
+    'node',
+    `n=$(( $(cat "${counter}" 2>/dev/null || echo 0) + 1 )); echo $n > "${counter}"; [ $n -gt ${
+      options.nodeFailures ?? 0
+    } ]`,
+  );
+  const run = (script: string, env: Record<string, string> = {}) =>
+    spawnSync('bash', [path.join(CI, script)], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        ...ENV,
+        WORKSPACE: dir,
+        SMOKE_INTERVAL: '0',
+        PATH: `${bin}:${process.env.PATH}`,
+        ...env,
+      },
+    });
+  const calls = () =>
+    fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
+  return { dir, run, calls };
+}
+
+describe('the pipeline scripts', () => {
+  test('test.sh builds the test stage, skipping the others, and pushes nothing', () => {
+    const ws = workspace();
+    assert.equal(ws.run('test.sh').status, 0);
+    const [call] = ws.calls();
+    assert.match(
+      call,
+      /^executor --context=dir:\/\/\S+ --dockerfile=Dockerfile --target=test --skip-unused-stages --no-push /,
+    );
+    assert.doesNotMatch(call, /--destination/);
+  });
+
+  test('build.sh pushes the image tagged with the commit, skipping unused stages', () => {
+    const ws = workspace();
+    const result = ws.run('build.sh');
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(ws.calls(), [
+      `executor --context=dir://${ws.dir} --dockerfile=Dockerfile --skip-unused-stages --destination=${ENV.IMAGE_REPOSITORY}:${SHA} --cache=true`,
+    ]);
+  });
+
+  for (const commit of ['null', '', 'main', SHA.slice(0, 7)]) {
+    test(`build.sh refuses the tag "${commit}" and pushes nothing`, () => {
+      const ws = workspace();
+      const result = ws.run('build.sh', { GIT_COMMIT: commit });
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /GIT_COMMIT/);
+      assert.deepEqual(ws.calls(), []);
+    });
+  }
+
+  test('deploy.sh upgrades this release atomically with its values, the commit tag and the pinned timeout', () => {
+    const ws = workspace();
+    assert.equal(ws.run('deploy.sh').status, 0);
+    assert.deepEqual(ws.calls(), [
+      `helm upgrade --install support-bot chart --namespace chatbots --atomic --wait --timeout 20m --values deploy/values.yaml --set image.repository=${ENV.IMAGE_REPOSITORY} --set image.tag=${SHA}`,
+    ]);
+  });
+
+  test('deploy.sh refuses to run without a release name', () => {
+    const ws = workspace();
+    const result = ws.run('deploy.sh', { RELEASE: '' });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /RELEASE is not set/);
+    assert.deepEqual(ws.calls(), []);
+  });
+
+  test('chart-check.sh lints strictly and renders with the values and image about to be deployed', () => {
+    const ws = workspace();
+    assert.equal(ws.run('chart-check.sh').status, 0);
+    const image = `--set image.repository=${ENV.IMAGE_REPOSITORY} --set image.tag=${SHA}`;
+    assert.deepEqual(ws.calls(), [
+      `helm lint chart --strict --values deploy/values.yaml ${image}`,
+      `helm template support-bot chart --namespace chatbots --values deploy/values.yaml ${image}`,
+    ]);
+    assert.equal(
+      fs.readFileSync(path.join(ws.dir, 'rendered.yaml'), 'utf8').trim(),
+      'kind: Deployment',
+    );
+  });
+
+  test("smoke.sh calls this release's own host, retrying until it answers", () => {
+    const ws = workspace({ nodeFailures: 2 });
+    const result = ws.run('smoke.sh');
+    assert.equal(result.status, 0, result.stderr);
+    const calls = ws.calls();
+    assert.equal(calls.length, 3);
+    assert.ok(
+      calls.every(c =>
+        c.endsWith('https://support-bot.chat.example.com/readyz'),
+      ),
+      calls[0],
+    );
+  });
+
+  test('smoke.sh fails when the release never answers', () => {
+    const ws = workspace({ nodeFailures: 99 });
+    const result = ws.run('smoke.sh', { SMOKE_ATTEMPTS: '3' });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /did not answer 200/);
+    assert.equal(ws.calls().length, 3);
+  });
+
+  test('rollback.sh returns an upgrade to the revision before it', () => {
+    const ws = workspace({ revisions: 2 });
+    assert.equal(ws.run('rollback.sh').status, 0);
+    assert.deepEqual(ws.calls().slice(1), [
+      'helm rollback support-bot 0 --namespace chatbots --wait',
+    ]);
+  });
+
+  test('rollback.sh is skipped on a first install, saying why', () => {
+    const ws = workspace({ revisions: 1 });
+    const result = ws.run('rollback.sh');
+    assert.equal(result.status, 0);
+    assert.match(result.stderr, /first install/);
+    assert.ok(!ws.calls().some(c => c.startsWith('helm rollback')));
+  });
+});
