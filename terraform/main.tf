@@ -15,7 +15,6 @@ locals {
     "roles/monitoring.metricWriter",
     "roles/monitoring.viewer",
     "roles/stackdriver.resourceMetadata.writer",
-    "roles/artifactregistry.reader",
   ]
 }
 
@@ -190,6 +189,15 @@ resource "google_service_account" "deployer" {
   display_name = "Jenkins pipeline that builds and deploys chatbots"
 }
 
+# Nodes pull the chatbot images from this repository only, not from every
+# repository in the project.
+resource "google_artifact_registry_repository_iam_member" "nodes_pull" {
+  location   = google_artifact_registry_repository.chatbots.location
+  repository = google_artifact_registry_repository.chatbots.name
+  role       = "roles/artifactregistry.reader"
+  member     = "serviceAccount:${google_service_account.nodes.email}"
+}
+
 resource "google_artifact_registry_repository_iam_member" "deployer_push" {
   location   = google_artifact_registry_repository.chatbots.location
   repository = google_artifact_registry_repository.chatbots.name
@@ -200,5 +208,7 @@ resource "google_artifact_registry_repository_iam_member" "deployer_push" {
 resource "google_service_account_iam_member" "deployer_workload_identity" {
   service_account_id = google_service_account.deployer.name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-builder]"
+  # From the cluster's own attribute: the identity pool exists only once the
+  # cluster with Workload Identity does, so the binding waits for it.
+  member = "serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.jenkins_namespace}/chatbot-builder]"
 }

@@ -52,6 +52,12 @@ resource "google_sql_database_instance" "metadata" {
       name  = "log_min_duration_statement"
       value = "1000"
     }
+    # Slow statements are logged without their parameters: those hold the
+    # conversations' text, which must not reach Cloud Logging.
+    database_flags {
+      name  = "log_parameter_max_length"
+      value = "0"
+    }
   }
 }
 
@@ -68,10 +74,13 @@ resource "random_password" "chatbot_db" {
 }
 
 resource "google_sql_user" "chatbot" {
-  count    = var.metadata_database.enabled ? 1 : 0
-  name     = "chatbot"
-  instance = google_sql_database_instance.metadata[0].name
-  password = random_password.chatbot_db[0].result
+  count = var.metadata_database.enabled ? 1 : 0
+  # The user owns objects in the database, so deleting it fails; it goes
+  # with the instance.
+  deletion_policy = "ABANDON"
+  name            = "chatbot"
+  instance        = google_sql_database_instance.metadata[0].name
+  password        = random_password.chatbot_db[0].result
 }
 
 resource "google_secret_manager_secret" "chatbot_db_password" {

@@ -27,7 +27,7 @@ resource "google_project_iam_member" "portal" {
 resource "google_service_account_iam_member" "portal_workload_identity" {
   service_account_id = google_service_account.portal.name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "serviceAccount:${var.project_id}.svc.id.goog[${var.portal_namespace}/${var.portal_service_account}]"
+  member             = "serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.portal_namespace}/${var.portal_service_account}]"
 }
 
 # The portal's own database user on the metadata instance. Cloud SQL users
@@ -40,10 +40,11 @@ resource "random_password" "portal_db" {
 }
 
 resource "google_sql_user" "portal" {
-  count    = var.metadata_database.enabled ? 1 : 0
-  name     = "portal"
-  instance = google_sql_database_instance.metadata[0].name
-  password = random_password.portal_db[0].result
+  count           = var.metadata_database.enabled ? 1 : 0
+  deletion_policy = "ABANDON"
+  name            = "portal"
+  instance        = google_sql_database_instance.metadata[0].name
+  password        = random_password.portal_db[0].result
 }
 
 resource "google_secret_manager_secret" "portal_db_password" {

@@ -143,9 +143,11 @@ describe('terraform', () => {
       hcl.resource.google_service_account_iam_member
         .deployer_workload_identity[0];
     assert.equal(wi.role, 'roles/iam.workloadIdentityUser');
+    // From the cluster's attribute, so the binding waits for the identity
+    // pool (a first apply otherwise races it: "Identity Pool does not exist").
     assert.equal(
       wi.member,
-      'serviceAccount:${var.project_id}.svc.id.goog[${var.jenkins_namespace}/chatbot-builder]',
+      'serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.jenkins_namespace}/chatbot-builder]',
     );
     assert.equal(
       hcl.resource.google_service_account_key,
@@ -203,5 +205,46 @@ describe('terraform', () => {
       assert.ok(hcl.output[name], name);
     }
     assert.equal(hcl.output.endpoint[0].sensitive, true);
+  });
+
+  test('nodes may pull from the chatbot repository only, not every repository in the project', () => {
+    const roles = hcl.locals.flatMap(l => l.node_roles ?? []);
+    assert.ok(!roles.includes('roles/artifactregistry.reader'), roles.join());
+    const pull =
+      hcl.resource.google_artifact_registry_repository_iam_member.nodes_pull[0];
+    assert.equal(pull.role, 'roles/artifactregistry.reader');
+    assert.equal(
+      pull.repository,
+      '${google_artifact_registry_repository.chatbots.name}',
+    );
+  });
+
+  test('slow-statement logs leave out parameters, and database users do not block destroy', () => {
+    const flags =
+      hcl.resource.google_sql_database_instance.metadata[0].settings[0]
+        .database_flags;
+    assert.deepEqual(
+      flags.find(f => f.name === 'log_parameter_max_length'),
+      { name: 'log_parameter_max_length', value: '0' },
+    );
+    for (const user of ['chatbot', 'portal']) {
+      assert.equal(
+        hcl.resource.google_sql_user[user][0].deletion_policy,
+        'ABANDON',
+        user,
+      );
+    }
+  });
+
+  test("the portal's identity reads clusters and reaches Cloud SQL, through Workload Identity", () => {
+    assert.deepEqual(hcl.locals.flatMap(l => l.portal_roles ?? []).sort(), [
+      'roles/cloudsql.client',
+      'roles/container.clusterViewer',
+    ]);
+    assert.match(
+      hcl.resource.google_service_account_iam_member.portal_workload_identity[0]
+        .member,
+      /^serviceAccount:\$\{google_container_cluster\.this\.workload_identity_config\[0\]\.workload_pool\}\[/,
+    );
   });
 });
