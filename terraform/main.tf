@@ -29,10 +29,16 @@ resource "google_container_cluster" "this" {
   name     = local.cluster_name
   location = local.location
 
-  # Node pools are managed separately; GKE needs one node to create the cluster.
+  # Node pools are managed separately; GKE needs one node to create the
+  # cluster. That temporary pool runs as the nodes' own service account, not
+  # the Compute Engine default one.
   remove_default_node_pool = true
   initial_node_count       = 1
   deletion_protection      = true
+  node_config {
+    service_account = google_service_account.nodes.email
+    oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
+  }
 
   release_channel {
     channel = local.release_channel
@@ -48,12 +54,23 @@ resource "google_container_cluster" "this" {
 
   enable_shielded_nodes = true
 
+  # Private nodes by default: turning them on later replaces the cluster
+  # (ForceNew in every 6.x), which deletion_protection then blocks. Nodes
+  # reach the internet through Cloud NAT (nat.tf).
   dynamic "private_cluster_config" {
     for_each = var.private_nodes ? [1] : []
     content {
       enable_private_nodes    = true
       enable_private_endpoint = false
       master_ipv4_cidr_block  = var.master_ipv4_cidr_block
+    }
+  }
+
+  # kubectl and the portal reach the control plane through its DNS endpoint,
+  # authorised by IAM; the IP endpoint is limited to the authorised networks.
+  control_plane_endpoints_config {
+    dns_endpoint_config {
+      allow_external_traffic = true
     }
   }
 
@@ -92,7 +109,12 @@ resource "google_container_node_pool" "default" {
   cluster  = google_container_cluster.this.id
   location = local.location
 
+  # ForceNew: with autoscaling the count drifts, and a changed min_nodes must
+  # not recreate the pool; autoscaling's bounds are what is managed.
   initial_node_count = local.min_nodes
+  lifecycle {
+    ignore_changes = [initial_node_count]
+  }
   autoscaling {
     min_node_count = local.min_nodes
     max_node_count = local.max_nodes
@@ -133,6 +155,9 @@ resource "google_container_node_pool" "gpu" {
   location = local.location
 
   initial_node_count = 0 # scale up when the model server is scheduled
+  lifecycle {
+    ignore_changes = [initial_node_count]
+  }
   autoscaling {
     min_node_count = 0
     max_node_count = var.gpu_pool.max_nodes
@@ -182,6 +207,36 @@ resource "google_artifact_registry_repository" "chatbots" {
   repository_id = var.artifact_repository
   format        = "DOCKER"
   description   = "Chatbot images, tagged by commit sha"
+
+  # A tag, once pushed, always names the same image: a rollback restores
+  # what was tested.
+  docker_config {
+    immutable_tags = true
+  }
+  cleanup_policy_dry_run = false
+  cleanup_policies {
+    id     = "delete-untagged"
+    action = "DELETE"
+    condition {
+      tag_state  = "UNTAGGED"
+      older_than = "7d"
+    }
+  }
+  cleanup_policies {
+    id     = "delete-old"
+    action = "DELETE"
+    condition {
+      tag_state  = "TAGGED"
+      older_than = "90d"
+    }
+  }
+  cleanup_policies {
+    id     = "keep-recent"
+    action = "KEEP"
+    most_recent_versions {
+      keep_count = 20
+    }
+  }
 }
 
 resource "google_service_account" "deployer" {

@@ -1,13 +1,19 @@
 # PostgreSQL for the chatbots' metadata (collections, ingestion jobs,
 # conversation memory), shared by every replica so the chart can scale out
 # (helm/model-serving/values-production.yaml). Private IP only, TLS only,
-# backups with point-in-time recovery. The password is generated here and
-# kept in Secret Manager; sync it into the chatbot's Kubernetes Secret as
-# PGPASSWORD (External Secrets or the portal's Helm action). It is also in the
-# Terraform state: keep state in the access-controlled GCS backend.
+# backups with point-in-time recovery. The password is generated for each
+# apply (ephemeral) and written only through write-only arguments, to the
+# user and to Secret Manager: it never enters the Terraform state. Bump
+# local.db_password_version to rotate it; sync it into the chatbot's
+# Kubernetes Secret as PGPASSWORD (External Secrets).
+
+locals {
+  db_password_version = 1
+  create_peering      = var.metadata_database.enabled && !var.private_services_peering_exists
+}
 
 resource "google_compute_global_address" "private_services" {
-  count         = var.metadata_database.enabled ? 1 : 0
+  count         = local.create_peering ? 1 : 0
   name          = "${local.cluster_name}-private-services"
   purpose       = "VPC_PEERING"
   address_type  = "INTERNAL"
@@ -16,7 +22,7 @@ resource "google_compute_global_address" "private_services" {
 }
 
 resource "google_service_networking_connection" "private_services" {
-  count                   = var.metadata_database.enabled ? 1 : 0
+  count                   = local.create_peering ? 1 : 0
   network                 = var.network
   service                 = "servicenetworking.googleapis.com"
   reserved_peering_ranges = [google_compute_global_address.private_services[0].name]
@@ -33,7 +39,10 @@ resource "google_sql_database_instance" "metadata" {
   depends_on          = [google_service_networking_connection.private_services]
 
   settings {
-    tier              = var.metadata_database.tier
+    tier = var.metadata_database.tier
+    # Performance-optimized tiers exist only on Enterprise Plus; the provider
+    # no longer defaults the edition, so it is said here.
+    edition           = startswith(var.metadata_database.tier, "db-perf-optimized") ? "ENTERPRISE_PLUS" : "ENTERPRISE"
     availability_type = var.metadata_database.availability_type
     disk_autoresize   = true
 
@@ -67,8 +76,7 @@ resource "google_sql_database" "chatbot" {
   instance = google_sql_database_instance.metadata[0].name
 }
 
-resource "random_password" "chatbot_db" {
-  count   = var.metadata_database.enabled ? 1 : 0
+ephemeral "random_password" "chatbot_db" {
   length  = 32
   special = false
 }
@@ -77,10 +85,11 @@ resource "google_sql_user" "chatbot" {
   count = var.metadata_database.enabled ? 1 : 0
   # The user owns objects in the database, so deleting it fails; it goes
   # with the instance.
-  deletion_policy = "ABANDON"
-  name            = "chatbot"
-  instance        = google_sql_database_instance.metadata[0].name
-  password        = random_password.chatbot_db[0].result
+  deletion_policy     = "ABANDON"
+  name                = "chatbot"
+  instance            = google_sql_database_instance.metadata[0].name
+  password_wo         = ephemeral.random_password.chatbot_db.result
+  password_wo_version = local.db_password_version
 }
 
 resource "google_secret_manager_secret" "chatbot_db_password" {
@@ -92,7 +101,8 @@ resource "google_secret_manager_secret" "chatbot_db_password" {
 }
 
 resource "google_secret_manager_secret_version" "chatbot_db_password" {
-  count       = var.metadata_database.enabled ? 1 : 0
-  secret      = google_secret_manager_secret.chatbot_db_password[0].id
-  secret_data = random_password.chatbot_db[0].result
+  count                  = var.metadata_database.enabled ? 1 : 0
+  secret                 = google_secret_manager_secret.chatbot_db_password[0].id
+  secret_data_wo         = ephemeral.random_password.chatbot_db.result
+  secret_data_wo_version = local.db_password_version
 }

@@ -33,18 +33,18 @@ resource "google_service_account_iam_member" "portal_workload_identity" {
 # The portal's own database user on the metadata instance. Cloud SQL users
 # made through the API belong to cloudsqlsuperuser (CREATEDB), which Backstage
 # needs for one database per plugin.
-resource "random_password" "portal_db" {
-  count   = var.metadata_database.enabled ? 1 : 0
+ephemeral "random_password" "portal_db" {
   length  = 32
   special = false
 }
 
 resource "google_sql_user" "portal" {
-  count           = var.metadata_database.enabled ? 1 : 0
-  deletion_policy = "ABANDON"
-  name            = "portal"
-  instance        = google_sql_database_instance.metadata[0].name
-  password        = random_password.portal_db[0].result
+  count               = var.metadata_database.enabled ? 1 : 0
+  deletion_policy     = "ABANDON"
+  name                = "portal"
+  instance            = google_sql_database_instance.metadata[0].name
+  password_wo         = ephemeral.random_password.portal_db.result
+  password_wo_version = local.db_password_version
 }
 
 resource "google_secret_manager_secret" "portal_db_password" {
@@ -56,7 +56,8 @@ resource "google_secret_manager_secret" "portal_db_password" {
 }
 
 resource "google_secret_manager_secret_version" "portal_db_password" {
-  count       = var.metadata_database.enabled ? 1 : 0
-  secret      = google_secret_manager_secret.portal_db_password[0].id
-  secret_data = random_password.portal_db[0].result
+  count                  = var.metadata_database.enabled ? 1 : 0
+  secret                 = google_secret_manager_secret.portal_db_password[0].id
+  secret_data_wo         = ephemeral.random_password.portal_db.result
+  secret_data_wo_version = local.db_password_version
 }

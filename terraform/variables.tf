@@ -74,9 +74,9 @@ variable "release_channel" {
 }
 
 variable "private_nodes" {
-  description = "Give nodes only internal IPs (egress through Cloud NAT, which you provide)."
+  description = "Give nodes only internal IPs, with egress through Cloud NAT (nat.tf). Changing it replaces the cluster."
   type        = bool
-  default     = false
+  default     = true
 }
 
 variable "master_ipv4_cidr_block" {
@@ -148,9 +148,15 @@ variable "metadata_database" {
     error_message = "metadata_database.availability_type must be ZONAL or REGIONAL."
   }
   validation {
-    condition     = can(regex("^db-(custom-[0-9]+-[0-9]+|f1-micro|g1-small|perf-optimized-.+)$", var.metadata_database.tier))
-    error_message = "metadata_database.tier must be a Cloud SQL tier such as db-custom-1-3840."
+    condition     = can(regex("^db-(custom-[0-9]+-[0-9]+|f1-micro|g1-small|perf-optimized-N-[0-9]+)$", var.metadata_database.tier))
+    error_message = "metadata_database.tier must be a Cloud SQL tier such as db-custom-1-3840 (db-perf-optimized-N-* runs on the Enterprise Plus edition, which the instance then uses)."
   }
+}
+
+variable "private_services_peering_exists" {
+  description = "The network already has its private-services peering (servicenetworking): adopt it instead of creating one, which would overwrite its ranges."
+  type        = bool
+  default     = false
 }
 
 variable "portal_namespace" {

@@ -170,16 +170,35 @@ describe('terraform', () => {
       settings.backup_configuration[0].point_in_time_recovery_enabled,
       true,
     );
-    assert.equal(
-      hcl.resource.google_sql_user.chatbot[0].password,
-      '${random_password.chatbot_db[0].result}',
+    // The password never enters the state: generated for each apply
+    // (ephemeral) and written only through write-only arguments.
+    assert.ok(hcl.ephemeral.random_password.chatbot_db, 'ephemeral password');
+    assert.equal(hcl.resource.random_password, undefined, 'no stored password');
+    for (const db of ['chatbot', 'portal']) {
+      const user = hcl.resource.google_sql_user[db][0];
+      assert.equal(user.password, undefined, db);
+      assert.equal(
+        user.password_wo,
+        `\${ephemeral.random_password.${db}_db.result}`,
+      );
+      const version =
+        hcl.resource.google_secret_manager_secret_version[
+          `${db}_db_password`
+        ][0];
+      assert.equal(version.secret_data, undefined, db);
+      assert.equal(
+        version.secret_data_wo,
+        `\${ephemeral.random_password.${db}_db.result}`,
+      );
+      assert.equal(version.secret_data_wo_version, user.password_wo_version);
+    }
+    const versions = hcl.terraform[0];
+    assert.match(versions.required_version, />= 1\.11/);
+    assert.match(
+      versions.required_providers[0].google.version,
+      />= 6\.(2[3-9]|[3-9]\d)/,
     );
-    const version =
-      hcl.resource.google_secret_manager_secret_version.chatbot_db_password[0];
-    assert.equal(
-      version.secret_data,
-      '${random_password.chatbot_db[0].result}',
-    );
+    assert.match(versions.required_providers[0].random.version, />= 3\.7/);
     for (const [name, [output]] of Object.entries(hcl.output)) {
       assert.doesNotMatch(
         JSON.stringify(output.value),
@@ -245,6 +264,70 @@ describe('terraform', () => {
       hcl.resource.google_service_account_iam_member.portal_workload_identity[0]
         .member,
       /^serviceAccount:\$\{google_container_cluster\.this\.workload_identity_config\[0\]\.workload_pool\}\[/,
+    );
+  });
+
+  test('private nodes by default, with Cloud NAT, a DNS control-plane endpoint, and no default service account anywhere', () => {
+    assert.equal(variable('private_nodes').default, true);
+    const nat = hcl.resource.google_compute_router_nat.nat[0];
+    assert.equal(nat.count, '${var.private_nodes ? 1 : 0}');
+    assert.equal(
+      nat.source_subnetwork_ip_ranges_to_nat,
+      'ALL_SUBNETWORKS_ALL_IP_RANGES',
+    );
+    assert.equal(
+      cluster().control_plane_endpoints_config[0].dns_endpoint_config[0]
+        .allow_external_traffic,
+      true,
+    );
+    // The temporary default pool runs as the nodes' own account.
+    assert.equal(
+      cluster().node_config[0].service_account,
+      '${google_service_account.nodes.email}',
+    );
+  });
+
+  test('a changed min_nodes does not recreate a node pool (initial_node_count is ForceNew)', () => {
+    for (const pool of ['default', 'gpu']) {
+      assert.deepEqual(
+        hcl.resource.google_container_node_pool[pool][0].lifecycle[0]
+          .ignore_changes,
+        ['${initial_node_count}'],
+        pool,
+      );
+    }
+  });
+
+  test('the registry keeps tags immutable and cleans up old images', () => {
+    const repo = hcl.resource.google_artifact_registry_repository.chatbots[0];
+    assert.equal(repo.docker_config[0].immutable_tags, true);
+    assert.equal(repo.cleanup_policy_dry_run, false);
+    assert.deepEqual(
+      repo.cleanup_policies.map(p => [p.id, p.action]),
+      [
+        ['delete-untagged', 'DELETE'],
+        ['delete-old', 'DELETE'],
+        ['keep-recent', 'KEEP'],
+      ],
+    );
+  });
+
+  test('performance-optimized tiers get the Enterprise Plus edition, and an existing peering is adopted, not overwritten', () => {
+    const settings =
+      hcl.resource.google_sql_database_instance.metadata[0].settings[0];
+    assert.match(
+      settings.edition,
+      /db-perf-optimized.*ENTERPRISE_PLUS.*ENTERPRISE/,
+    );
+    const locals = Object.assign({}, ...hcl.locals);
+    assert.match(
+      locals.create_peering,
+      /!var\.private_services_peering_exists/,
+    );
+    assert.equal(
+      hcl.resource.google_service_networking_connection.private_services[0]
+        .count,
+      '${local.create_peering ? 1 : 0}',
     );
   });
 });
