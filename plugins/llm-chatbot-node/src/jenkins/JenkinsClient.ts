@@ -330,6 +330,16 @@ export class JenkinsClient {
     return { outcome: 'created', url, createdFolders };
   }
 
+  /** POSTs a config.xml body, with a crumb on its session. */
+  private async postXml(path: string, xml: string, signal?: AbortSignal) {
+    return this.send(this.url(path), {
+      method: 'POST',
+      headers: { ...(await this.crumb()), 'content-type': 'application/xml' },
+      body: xml,
+      signal,
+    });
+  }
+
   /** POST parent/createItem?name=leaf; false when the name is already taken. */
   private async createItem(
     fullName: string,
@@ -339,17 +349,10 @@ export class JenkinsClient {
     const parts = fullName.split('/');
     const leaf = parts.pop()!;
     const parent = parts.length ? jobPath(parts.join('/')) : '';
-    const res = await this.send(
-      this.url(`${parent}/createItem?name=${encodeURIComponent(leaf)}`),
-      {
-        method: 'POST',
-        headers: {
-          ...(await this.crumb()),
-          'content-type': 'application/xml',
-        },
-        body: configXml,
-        signal,
-      },
+    const res = await this.postXml(
+      `${parent}/createItem?name=${encodeURIComponent(leaf)}`,
+      configXml,
+      signal,
     );
     if (res.ok) return true;
     const text = await res.text().catch(() => '');
@@ -370,17 +373,10 @@ export class JenkinsClient {
     configXml: string,
     signal?: AbortSignal,
   ) {
-    const res = await this.send(
-      this.url(`${jobPath(jobFullName)}/config.xml`),
-      {
-        method: 'POST',
-        headers: {
-          ...(await this.crumb()),
-          'content-type': 'application/xml',
-        },
-        body: configXml,
-        signal,
-      },
+    const res = await this.postXml(
+      `${jobPath(jobFullName)}/config.xml`,
+      configXml,
+      signal,
     );
     if (res.status === 400 || res.status === 500) {
       // Jenkins answers a malformed config with 400 or 500 and a stack trace.

@@ -5,6 +5,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 import { z as zod } from 'zod/v3';
+import { clusterFields } from '../clusterFields';
 import { HelmCli } from './HelmCli';
 import { writeKubeconfig } from './kubeconfig';
 import { readPlatformRelease } from './platformFile';
@@ -18,18 +19,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 const input = (z: typeof zod) =>
   z
     .object({
-      endpoint: z
-        .string()
-        .min(1)
-        .describe(
-          "The cluster's API endpoint (gke:cluster:ensure's endpoint output)",
-        ),
-      caCertificate: z
-        .string()
-        .min(1)
-        .describe(
-          "The cluster's CA, base64 PEM (gke:cluster:ensure's caCertificate output)",
-        ),
+      ...clusterFields(z),
       release: z
         .string()
         .regex(

@@ -1,17 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import type { JenkinsClientFactory } from './jenkinsInstances';
+import { instanceField } from './jenkinsFields';
 import { examples } from './createJenkinsBuildTriggerAction.examples';
 import { BuildFailedError } from '../../errors';
 
 const input = (z: typeof zod) =>
   z.object({
-    instance: z
-      .string()
-      .default('default')
-      .describe(
-        'Jenkins instance from the `jenkins` config block. Default "default".',
-      ),
+    instance: instanceField(z),
     jobFullName: z
       .string()
       .min(1)

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import type { JenkinsClientFactory } from './jenkinsInstances';
+import { instanceField } from './jenkinsFields';
 import { pipelineJobXml } from './pipelineJobXml';
 import { examples } from './createJenkinsJobEnsureAction.examples';
 
@@ -9,12 +10,7 @@ const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
 const input = (z: typeof zod) =>
   z.object({
-    instance: z
-      .string()
-      .default('default')
-      .describe(
-        'Jenkins instance from the `jenkins` config block. Default "default" (jenkins.baseUrl).',
-      ),
+    instance: instanceField(z),
     expectedHost: z
       .string()
       .default('')

@@ -1,22 +1,14 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import type { AccessTokenProvider } from '../../google/credentials';
+import { clusterFields } from '../clusterFields';
 import { apiStatus, coreApiFor } from './kubernetesApi';
 import { type ClusterSecret, pickClusterSecret } from './clusterSecrets';
 import { examples } from './createKubernetesSecretEnsureAction.examples';
 
 const input = (z: typeof zod) =>
   z.object({
-    endpoint: z
-      .string()
-      .min(1)
-      .describe(
-        "The cluster's API endpoint (gke:cluster:ensure's endpoint output)",
-      ),
-    caCertificate: z
-      .string()
-      .min(1)
-      .describe("The cluster's CA, base64 PEM (gke:cluster:ensure's output)"),
+    ...clusterFields(z),
     name: z
       .string()
       .min(1)
