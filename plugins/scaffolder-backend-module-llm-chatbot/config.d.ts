@@ -28,6 +28,8 @@ export interface Config {
         [name: string]: {
           /** Namespace it goes in (created when absent). */
           namespace: string;
+          /** The Secret's type. Default Opaque; kubernetes.io/tls for a certificate (keys tls.crt, tls.key). */
+          type?: string;
           /** Labels, e.g. jenkins.io/credentials-type for the Jenkins credentials provider. */
           labels?: { [key: string]: string };
           /** Annotations, e.g. jenkins.io/credentials-description. */

@@ -152,12 +152,11 @@ const source = fs.readFileSync(JENKINSFILE, 'utf8');
 const pipeline = statements(stripComments(source)).find(
   s => s.name === 'pipeline',
 );
-const params = Object.fromEntries(
-  children(child(pipeline, 'parameters'), 'string').map(p => {
-    const name = /name:\s*('[^']*'|"[^"]*")/.exec(p.args)[1];
-    const value = /defaultValue:\s*('[^']*'|"[^"]*")/.exec(p.args)[1];
-    return [groovyString(name), groovyString(value)];
-  }),
+const environment = Object.fromEntries(
+  (child(pipeline, 'environment')?.body ?? []).map(s => [
+    s.name,
+    groovyString(/^=\s*([\s\S]+)$/.exec(s.args)[1]),
+  ]),
 );
 
 const stageName = node => groovyString(node.args.replace(/^\(|\)$/g, ''));
@@ -172,8 +171,11 @@ const agentOf = node =>
 function scriptsOf(block, container) {
   return (block?.body ?? []).flatMap(s => {
     if (s.name === 'sh') return [{ script: groovyString(s.args), container }];
-    if (s.name === 'container')
-      return scriptsOf(s, groovyString(s.args.replace(/^\(|\)$/g, '')));
+    if (s.name === 'container') {
+      const args = s.args.replace(/^\(|\)$/g, '');
+      const name = /name:\s*('[^']*')/.exec(args)?.[1] ?? args;
+      return scriptsOf(s, groovyString(name));
+    }
     return [];
   });
 }
@@ -200,7 +202,8 @@ function flatten(stagesNode, parentAgent = {}) {
 const stages = flatten(child(pipeline, 'stages'));
 const stage = name =>
   stages.find(s => s.name === name) ?? assert.fail(`no stage ${name}`);
-const ciScript = script => /^ci\/[a-z-]+\.sh$/.exec(script.trim())?.[0];
+// `sh ci/x.sh`: run by the image's own sh (the scripts are POSIX sh).
+const ciScript = script => /^sh (ci\/[a-z-]+\.sh)$/.exec(script.trim())?.[1];
 
 /** The gate of a stage and its parents, as the text of their when blocks. */
 const gateOf = name => {
@@ -278,30 +281,36 @@ test('the smoke test runs in the node container and, when it fails, calls the ro
   const smoke = stage('Smoke test');
   assert.deepEqual(
     smoke.scripts.map(s => [s.container, s.script]),
-    [['node', 'ci/smoke.sh']],
+    [['node', 'sh ci/smoke.sh']],
   );
   assert.deepEqual(Object.keys(smoke.post), ['failure']);
   assert.deepEqual(
     smoke.post.failure.map(s => [s.container, s.script]),
-    [['helm', 'ci/rollback.sh']],
+    [['helm', 'sh ci/rollback.sh']],
   );
 });
 
-test('no pipeline-level environment: GIT_COMMIT exists only inside a stage, after its checkout', () => {
+test("the pipeline's environment holds only this chatbot's constants, filled in by the template, never GIT_COMMIT", () => {
   // A pipeline-level environment is evaluated before any checkout (agent
-  // none) and gave the image tag "null"; ci/build.sh now refuses such a tag.
+  // none): GIT_COMMIT there gave the image tag "null". Parameters are unset
+  // on a job's first build and not exported to scripts, so there are none.
   assert.equal(child(pipeline, 'agent').args, 'none');
-  assert.equal(child(pipeline, 'environment'), undefined);
-  assert.doesNotMatch(source, /GIT_COMMIT/);
-});
-
-test("the parameters' defaults are this chatbot's, filled in by the template", () => {
-  assert.deepEqual(params, {
+  assert.equal(child(pipeline, 'parameters'), undefined);
+  assert.deepEqual(environment, {
     IMAGE_REPOSITORY: '${{ values.imageRepository }}',
     RELEASE: '${{ values.name }}',
     NAMESPACE: 'chatbots',
     INGRESS_HOST: '${{ values.chatbotHost }}',
   });
+  assert.doesNotMatch(stripComments(source), /GIT_COMMIT/);
+});
+
+test("the Kaniko stages run their scripts with the image's own busybox shell", () => {
+  assert.equal(
+    (source.match(/container\(name: 'kaniko', shell: '\/busybox\/sh'\)/g) ?? [])
+      .length,
+    2,
+  );
 });
 
 test('the pod templates: tests hold nothing, the build can only push, the deploy only deploys', () => {

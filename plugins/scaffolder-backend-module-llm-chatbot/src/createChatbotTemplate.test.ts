@@ -64,6 +64,20 @@ const server = setupServer(
   ...jenkins.handlers(),
   ...kube.handlers(),
   google.handler,
+  http.get(
+    'https://api.github.com/repos/:owner/:repo/contents/catalog-info.yaml',
+    ({ params }) => {
+      const repo = githubRepos.get(`${params.owner}/${params.repo}`);
+      if (!repo)
+        return HttpResponse.json({ message: 'Not Found' }, { status: 404 });
+      const content = readFileSync(join(repo.files, 'catalog-info.yaml'));
+      return HttpResponse.json({
+        type: 'file',
+        encoding: 'base64',
+        content: content.toString('base64'),
+      });
+    },
+  ),
   http.get('https://api.github.com/repos/:owner/:repo', ({ params }) =>
     githubRepos.has(`${params.owner}/${params.repo}`)
       ? HttpResponse.json({
@@ -237,6 +251,28 @@ beforeAll(async () => {
                   namespace: 'chatbots',
                   data: { 'api-key': 'model-key' },
                 },
+                'chatbots-tls': {
+                  namespace: 'chatbots',
+                  type: 'kubernetes.io/tls',
+                  data: { 'tls.crt': 'CERT', 'tls.key': 'KEY' },
+                },
+                'grafana-tls': {
+                  namespace: 'monitoring',
+                  type: 'kubernetes.io/tls',
+                  data: { 'tls.crt': 'CERT', 'tls.key': 'KEY' },
+                },
+                'jenkins-tls': {
+                  namespace: 'jenkins',
+                  type: 'kubernetes.io/tls',
+                  data: { 'tls.crt': 'CERT', 'tls.key': 'KEY' },
+                },
+                'github-clone': {
+                  namespace: 'jenkins',
+                  labels: {
+                    'jenkins.io/credentials-type': 'usernamePassword',
+                  },
+                  data: { username: 'portal-bot', password: 'ghp-test' },
+                },
               },
             },
           },
@@ -342,9 +378,16 @@ describe('the create-chatbot template', () => {
     expect([...kube.secrets.keys()].sort()).toEqual([
       'chatbots/chatbot-model-key',
       'chatbots/chatbot-portal-token',
+      'chatbots/chatbots-tls',
+      'jenkins/github-clone',
       'jenkins/jenkins-admin',
+      'jenkins/jenkins-tls',
       'monitoring/grafana-admin',
+      'monitoring/grafana-tls',
     ]);
+    expect(kube.secrets.get('chatbots/chatbots-tls')?.type).toBe(
+      'kubernetes.io/tls',
+    );
     expect(jenkins.items.get('chatbots/support-bot')?.config).toContain(
       '<url>https://github.com/acme/support-bot.git</url>',
     );
@@ -398,10 +441,10 @@ describe('the create-chatbot template', () => {
 
     const jenkinsfile = readFileSync(join(dir, 'Jenkinsfile'), 'utf8');
     expect(jenkinsfile).toContain(
-      `defaultValue: 'asia-southeast1-docker.pkg.dev/${PROJECT}/chatbots/support-bot'`,
+      `IMAGE_REPOSITORY = 'asia-southeast1-docker.pkg.dev/${PROJECT}/chatbots/support-bot'`,
     );
     expect(jenkinsfile).toContain(
-      "defaultValue: 'support-bot.chat.example.com'",
+      "INGRESS_HOST = 'support-bot.chat.example.com'",
     );
     expect(jenkinsfile).not.toContain('${{');
   });

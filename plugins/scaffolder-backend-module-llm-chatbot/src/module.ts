@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import type { GoogleAuth } from 'google-auth-library';
 import { createCatalogRegisterAction } from './actions/catalog/createCatalogRegisterAction';
 import { createGkeClusterEnsureAction } from './actions/gke/createGkeClusterEnsureAction';
 import { createGithubRepoFindAction } from './actions/github/createGithubRepoFindAction';
@@ -20,6 +21,7 @@ import {
   googleAuthFromConfig,
 } from './google/credentials';
 import { GkeClusters } from './google/GkeClusters';
+import { clusterResolver } from './google/clusterAccess';
 import { NodeServiceAccount } from './google/NodeServiceAccount';
 
 /**
@@ -40,17 +42,22 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
       },
       async init({ scaffolder, config, reader, catalog }) {
         const integrations = ScmIntegrations.fromConfig(config);
-        // Read lazily: a portal without Google credentials still starts,
-        // and only the GKE and Helm steps say what is missing.
-        const auth = googleAuthFromConfig(config);
-        const accessToken = accessTokenProvider(auth);
+        // Read on first use: a portal with missing or malformed Google
+        // credentials still starts, and only the steps that need them fail,
+        // saying why.
+        let auth: GoogleAuth | undefined;
+        const googleAuth = () => (auth ??= googleAuthFromConfig(config));
+        const accessToken = accessTokenProvider(googleAuth);
         const jenkins = jenkinsClientFactory(config);
+        const clusters = clusterResolver(() => new GkeClusters(googleAuth()));
         scaffolder.addActions(
           createSourceFetchAction({ reader, integrations }),
           createGithubRepoFindAction({ integrations }),
           createGkeClusterEnsureAction({
-            gke: () => new GkeClusters(auth),
-            serviceAccounts: new NodeServiceAccount(auth),
+            gke: () => new GkeClusters(googleAuth()),
+            serviceAccounts: new NodeServiceAccount({
+              request: options => googleAuth().request(options),
+            }),
             pollMs:
               (config.getOptionalNumber(
                 'llmChatbot.scaffolder.gke.operationPollSeconds',
@@ -58,12 +65,14 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
           }),
           createHelmReleaseUpgradeAction({
             accessToken,
+            clusters,
             helmBinary:
               config.getOptionalString('llmChatbot.scaffolder.helm.binary') ??
               'helm',
           }),
           createKubernetesSecretEnsureAction({
             accessToken,
+            clusters,
             clusterSecrets: readClusterSecrets(config),
           }),
           createJenkinsJobEnsureAction({ jenkins }),

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # Builds the runtime image and pushes it tagged with the commit. Unused
 # stages (the test stage, which needs a database) are skipped. Runs on the
 # builder pod, whose only identity can push to the registry.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 require_commit
 require IMAGE_REPOSITORY
 executor \

@@ -1,10 +1,11 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # The chart with this chatbot's values and the image about to be deployed:
 # linted strictly and rendered (helm validates both against
 # chart/values.schema.json). The rendering is kept as a build artifact.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 require_commit
 require IMAGE_REPOSITORY RELEASE NAMESPACE
-image=(--set image.repository="$IMAGE_REPOSITORY" --set image.tag="$GIT_COMMIT")
-helm lint chart --strict --values deploy/values.yaml "${image[@]}"
-helm template "$RELEASE" chart --namespace "$NAMESPACE" --values deploy/values.yaml "${image[@]}" >rendered.yaml
+helm lint chart --strict --values deploy/values.yaml \
+  --set image.repository="$IMAGE_REPOSITORY" --set image.tag="$GIT_COMMIT"
+helm template "$RELEASE" chart --namespace "$NAMESPACE" --values deploy/values.yaml \
+  --set image.repository="$IMAGE_REPOSITORY" --set image.tag="$GIT_COMMIT" >rendered.yaml

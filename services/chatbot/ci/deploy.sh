@@ -1,7 +1,7 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # One atomic, waited helm upgrade of the image just built, with this
 # chatbot's values.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 require_commit
 require IMAGE_REPOSITORY RELEASE NAMESPACE
 # Above the model server's 15-minute startup allowance (chart probes).

@@ -1,12 +1,13 @@
-# Shared by the pipeline's scripts: fail early, naming what is missing.
-set -euo pipefail
+# Shared by the pipeline's scripts. POSIX sh: they run in the Kaniko image
+# (busybox sh) and the helm image (Alpine's ash) as well as with bash.
+set -eu
 
 # Every variable named must be set and not empty.
 require() {
-  local name
   for name in "$@"; do
-    if [ -z "${!name:-}" ]; then
-      echo "ci: $name is not set; the Jenkinsfile passes it (a parameter with a default, or the checkout's GIT_COMMIT)" >&2
+    eval "value=\${$name:-}"
+    if [ -z "$value" ]; then
+      echo "ci: $name is not set; the Jenkinsfile's environment sets it (or the checkout, for GIT_COMMIT)" >&2
       exit 2
     fi
   done
@@ -15,7 +16,11 @@ require() {
 # The image tag is the commit: a 40-hex sha, never "null" or a branch name.
 require_commit() {
   require GIT_COMMIT
-  if ! [[ "$GIT_COMMIT" =~ ^[0-9a-f]{40}$ ]]; then
+  case "$GIT_COMMIT" in
+    *[!0-9a-f]*) bad=yes ;;
+    *) bad=$([ "$(printf '%s' "$GIT_COMMIT" | wc -c)" -eq 40 ] && echo no || echo yes) ;;
+  esac
+  if [ "$bad" = yes ]; then
     echo "ci: GIT_COMMIT is \"$GIT_COMMIT\", not a commit sha: run this inside a stage, after its checkout" >&2
     exit 2
   fi

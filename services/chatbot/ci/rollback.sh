@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # After a failed smoke test: back to the revision that served before this
 # build. A first install has none (helm rollback would fail), so it says so
 # and leaves the release for inspection.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 require RELEASE NAMESPACE
 revisions="$(helm history "$RELEASE" --namespace "$NAMESPACE" --max 2 --output json | grep -o '"revision"' | wc -l)"
 if [ "$revisions" -lt 2 ]; then

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # /readyz of this release through the ingress, on its own host (each
 # chatbot has one, from deploy/values.yaml), retried while the load
 # balancer picks the new pods up.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 require INGRESS_HOST
 url="https://${INGRESS_HOST}/readyz"
 for attempt in $(seq 1 "${SMOKE_ATTEMPTS:-20}"); do

@@ -1,8 +1,8 @@
-#!/usr/bin/env bash
+#!/bin/sh
 # The Dockerfile's test stage (typecheck, unit tests, the smoke eval) built
 # with Kaniko and pushed nowhere, on the tester pod that holds no
 # credentials. The PostgreSQL sidecar listens on the pod's loopback.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.sh"
 executor \
   --context="dir://${WORKSPACE:-$PWD}" \
   --dockerfile=Dockerfile \

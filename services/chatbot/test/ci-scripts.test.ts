@@ -29,7 +29,7 @@ function workspace(
   const fake = (name: string, body = '') =>
     fs.writeFileSync(
       path.join(bin, name),
-      `#!/usr/bin/env bash\nprintf '%s\\n' "${name} $*" >> "${log}"\n${body}\n`,
+      `#!/bin/sh\nprintf '%s\\n' "${name} $*" >> "${log}"\n${body}\n`,
       { mode: 0o755 },
     );
   fake('executor');
@@ -50,7 +50,8 @@ function workspace(
     } ]`,
   );
   const run = (script: string, env: Record<string, string> = {}) =>
-    spawnSync('bash', [path.join(CI, script)], {
+    // sh, as the pods run them: dash here, busybox or Alpine's ash there.
+    spawnSync('sh', [path.join(CI, script)], {
       cwd: dir,
       encoding: 'utf8',
       env: {

@@ -102,17 +102,23 @@ export function jobPath(jobFullName: string): string {
 const FOLDER_XML =
   "<?xml version='1.1' encoding='UTF-8'?><com.cloudbees.hudson.plugins.folder.Folder/>";
 
+/** Waits ms, or rejects when the signal aborts; leaves no listener behind. */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
@@ -148,10 +154,13 @@ export class JenkinsClient {
         redirect: 'manual',
       });
     } catch (error) {
+      // fetch says only "fetch failed"; the reason (DNS, TLS, refused) is its cause.
+      const cause = (error as { cause?: { code?: string; message?: string } })
+        .cause;
       throw new UpstreamError(
-        `Jenkins instance "${this.instance.name}" could not be reached: ${
-          (error as Error).message
-        }`,
+        `Jenkins instance "${this.instance.name}" could not be reached at ${
+          this.instance.baseUrl
+        }: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
         error,
       );
     }
@@ -235,6 +244,20 @@ export class JenkinsClient {
     signal?: AbortSignal,
     parameters?: Record<string, string>,
   ): Promise<TriggeredBuild> {
+    const { queueItemUrl } = await this.queueBuild(
+      jobFullName,
+      signal,
+      parameters,
+    );
+    return { queueItemUrl, ...(await this.followQueue(queueItemUrl, signal)) };
+  }
+
+  /** Queues a new build; returns its queue item on the configured base URL. */
+  async queueBuild(
+    jobFullName: string,
+    signal?: AbortSignal,
+    parameters?: Record<string, string>,
+  ): Promise<{ queueItemUrl: string }> {
     const headers = await this.crumb();
     const withParameters = parameters && Object.keys(parameters).length > 0;
     const res = await this.send(
@@ -277,8 +300,7 @@ export class JenkinsClient {
         `Jenkins named an unexpected queue item: ${location}`,
       );
     }
-    const queueItemUrl = this.url(`/queue/item/${item[1]}/`);
-    return { queueItemUrl, ...(await this.followQueue(queueItemUrl, signal)) };
+    return { queueItemUrl: this.url(`/queue/item/${item[1]}/`) };
   }
 
   /** The page of a job on the configured base URL. */
@@ -464,7 +486,7 @@ export class JenkinsClient {
   }
 
   /** Polls the queue item until it names its build, is cancelled, or the wait ends. */
-  private async followQueue(queueItemUrl: string, signal?: AbortSignal) {
+  async followQueue(queueItemUrl: string, signal?: AbortSignal) {
     const deadline = Date.now() + this.options.queueWaitMs;
     while (Date.now() < deadline) {
       const res = await this.send(`${queueItemUrl}api/json`, { signal });

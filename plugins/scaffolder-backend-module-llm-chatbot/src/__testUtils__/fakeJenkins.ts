@@ -38,6 +38,11 @@ export class FakeJenkins {
     this.seq = 0;
   }
 
+  /** Agents became available: every queued item gets its build. */
+  releaseQueue() {
+    for (const item of this.queue.values()) item.waits = 0;
+  }
+
   count(what: string) {
     return this.requests.filter(r => r.startsWith(what)).length;
   }

@@ -1,7 +1,25 @@
 import { http, HttpResponse } from 'msw';
 
-export const CLUSTER = { endpoint: '34.87.10.20', caCertificate: 'Q0EtUEVN' };
-const API = `https://${CLUSTER.endpoint}/api/v1`;
+/** How the actions name the test cluster, and where the fake resolver says it is. */
+export const CLUSTER = {
+  project: 'acme-chatbots',
+  location: 'asia-southeast1-b',
+  cluster: 'llm-chatbots',
+};
+export const CONNECTION = {
+  endpoint: '34.87.10.20',
+  caCertificate: 'Q0EtUEVN',
+};
+/** A resolver that knows only the test cluster, recording what it was asked. */
+export function fakeResolver(asked: unknown[] = []) {
+  return async (ref: typeof CLUSTER) => {
+    asked.push(ref);
+    if (ref.cluster !== CLUSTER.cluster)
+      throw new Error(`no cluster ${ref.cluster}`);
+    return CONNECTION;
+  };
+}
+const API = `https://${CONNECTION.endpoint}/api/v1`;
 
 const status = (code: number, reason: string, message: string) =>
   HttpResponse.json(

@@ -1,17 +1,26 @@
 import type { z as zod } from 'zod/v3';
 
-/** The target cluster, as gke:cluster:ensure outputs it: shared by the actions that act on it. */
+/**
+ * The target cluster, by name: the actions look its endpoint and CA up in
+ * GKE (google/clusterAccess.ts) rather than taking them from the template.
+ */
 export const clusterFields = (z: typeof zod) => ({
-  endpoint: z
+  project: z
     .string()
-    .min(1)
-    .describe(
-      "The cluster's API endpoint (gke:cluster:ensure's endpoint output)",
-    ),
-  caCertificate: z
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'project must be a GCP project id')
+    .describe('GCP project of the cluster'),
+  location: z
     .string()
-    .min(1)
-    .describe(
-      "The cluster's CA, base64 PEM (gke:cluster:ensure's caCertificate output)",
-    ),
+    .regex(
+      /^[a-z]+-[a-z]+[0-9]{1,2}(-[a-z])?$/,
+      'location must be a GCP region or zone',
+    )
+    .describe("The cluster's zone or region"),
+  cluster: z
+    .string()
+    .regex(
+      /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
+      'cluster must be a GKE cluster name',
+    )
+    .describe('The cluster name (gke:cluster:ensure ensured it)'),
 });

@@ -20,6 +20,9 @@ export function googleAuthFromConfig(config: Config): GoogleAuth {
   // node-fetch ES module gaxios would import on first use.
   const clientOptions = {
     transporterOptions: { fetchImplementation: globalThis.fetch },
+    // A token handed to helm must outlive its longest wait (45 min): tokens
+    // with less than 50 of their 60 minutes left are refreshed first.
+    eagerRefreshThresholdMillis: 50 * 60_000,
   };
   if (!raw) return new GoogleAuth({ scopes: SCOPES, clientOptions });
   let json;
@@ -49,9 +52,11 @@ export function googleAuthFromConfig(config: Config): GoogleAuth {
   return new GoogleAuth({ authClient, scopes: SCOPES });
 }
 
-export function accessTokenProvider(auth: GoogleAuth): AccessTokenProvider {
+export function accessTokenProvider(
+  auth: () => GoogleAuth,
+): AccessTokenProvider {
   return async () => {
-    const token = await auth.getAccessToken();
+    const token = await auth().getAccessToken();
     if (!token) {
       throw new InputError(
         'The backend has no Google credentials: set llmChatbot.scaffolder.google.credentials or run it with Application Default Credentials',

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { JsonValue } from '@backstage/types';
@@ -25,7 +25,16 @@ function catalogThatIsReadableAfter(notFoundTimes: number) {
   let calls = 0;
   const addLocation = jest.fn(async (location: { dryRun?: boolean }) => {
     if (location.dryRun && calls++ < notFoundTimes) {
-      throw new NotFoundError('Unable to read url, 404 Not Found');
+      // What CatalogClient throws: a ResponseError whose message is only the
+      // status line, the reader's 404 in its cause.
+      throw Object.assign(new Error('Request failed with 400 Bad Request'), {
+        name: 'ResponseError',
+        cause: {
+          name: 'InputError',
+          message:
+            'Unable to read url, NotFoundError: https://github.com/acme/support-bot/tree/main/catalog-info.yaml could not be read, 404 Not Found',
+        },
+      });
     }
     return {
       location: { id: '1', type: 'url', target: '' },
@@ -66,6 +75,29 @@ describe('llm-chatbot:catalog:register', () => {
     });
   });
 
+  it('fails at once when the catalog refuses the file for another reason', async () => {
+    const addLocation = jest.fn(async () => {
+      throw Object.assign(new Error('Request failed with 400 Bad Request'), {
+        name: 'ResponseError',
+        cause: {
+          name: 'InputError',
+          message: 'Policy check failed for component:default/Support_Bot',
+        },
+      });
+    });
+    const { ctx } = actionContext({ input });
+    await expect(
+      createCatalogRegisterAction({
+        catalog: catalogServiceMock.mock({ addLocation } as any),
+        integrations,
+        baseDelayMs: 1,
+      }).handler(ctx),
+    ).rejects.toThrow(
+      /The catalog refused .*catalog-info.yaml: Policy check failed for component:default\/Support_Bot/,
+    );
+    expect(addLocation).toHaveBeenCalledTimes(1);
+  });
+
   it('adopts a location an earlier run registered', async () => {
     const addLocation = jest.fn(async (location: { dryRun?: boolean }) => {
       if (!location.dryRun)
@@ -90,7 +122,9 @@ describe('llm-chatbot:catalog:register', () => {
         integrations,
         baseDelayMs: 100,
       }).handler(ctx),
-    ).rejects.toThrow(/still not readable after 1 s/);
+    ).rejects.toThrow(
+      /still not readable after 1 s: Unable to read url.*404 Not Found/,
+    );
   });
 
   it('does not register twice when a retried task replays the step', async () => {

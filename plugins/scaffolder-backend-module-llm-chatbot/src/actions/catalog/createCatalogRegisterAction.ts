@@ -50,10 +50,14 @@ const isConflict = (error: Error) =>
   remoteName(error) === ConflictError.name ||
   (error as { response?: { status?: number } }).response?.status === 409;
 
+/** The remote error's own message: the client's says only "Request failed with 400". */
+const remoteMessage = (error: Error) =>
+  (error as { cause?: { message?: string } }).cause?.message ?? error.message;
+
 /** A location the SCM cannot serve yet: a 404 or NotFoundError from the reader. */
 const isNotYetReadable = (error: Error) =>
   remoteName(error) === 'NotFoundError' ||
-  /\b404\b|not found/i.test(error.message);
+  /\b404\b|not ?found/i.test(`${error.message} ${remoteMessage(error)}`);
 
 const pickEntity = (entities: Entity[]) =>
   entities.find(e => e.kind === 'Component') ?? entities[0];
@@ -116,10 +120,18 @@ export function createCatalogRegisterAction(options: {
           entity = pickEntity(result.entities);
           break;
         } catch (error) {
-          if (!isError(error) || !isNotYetReadable(error)) throw error;
+          if (!isError(error)) throw error;
+          if (!isNotYetReadable(error)) {
+            throw new InputError(
+              `The catalog refused ${catalogInfoUrl}: ${remoteMessage(error)}`,
+              error,
+            );
+          }
           if (Date.now() >= deadline) {
             throw new DeadlineExceededError(
-              `${catalogInfoUrl} was still not readable after ${args.waitSeconds} s: ${error.message}`,
+              `${catalogInfoUrl} was still not readable after ${
+                args.waitSeconds
+              } s: ${remoteMessage(error)}`,
             );
           }
           const delay = backoffDelay(

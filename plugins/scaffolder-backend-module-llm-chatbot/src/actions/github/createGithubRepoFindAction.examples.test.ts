@@ -20,7 +20,11 @@ describe('llm-chatbot:github:repo:find examples', () => {
     const { input } = yaml.parse(examples[0].example).steps[0];
     const { ctx, outputs } = actionContext({ input });
     await createGithubRepoFindAction({
-      integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+      integrations: ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: { github: [{ host: 'github.com', token: 'ghp-test' }] },
+        }),
+      ),
     }).handler(ctx);
     expect(outputs.exists).toBe(false);
   });

@@ -61,6 +61,42 @@ describe('llm-chatbot:github:repo:find', () => {
     });
   });
 
+  it("refuses to adopt another team's repository: its catalog-info names another chatbot", async () => {
+    server.use(
+      http.get(
+        'https://api.github.com/repos/acme/support-bot/contents/catalog-info.yaml',
+        () =>
+          HttpResponse.json({
+            type: 'file',
+            encoding: 'base64',
+            content: Buffer.from('metadata:\n  name: payroll\n').toString(
+              'base64',
+            ),
+          }),
+      ),
+    );
+    const { ctx } = actionContext({
+      input: {
+        repoUrl: 'github.com?owner=acme&repo=support-bot',
+        entityName: 'support-bot',
+      },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /acme\/support-bot already exists and is not the repository of chatbot support-bot/,
+    );
+  });
+
+  it('needs GitHub credentials: anonymously a private repository looks absent', async () => {
+    const { ctx } = actionContext({
+      input: { repoUrl: 'github.com?owner=acme&repo=support-bot' },
+    });
+    await expect(
+      createGithubRepoFindAction({
+        integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+      }).handler(ctx),
+    ).rejects.toThrow(/No GitHub credentials for github.com\/acme/);
+  });
+
   it('makes no call in a dry run', async () => {
     const { ctx } = actionContext({
       input: { repoUrl: 'github.com?owner=acme&repo=support-bot' },

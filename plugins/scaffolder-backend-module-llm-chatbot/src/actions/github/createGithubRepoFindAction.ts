@@ -8,6 +8,7 @@ import {
   parseRepoUrl,
 } from '@backstage/plugin-scaffolder-node';
 import { Octokit } from 'octokit';
+import yaml from 'yaml';
 import { z as zod } from 'zod/v3';
 import { examples } from './createGithubRepoFindAction.examples';
 
@@ -18,6 +19,12 @@ const input = (z: typeof zod) =>
       .min(1)
       .describe(
         "RepoUrlPicker's value: github.com?owner=acme&repo=support-bot",
+      ),
+    entityName: z
+      .string()
+      .optional()
+      .describe(
+        "The chatbot's entity name: an existing repository is adopted only when its catalog-info.yaml declares it (another team's repository is refused). Default: no check.",
       ),
     defaultBranch: z
       .string()
@@ -90,12 +97,21 @@ export function createGithubRepoFindAction(options: {
       const { token } = await credentials.getCredentials({
         url: `https://${host}/${owner}/${repo}`,
       });
+      if (!token) {
+        // Anonymously a private repository looks absent.
+        throw new InputError(
+          `No GitHub credentials for ${host}/${owner}: add a token or app under integrations.github in app-config`,
+        );
+      }
       const octokit = new Octokit({
         auth: token,
         baseUrl: integration.config.apiBaseUrl,
       });
       try {
         const { data } = await octokit.rest.repos.get({ owner, repo });
+        if (args.entityName) {
+          await assertMadeFor(octokit, owner, repo, args.entityName);
+        }
         ctx.logger.info(
           `${owner}/${repo} exists (published by an earlier run): adopting it`,
         );
@@ -113,4 +129,35 @@ export function createGithubRepoFindAction(options: {
       }
     },
   });
+}
+
+/** The repository's catalog-info.yaml names this chatbot, or it is not ours to adopt. */
+async function assertMadeFor(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  entityName: string,
+) {
+  let text = '';
+  try {
+    const { data } = await octokit.rest.repos.getContent({
+      owner,
+      repo,
+      path: 'catalog-info.yaml',
+    });
+    if ('content' in data && typeof data.content === 'string') {
+      text = Buffer.from(data.content, 'base64').toString('utf8');
+    }
+  } catch (error) {
+    if ((error as { status?: number }).status !== 404) throw error;
+  }
+  const entity = text ? yaml.parse(text) : undefined;
+  if (
+    entity?.metadata?.name !== entityName ||
+    entity?.metadata?.annotations?.['llm-chatbot.io/collection'] !== entityName
+  ) {
+    throw new InputError(
+      `${owner}/${repo} already exists and is not the repository of chatbot ${entityName}: choose another repository name`,
+    );
+  }
 }

@@ -148,6 +148,19 @@ describe('gke:cluster:ensure', () => {
     expect(outputs).toMatchObject({ created: false, endpoint: '34.87.10.20' });
   });
 
+  it('reports a FAILED_PRECONDITION with no operation running as the error it is, instead of waiting forever', async () => {
+    gke.failNextCreate = () =>
+      gkeError(
+        400,
+        'FAILED_PRECONDITION',
+        'The network "default" has no subnetwork in region asia-southeast1.',
+      );
+    const { ctx } = actionContext({ input });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /has no subnetwork in region/,
+    );
+  });
+
   it('says which quota is short when GKE answers 403 Insufficient quota', async () => {
     gke.failNextCreate = () =>
       gkeError(

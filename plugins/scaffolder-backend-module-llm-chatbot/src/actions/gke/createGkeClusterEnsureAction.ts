@@ -7,7 +7,7 @@ import {
   type Cluster,
 } from '../../google/GkeClusters';
 import { NodeServiceAccount } from '../../google/NodeServiceAccount';
-import { ClusterError } from '../../errors';
+import { ClusterError, DeadlineExceededError } from '../../errors';
 import { sleep } from '../../util/backoff';
 import {
   GPU_POOL,
@@ -185,6 +185,11 @@ export function createGkeClusterEnsureAction(options: {
             let created = false;
             for (;;) {
               ctx.signal?.throwIfAborted();
+              if (Date.now() >= wait.deadline) {
+                throw new DeadlineExceededError(
+                  `GKE cluster ${where} was not ready within ${args.timeoutMinutes} min; whatever GKE is doing continues, and running the template again adopts the result`,
+                );
+              }
               const cluster = await gke.get(
                 args.project,
                 args.location,
@@ -284,8 +289,15 @@ export function createGkeClusterEnsureAction(options: {
           );
         } catch (error) {
           const code = grpcCode(error);
-          if (code === GrpcCode.ALREADY_EXISTS) return false; // another run won the race
-          if (code === GrpcCode.FAILED_PRECONDITION) {
+          if (code === GrpcCode.ALREADY_EXISTS) {
+            // Another run won the race; its cluster appears shortly.
+            await sleep(wait.pollMs, ctx.signal);
+            return false;
+          }
+          if (
+            code === GrpcCode.FAILED_PRECONDITION &&
+            (await operationsRunning())
+          ) {
             ctx.logger.info(
               `Another operation is running on ${where}: waiting for it`,
             );
@@ -317,12 +329,24 @@ export function createGkeClusterEnsureAction(options: {
             wait,
           );
         } catch (error) {
-          if (grpcCode(error) === GrpcCode.FAILED_PRECONDITION) {
+          if (
+            grpcCode(error) === GrpcCode.FAILED_PRECONDITION &&
+            (await operationsRunning())
+          ) {
             await waitForRunning();
             return;
           }
           throw explainGkeError(error, `add a GPU node pool to ${where}`);
         }
+      }
+
+      async function operationsRunning() {
+        const running = await gke.runningOperations(
+          args.project,
+          args.location,
+          args.name,
+        );
+        return running.length > 0;
       }
 
       /** Waits out every operation running on the cluster, or polls once when none is listed. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import yaml from 'yaml';
 import { actionContext } from '../../__testUtils__/actionContext';
 import { FakeHelm } from '../../__testUtils__/fakeHelm';
+import { fakeResolver } from '../../__testUtils__/fakeKubernetes';
 import { createHelmReleaseUpgradeAction } from './createHelmReleaseUpgradeAction';
 import { examples } from './createHelmReleaseUpgradeAction.examples';
 
@@ -22,6 +23,7 @@ describe('helm:release:upgrade examples', () => {
       const { ctx, outputs } = actionContext({ input, workspacePath: ws });
       await createHelmReleaseUpgradeAction({
         accessToken: async () => 't',
+        clusters: fakeResolver(),
         helmBinary: helm.binary,
       }).handler(ctx);
       expect(outputs.release).toBe(input.release);

@@ -2,8 +2,9 @@ import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
 
 const cluster = {
-  endpoint: '34.87.10.20',
-  caCertificate: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
+  project: 'acme-chatbots',
+  location: 'asia-southeast1-b',
+  cluster: 'llm-chatbots',
 };
 
 export const examples: TemplateExample[] = [

@@ -11,12 +11,17 @@ import type { JsonValue } from '@backstage/types';
 import yaml from 'yaml';
 import { actionContext } from '../../__testUtils__/actionContext';
 import { FakeHelm } from '../../__testUtils__/fakeHelm';
+import { fakeResolver } from '../../__testUtils__/fakeKubernetes';
 import { createHelmReleaseUpgradeAction } from './createHelmReleaseUpgradeAction';
 import { readPlatformRelease } from './platformFile';
 
 const REPO_HELM = resolve(__dirname, '../../../../../helm');
 const helm = new FakeHelm();
-const cluster = { endpoint: '34.87.10.20', caCertificate: 'Q0EtUEVN' };
+const cluster = {
+  project: 'acme-chatbots',
+  location: 'asia-southeast1-b',
+  cluster: 'llm-chatbots',
+};
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'helm-ws-'));
@@ -27,6 +32,7 @@ function workspace() {
 const action = (binary = helm.binary) =>
   createHelmReleaseUpgradeAction({
     accessToken: async () => 'token-for-this-run',
+    clusters: fakeResolver(),
     helmBinary: binary,
   });
 

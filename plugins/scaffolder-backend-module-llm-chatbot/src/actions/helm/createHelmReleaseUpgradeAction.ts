@@ -13,6 +13,7 @@ import { recoverPendingRelease } from './recoverPendingRelease';
 import { findSecretLikeKeys } from './secretLikeKeys';
 import { examples } from './createHelmReleaseUpgradeAction.examples';
 import type { AccessTokenProvider } from '../../google/credentials';
+import type { ClusterResolver } from '../../google/clusterAccess';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 
@@ -62,7 +63,7 @@ const input = (z: typeof zod) =>
         .number()
         .int()
         .min(1)
-        .max(60)
+        .max(45) // the access token in the kubeconfig lives 60 min
         .default(20)
         .describe(
           "helm's --timeout for --atomic --wait. Default 20: above the model server's 15-minute startup allowance.",
@@ -88,6 +89,7 @@ const output = (z: typeof zod) =>
  */
 export function createHelmReleaseUpgradeAction(options: {
   accessToken: AccessTokenProvider;
+  clusters: ClusterResolver;
   helmBinary: string;
 }) {
   return createTemplateAction({
@@ -161,13 +163,12 @@ export function createHelmReleaseUpgradeAction(options: {
       }
 
       const result = await ctx.checkpoint({
-        key: `helm.upgrade.${args.endpoint}.${namespace}.${args.release}`,
+        key: `helm.upgrade.${args.project}.${args.location}.${args.cluster}.${namespace}.${args.release}`,
         fn: async () => {
           const dir = await ctx.createTemporaryDirectory();
           const kubeconfig = await writeKubeconfig({
             dir,
-            endpoint: args.endpoint,
-            caCertificate: args.caCertificate,
+            ...(await options.clusters(args)),
             token: await options.accessToken(),
           });
           const formValues = join(dir, 'form-values.yaml');

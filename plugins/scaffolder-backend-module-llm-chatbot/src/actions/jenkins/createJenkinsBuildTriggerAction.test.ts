@@ -82,6 +82,23 @@ describe('jenkins:build:trigger', () => {
     expect(outputs.buildNumber).toBe(1);
   });
 
+  it('follows the build it already queued when a retry comes after the queue wait ran out', async () => {
+    const checkpoints = new Map<string, JsonValue>();
+    jenkins.queueWaits = 1_000_000;
+    await expect(
+      action().handler(
+        actionContext({ input: { ...input, queueWaitSeconds: 1 }, checkpoints })
+          .ctx,
+      ),
+    ).rejects.toThrow(/still queued/);
+    jenkins.releaseQueue(); // the queued item now names its build
+    const { ctx, outputs } = actionContext({ input, checkpoints });
+    await action().handler(ctx);
+    expect(jenkins.builds).toHaveLength(1);
+    expect(jenkins.count('POST /job/chatbots/job/support-bot/build')).toBe(1);
+    expect(outputs.buildNumber).toBe(1);
+  });
+
   it('says the build is still queued when no agent starts in time', async () => {
     jenkins.queueWaits = 1_000_000;
     const { ctx } = actionContext({ input: { ...input, queueWaitSeconds: 1 } });

@@ -82,24 +82,25 @@ export function createJenkinsBuildTriggerAction(options: {
         ctx.output('buildUrl', `${client.jobUrl(args.jobFullName)}1/`);
         return;
       }
-      // Checkpointed: a retried task follows the build it already queued
-      // instead of queueing a second one.
+      // Two checkpoints: a retried task follows the build it already queued
+      // (even when following it failed) instead of queueing a second one.
+      const { queueItemUrl } = await ctx.checkpoint({
+        key: `jenkins.build.queue.${args.instance}.${args.jobFullName}`,
+        fn: () =>
+          client.queueBuild(args.jobFullName, ctx.signal, args.parameters),
+      });
       const build = await ctx.checkpoint({
-        key: `jenkins.build.${args.instance}.${args.jobFullName}`,
+        key: `jenkins.build.number.${args.instance}.${args.jobFullName}`,
         fn: async () => {
-          const triggered = await client.triggerBuild(
-            args.jobFullName,
-            ctx.signal,
-            args.parameters,
-          );
-          if (triggered.buildNumber === undefined) {
+          const followed = await client.followQueue(queueItemUrl, ctx.signal);
+          if (followed.buildNumber === undefined) {
             throw new BuildFailedError(
-              `The build of ${args.jobFullName} is still queued after ${args.queueWaitSeconds} s (${triggered.queueItemUrl}): check that Jenkins can start an agent pod`,
+              `The build of ${args.jobFullName} is still queued after ${args.queueWaitSeconds} s (${queueItemUrl}): check that Jenkins can start an agent pod`,
             );
           }
           return {
-            buildNumber: triggered.buildNumber,
-            buildUrl: triggered.buildUrl!,
+            buildNumber: followed.buildNumber,
+            buildUrl: followed.buildUrl!,
           };
         },
       });

@@ -40,6 +40,10 @@ describe('jenkins:job:ensure', () => {
     expect(job.config).toContain('<credentialsId>github-clone</credentialsId>');
     expect(job.config).toContain('<name>*/main</name>');
     expect(job.config).toContain('<scriptPath>Jenkinsfile</scriptPath>');
+    // New commits on main build without a webhook: Jenkins polls.
+    expect(job.config).toMatch(
+      /<hudson.triggers.SCMTrigger>\s*<spec>H\/5 \* \* \* \*<\/spec>/,
+    );
     expect(outputs).toEqual({
       jobUrl: `${JENKINS_URL}/job/chatbots/job/support-bot/`,
       jobFullName: 'chatbots/support-bot',

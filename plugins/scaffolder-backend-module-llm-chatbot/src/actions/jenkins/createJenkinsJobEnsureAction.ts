@@ -53,6 +53,13 @@ const input = (z: typeof zod) =>
       .string()
       .default('')
       .describe('Job description shown in Jenkins. Default empty.'),
+    pollSchedule: z
+      .string()
+      .regex(/^\S+( \S+){4}$/, 'pollSchedule must be a five-field cron spec')
+      .default('H/5 * * * *')
+      .describe(
+        'How often Jenkins polls the branch for new commits (cron; H spreads the load). Default every 5 minutes.',
+      ),
   });
 
 const output = (z: typeof zod) =>

@@ -6,6 +6,8 @@ export interface PipelineJobSpec {
   scriptPath: string;
   /** A Jenkins credentials id for the clone; none for a public repository. */
   credentialsId?: string;
+  /** How often Jenkins polls the branch for new commits (cron, H-hashed). */
+  pollSchedule: string;
 }
 
 const escapeXml = (value: string) =>
@@ -20,7 +22,8 @@ const escapeXml = (value: string) =>
  * The config.xml of a pipeline job that runs the repository's Jenkinsfile
  * from one branch (workflow-job + workflow-cps + git, all in the Jenkins
  * chart's default plugins). Only the named branch builds, so only reviewed
- * code reaches the deploy stages.
+ * code reaches the deploy stages. Jenkins polls it for new commits, which
+ * needs no webhook from GitHub into the cluster.
  */
 export function pipelineJobXml(spec: PipelineJobSpec): string {
   const credentials = spec.credentialsId
@@ -30,6 +33,16 @@ export function pipelineJobXml(spec: PipelineJobSpec): string {
 <flow-definition plugin="workflow-job">
   <description>${escapeXml(spec.description)}</description>
   <keepDependencies>false</keepDependencies>
+  <properties>
+    <org.jenkinsci.plugins.workflow.job.properties.PipelineTriggersJobProperty>
+      <triggers>
+        <hudson.triggers.SCMTrigger>
+          <spec>${escapeXml(spec.pollSchedule)}</spec>
+          <ignorePostCommitHooks>false</ignorePostCommitHooks>
+        </hudson.triggers.SCMTrigger>
+      </triggers>
+    </org.jenkinsci.plugins.workflow.job.properties.PipelineTriggersJobProperty>
+  </properties>
   <definition class="org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition" plugin="workflow-cps">
     <scm class="hudson.plugins.git.GitSCM" plugin="git">
       <configVersion>2</configVersion>

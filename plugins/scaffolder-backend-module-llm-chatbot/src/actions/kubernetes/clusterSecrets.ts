@@ -5,6 +5,8 @@ import { InputError } from '@backstage/errors';
 export interface ClusterSecret {
   name: string;
   namespace: string;
+  /** Opaque unless said, e.g. kubernetes.io/tls for a certificate. */
+  type: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   data: Record<string, string>;
@@ -45,6 +47,7 @@ export function readClusterSecrets(config: Config): Map<string, ClusterSecret> {
     secrets.set(name, {
       name,
       namespace: entry.getString('namespace'),
+      type: entry.getOptionalString('type') ?? 'Opaque',
       labels: stringMap(entry, 'labels'),
       annotations: stringMap(entry, 'annotations'),
       data: stringMap(entry, 'data', true),

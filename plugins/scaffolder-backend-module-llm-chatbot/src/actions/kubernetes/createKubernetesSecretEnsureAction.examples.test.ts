@@ -2,7 +2,10 @@ import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';
 import yaml from 'yaml';
 import { actionContext } from '../../__testUtils__/actionContext';
-import { FakeKubernetes } from '../../__testUtils__/fakeKubernetes';
+import {
+  FakeKubernetes,
+  fakeResolver,
+} from '../../__testUtils__/fakeKubernetes';
 import { readClusterSecrets } from './clusterSecrets';
 import { createKubernetesSecretEnsureAction } from './createKubernetesSecretEnsureAction';
 import { examples } from './createKubernetesSecretEnsureAction.examples';
@@ -18,6 +21,7 @@ describe('kubernetes:secret:ensure examples', () => {
     const { ctx } = actionContext({ input });
     await createKubernetesSecretEnsureAction({
       accessToken: async () => 'test-access-token',
+      clusters: fakeResolver(),
       clusterSecrets: readClusterSecrets(
         new ConfigReader({
           llmChatbot: {

@@ -12,8 +12,9 @@ export const examples: TemplateExample[] = [
           action: 'kubernetes:secret:ensure',
           name: 'Jenkins admin Secret',
           input: {
-            endpoint: '34.87.10.20',
-            caCertificate: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
+            project: 'acme-chatbots',
+            location: 'asia-southeast1-b',
+            cluster: 'llm-chatbots',
             name: 'jenkins-admin',
           },
         },

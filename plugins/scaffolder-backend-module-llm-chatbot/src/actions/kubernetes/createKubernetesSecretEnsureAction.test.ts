@@ -2,7 +2,11 @@ import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/types';
 import { actionContext } from '../../__testUtils__/actionContext';
-import { CLUSTER, FakeKubernetes } from '../../__testUtils__/fakeKubernetes';
+import {
+  CLUSTER,
+  FakeKubernetes,
+  fakeResolver,
+} from '../../__testUtils__/fakeKubernetes';
 import { readClusterSecrets } from './clusterSecrets';
 import { createKubernetesSecretEnsureAction } from './createKubernetesSecretEnsureAction';
 
@@ -37,6 +41,7 @@ const config = (password: string) =>
 const action = (password = 'first-password') =>
   createKubernetesSecretEnsureAction({
     accessToken: async () => 'test-access-token',
+    clusters: fakeResolver(),
     clusterSecrets: readClusterSecrets(config(password)),
   });
 
@@ -104,6 +109,21 @@ describe('kubernetes:secret:ensure', () => {
       /No cluster Secret "backend-github-token" is configured.*\(configured: jenkins-admin, github-clone\)/,
     );
     expect(kube.requests).toEqual([]);
+  });
+
+  it("says what Kubernetes refused, and which role it takes, when the portal's identity may not write Secrets", async () => {
+    const { ctx } = actionContext({
+      input: { ...CLUSTER, name: 'jenkins-admin' },
+    });
+    await expect(
+      createKubernetesSecretEnsureAction({
+        accessToken: async () => 'a-token-the-cluster-refuses',
+        clusters: fakeResolver(),
+        clusterSecrets: readClusterSecrets(config('p')),
+      }).handler(ctx),
+    ).rejects.toThrow(
+      /Kubernetes refused to create namespace jenkins \(401\): Unauthorized: the portal's Google service account needs/,
+    );
   });
 
   it('makes no call in a dry run', async () => {

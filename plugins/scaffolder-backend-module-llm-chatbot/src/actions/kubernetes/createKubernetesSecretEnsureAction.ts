@@ -1,8 +1,9 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import type { AccessTokenProvider } from '../../google/credentials';
+import type { ClusterResolver } from '../../google/clusterAccess';
 import { clusterFields } from '../clusterFields';
-import { apiStatus, coreApiFor } from './kubernetesApi';
+import { apiStatus, coreApiFor, explainKubernetesError } from './kubernetesApi';
 import { type ClusterSecret, pickClusterSecret } from './clusterSecrets';
 import { examples } from './createKubernetesSecretEnsureAction.examples';
 
@@ -32,6 +33,7 @@ const output = (z: typeof zod) =>
  */
 export function createKubernetesSecretEnsureAction(options: {
   accessToken: AccessTokenProvider;
+  clusters: ClusterResolver;
   clusterSecrets: Map<string, ClusterSecret>;
 }) {
   return createTemplateAction({
@@ -56,11 +58,10 @@ export function createKubernetesSecretEnsureAction(options: {
         return;
       }
       const result = await ctx.checkpoint({
-        key: `kubernetes.secret.${args.endpoint}.${secret.namespace}.${secret.name}`,
+        key: `kubernetes.secret.${args.project}.${args.location}.${args.cluster}.${secret.namespace}.${secret.name}`,
         fn: async () => {
           const api = coreApiFor({
-            endpoint: args.endpoint,
-            caCertificate: args.caCertificate,
+            ...(await options.clusters(args)),
             token: await options.accessToken(),
           });
           try {
@@ -69,8 +70,14 @@ export function createKubernetesSecretEnsureAction(options: {
             });
             ctx.logger.info(`Created namespace ${secret.namespace}`);
           } catch (error) {
-            if (apiStatus(error) !== 409) throw error;
+            if (apiStatus(error) !== 409) {
+              throw explainKubernetesError(
+                error,
+                `create namespace ${secret.namespace}`,
+              );
+            }
           }
+          const where = `${secret.namespace}/${secret.name}`;
           const body = {
             metadata: {
               name: secret.name,
@@ -81,7 +88,7 @@ export function createKubernetesSecretEnsureAction(options: {
               },
               annotations: secret.annotations,
             },
-            type: 'Opaque',
+            type: secret.type,
             stringData: secret.data,
           };
           try {
@@ -91,14 +98,20 @@ export function createKubernetesSecretEnsureAction(options: {
             });
             return { created: true };
           } catch (error) {
-            if (apiStatus(error) !== 409) throw error;
+            if (apiStatus(error) !== 409) {
+              throw explainKubernetesError(error, `create Secret ${where}`);
+            }
           }
           // Replaced, so a rotated value in config reaches the cluster.
-          await api.replaceNamespacedSecret({
-            name: secret.name,
-            namespace: secret.namespace,
-            body,
-          });
+          try {
+            await api.replaceNamespacedSecret({
+              name: secret.name,
+              namespace: secret.namespace,
+              body,
+            });
+          } catch (error) {
+            throw explainKubernetesError(error, `update Secret ${where}`);
+          }
           return { created: false };
         },
       });

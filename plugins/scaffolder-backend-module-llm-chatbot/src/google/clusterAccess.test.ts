@@ -1,0 +1,45 @@
+import { setupServer } from 'msw/node';
+import { protos } from '@google-cloud/container';
+import { FakeGke } from '../__testUtils__/fakeGke';
+import { googleDeps } from '../__testUtils__/google';
+import { clusterResolver } from './clusterAccess';
+
+const gke = new FakeGke();
+const server = setupServer(...gke.handlers());
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+beforeEach(() => gke.reset());
+afterAll(() => server.close());
+
+const ref = {
+  project: 'acme-chatbots',
+  location: 'asia-southeast1-b',
+  cluster: 'llm-chatbots',
+};
+
+describe('clusterResolver', () => {
+  it("takes a named cluster's endpoint and CA from GKE, not from the template", async () => {
+    gke.addCluster(ref.project, ref.location, ref.cluster, {
+      endpoint: '10.0.0.2',
+    });
+    await expect(clusterResolver(googleDeps().gke)(ref)).resolves.toEqual({
+      endpoint: '10.0.0.2',
+      caCertificate: 'Q0EtUEVN',
+    });
+    expect(gke.requests).toEqual([
+      'GET /v1/projects/acme-chatbots/locations/asia-southeast1-b/clusters/llm-chatbots',
+    ]);
+  });
+
+  it('refuses a cluster the credentials cannot see, or one still being created', async () => {
+    const resolve = clusterResolver(googleDeps().gke);
+    await expect(resolve(ref)).rejects.toThrow(
+      /does not exist, or the portal's Google credentials may not see it/,
+    );
+    gke.addCluster(ref.project, ref.location, ref.cluster, {
+      status: protos.google.container.v1.Cluster.Status.PROVISIONING,
+    });
+    await expect(resolve(ref)).rejects.toThrow(
+      /is PROVISIONING, with no endpoint/,
+    );
+  });
+});
