@@ -4,703 +4,698 @@
  */
 
 export interface paths {
-  '/v1/collections': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List collections */
+        get: operations["listCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List collections */
-    get: operations['listCollections'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/collections/{collectionId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
+    "/v1/collections/{collectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Create a collection (idempotent) */
+        put: operations["createCollection"];
+        post?: never;
+        /** Delete a collection, its documents, chunks and conversations */
+        delete: operations["deleteCollection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /** Create a collection (idempotent) */
-    put: operations['createCollection'];
-    post?: never;
-    /** Delete a collection, its documents, chunks and conversations */
-    delete: operations['deleteCollection'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/collections/{collectionId}/documents': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
+    "/v1/collections/{collectionId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
+        };
+        /** List documents */
+        get: operations["listDocuments"];
+        put?: never;
+        /** Upload one or more PDFs; each becomes an ingestion job */
+        post: operations["uploadDocuments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List documents */
-    get: operations['listDocuments'];
-    put?: never;
-    /** Upload one or more PDFs; each becomes an ingestion job */
-    post: operations['uploadDocuments'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/collections/{collectionId}/documents/{documentId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-        documentId: components['parameters']['documentId'];
-      };
-      cookie?: never;
+    "/v1/collections/{collectionId}/documents/{documentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+                documentId: components["parameters"]["documentId"];
+            };
+            cookie?: never;
+        };
+        /** One document */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        /** Delete a document and all of its chunks */
+        delete: operations["deleteDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One document */
-    get: operations['getDocument'];
-    put?: never;
-    post?: never;
-    /** Delete a document and all of its chunks */
-    delete: operations['deleteDocument'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/collections/{collectionId}/jobs/{jobId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-        jobId: components['parameters']['jobId'];
-      };
-      cookie?: never;
+    "/v1/collections/{collectionId}/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+                jobId: components["parameters"]["jobId"];
+            };
+            cookie?: never;
+        };
+        /** Ingestion job status and progress */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Ingestion job status and progress */
-    get: operations['getJob'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/collections/{collectionId}/chat': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
+    "/v1/collections/{collectionId}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask a question; the answer streams as Server-Sent Events
+         * @description Events, in order: `start`, `sources`, `token` (many), `done`. A failure after the stream began ends it with one `error` event. Each SSE frame's `event:` line is the event's `event` and its `data:` line the JSON of its `data`. Send the returned conversationId with follow-up questions to keep memory. Comments (`: keep-alive`) arrive every 15 s while the answer is slow.
+         */
+        post: operations["chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Ask a question; the answer streams as Server-Sent Events
-     * @description Events, in order: `start`, `sources`, `token` (many), `done`. A failure after the stream began ends it with one `error` event. Each SSE frame's `event:` line is the event's `event` and its `data:` line the JSON of its `data`. Send the returned conversationId with follow-up questions to keep memory. Comments (`: keep-alive`) arrive every 15 s while the answer is slow.
-     */
-    post: operations['chat'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/openapi.json': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This document, as JSON */
+        get: operations["getContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** This document, as JSON */
-    get: operations['getContract'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/readyz': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness of the metadata store, the vector store and the model */
+        get: operations["readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Readiness of the metadata store, the vector store and the model */
-    get: operations['readiness'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /** @description 1-63 lowercase letters, digits and dashes, starting and ending with a letter or digit */
-    CollectionId: string;
-    /** @description Backstage's ErrorResponseBody, plus the request id to report */
-    Error: {
-      error: {
-        /** @description BadRequest, Unauthorized, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, BadGateway or InternalError */
-        name: string;
-        message: string;
-      };
-      request: {
-        method: string;
-        url: string;
-      };
-      response: {
-        statusCode: number;
-      };
-      requestId: string;
-    };
-    CollectionRef: {
-      id: components['schemas']['CollectionId'];
-    };
-    Collection: {
-      id: components['schemas']['CollectionId'];
-      createdAt: string;
-      documents: number;
-    };
-    CollectionList: {
-      collections: components['schemas']['Collection'][];
-    };
-    Document: {
-      /** Format: uuid */
-      id: string;
-      filename: string;
-      pages: number;
-      chunks: number;
-      bytes: number;
-      createdAt: string;
-    };
-    DocumentList: {
-      documents: components['schemas']['Document'][];
-    };
-    /** @enum {string} */
-    JobStatus: 'queued' | 'running' | 'succeeded' | 'failed';
-    JobRef: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      documentId: string;
-      filename: string;
-      status: components['schemas']['JobStatus'];
-      /** @description Poll this for progress: GET /v1/collections/{collectionId}/jobs/{jobId} */
-      href: string;
-    };
-    UploadAccepted: {
-      jobs: components['schemas']['JobRef'][];
-    };
-    JobProgress: {
-      pagesTotal: number;
-      pagesParsed: number;
-      chunksEmbedded: number;
-      chunksStored: number;
-    };
-    Job: {
-      /** Format: uuid */
-      id: string;
-      collectionId: components['schemas']['CollectionId'];
-      /** Format: uuid */
-      documentId: string;
-      filename: string;
-      status: components['schemas']['JobStatus'];
-      progress: components['schemas']['JobProgress'];
-      /** @description Why a failed job failed, e.g. no extractable text */
-      error?: string;
-      createdAt: string;
-      updatedAt: string;
-    };
-    ChatRequest: {
-      /**
-       * Format: uuid
-       * @description From an earlier answer's `start` or `done` event, to keep memory
-       */
-      conversationId?: string;
-      /** @description The question; at least one non-space character */
-      message: string;
-    };
-    Source: {
-      /** Format: uuid */
-      documentId: string;
-      filename: string;
-      /** @description 1-based page number */
-      page: number;
-      snippet: string;
-      score: number;
-    };
-    ChatStartEvent: {
-      /** @constant */
-      event: 'start';
-      data: {
-        /** Format: uuid */
-        conversationId: string;
-        standaloneQuestion: string;
-      };
-    };
-    ChatSourcesEvent: {
-      /** @constant */
-      event: 'sources';
-      data: {
-        sources: components['schemas']['Source'][];
-      };
-    };
-    ChatTokenEvent: {
-      /** @constant */
-      event: 'token';
-      data: {
-        text: string;
-      };
-    };
-    ChatDoneEvent: {
-      /** @constant */
-      event: 'done';
-      data: {
-        /** Format: uuid */
-        conversationId: string;
-        /** @description false when nothing relevant was found and the answer declines */
-        answered: boolean;
-        usage: {
-          promptTokens: number;
-          completionTokens: number;
+    schemas: {
+        /** @description 1-63 lowercase letters, digits and dashes, starting and ending with a letter or digit */
+        CollectionId: string;
+        /** @description Backstage's ErrorResponseBody, plus the request id to report */
+        Error: {
+            error: {
+                /** @description BadRequest, Unauthorized, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, TooManyRequests, ServiceUnavailable, BadGateway or InternalError */
+                name: string;
+                message: string;
+            };
+            request: {
+                method: string;
+                url: string;
+            };
+            response: {
+                statusCode: number;
+            };
+            requestId: string;
         };
-        timings: {
-          retrievalMs: number;
-          firstTokenMs: number | null;
-          totalMs: number;
+        CollectionRef: {
+            id: components["schemas"]["CollectionId"];
         };
-        /** @description The answer's OpenTelemetry trace, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT) */
-        traceId?: string;
-      };
+        Collection: {
+            id: components["schemas"]["CollectionId"];
+            createdAt: string;
+            documents: number;
+        };
+        CollectionList: {
+            collections: components["schemas"]["Collection"][];
+        };
+        Document: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            pages: number;
+            chunks: number;
+            bytes: number;
+            createdAt: string;
+        };
+        DocumentList: {
+            documents: components["schemas"]["Document"][];
+        };
+        /** @enum {string} */
+        JobStatus: "queued" | "running" | "succeeded" | "failed";
+        JobRef: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            documentId: string;
+            filename: string;
+            status: components["schemas"]["JobStatus"];
+            /** @description Poll this for progress: GET /v1/collections/{collectionId}/jobs/{jobId} */
+            href: string;
+        };
+        UploadAccepted: {
+            jobs: components["schemas"]["JobRef"][];
+        };
+        JobProgress: {
+            pagesTotal: number;
+            pagesParsed: number;
+            chunksEmbedded: number;
+            chunksStored: number;
+        };
+        Job: {
+            /** Format: uuid */
+            id: string;
+            collectionId: components["schemas"]["CollectionId"];
+            /** Format: uuid */
+            documentId: string;
+            filename: string;
+            status: components["schemas"]["JobStatus"];
+            progress: components["schemas"]["JobProgress"];
+            /** @description Why a failed job failed, e.g. no extractable text */
+            error?: string;
+            createdAt: string;
+            updatedAt: string;
+        };
+        ChatRequest: {
+            /**
+             * Format: uuid
+             * @description From an earlier answer's `start` or `done` event, to keep memory
+             */
+            conversationId?: string;
+            /** @description The question; at least one non-space character */
+            message: string;
+        };
+        Source: {
+            /** Format: uuid */
+            documentId: string;
+            filename: string;
+            /** @description 1-based page number */
+            page: number;
+            snippet: string;
+            score: number;
+        };
+        ChatStartEvent: {
+            /** @constant */
+            event: "start";
+            data: {
+                /** Format: uuid */
+                conversationId: string;
+                standaloneQuestion: string;
+            };
+        };
+        ChatSourcesEvent: {
+            /** @constant */
+            event: "sources";
+            data: {
+                sources: components["schemas"]["Source"][];
+            };
+        };
+        ChatTokenEvent: {
+            /** @constant */
+            event: "token";
+            data: {
+                text: string;
+            };
+        };
+        ChatDoneEvent: {
+            /** @constant */
+            event: "done";
+            data: {
+                /** Format: uuid */
+                conversationId: string;
+                /** @description false when nothing relevant was found and the answer declines */
+                answered: boolean;
+                usage: {
+                    promptTokens: number;
+                    completionTokens: number;
+                };
+                timings: {
+                    retrievalMs: number;
+                    firstTokenMs: number | null;
+                    totalMs: number;
+                };
+                /** @description The answer's OpenTelemetry trace, when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT) */
+                traceId?: string;
+            };
+        };
+        ChatErrorEvent: {
+            /** @constant */
+            event: "error";
+            data: {
+                message: string;
+                requestId?: string;
+            };
+        };
+        ChatEvent: components["schemas"]["ChatStartEvent"] | components["schemas"]["ChatSourcesEvent"] | components["schemas"]["ChatTokenEvent"] | components["schemas"]["ChatDoneEvent"] | components["schemas"]["ChatErrorEvent"];
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "not ready" | "shutting down";
+            checks: {
+                metadataStore: string;
+                vectorStore: string;
+                llm: string;
+            };
+        };
     };
-    ChatErrorEvent: {
-      /** @constant */
-      event: 'error';
-      data: {
-        message: string;
-        requestId?: string;
-      };
+    responses: {
+        /** @description The request is malformed; the message says what to change */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Missing or wrong bearer token */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unknown collection, document, job or conversation */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The same file is already in, or being ingested into, the collection */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A file is over MAX_UPLOAD_MB, or a JSON body over 64 KB */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A file is not a PDF */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Rate limit exceeded; Retry-After says when to come back */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many chats in progress, or the ingestion queue is full; Retry-After says when to come back */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
-    ChatEvent:
-      | components['schemas']['ChatStartEvent']
-      | components['schemas']['ChatSourcesEvent']
-      | components['schemas']['ChatTokenEvent']
-      | components['schemas']['ChatDoneEvent']
-      | components['schemas']['ChatErrorEvent'];
-    Readiness: {
-      /** @enum {string} */
-      status: 'ready' | 'not ready' | 'shutting down';
-      checks: {
-        metadataStore: string;
-        vectorStore: string;
-        llm: string;
-      };
+    parameters: {
+        collectionId: components["schemas"]["CollectionId"];
+        documentId: string;
+        jobId: string;
     };
-  };
-  responses: {
-    /** @description The request is malformed; the message says what to change */
-    BadRequest: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
+    requestBodies: never;
+    headers: {
+        /** @description Seconds to wait before retrying */
+        "Retry-After": number;
     };
-    /** @description Missing or wrong bearer token */
-    Unauthorized: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-    /** @description Unknown collection, document, job or conversation */
-    NotFound: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-    /** @description The same file is already in, or being ingested into, the collection */
-    Conflict: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-    /** @description A file is over MAX_UPLOAD_MB, or a JSON body over 64 KB */
-    PayloadTooLarge: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-    /** @description A file is not a PDF */
-    UnsupportedMediaType: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-    /** @description Rate limit exceeded; Retry-After says when to come back */
-    TooManyRequests: {
-      headers: {
-        'Retry-After': components['headers']['Retry-After'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-    /** @description Too many chats in progress, or the ingestion queue is full; Retry-After says when to come back */
-    ServiceUnavailable: {
-      headers: {
-        'Retry-After': components['headers']['Retry-After'];
-        [name: string]: unknown;
-      };
-      content: {
-        'application/json': components['schemas']['Error'];
-      };
-    };
-  };
-  parameters: {
-    collectionId: components['schemas']['CollectionId'];
-    documentId: string;
-    jobId: string;
-  };
-  requestBodies: never;
-  headers: {
-    /** @description Seconds to wait before retrying */
-    'Retry-After': number;
-  };
-  pathItems: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  listCollections: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    listCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Collections with document counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Collections with document counts */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    createCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['CollectionList'];
+        requestBody?: never;
+        responses: {
+            /** @description Already existed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionRef"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionRef"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
-      };
-      401: components['responses']['Unauthorized'];
-      429: components['responses']['TooManyRequests'];
     };
-  };
-  createCollection: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
+    deleteCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
     };
-    requestBody?: never;
-    responses: {
-      /** @description Already existed */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    listDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['CollectionRef'];
+        requestBody?: never;
+        responses: {
+            /** @description Documents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
-      };
-      /** @description Created */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CollectionRef'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
     };
-  };
-  deleteCollection: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
+    uploadDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
         };
-        content?: never;
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-    };
-  };
-  listDocuments: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Documents */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    files: string[];
+                };
+            };
         };
-        content: {
-          'application/json': components['schemas']['DocumentList'];
+        responses: {
+            /** @description Accepted: one job per file */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
     };
-  };
-  uploadDocuments: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'multipart/form-data': {
-          files: string[];
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+                documentId: components["parameters"]["documentId"];
+            };
+            cookie?: never;
         };
-      };
-    };
-    responses: {
-      /** @description Accepted: one job per file */
-      202: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description Document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
-        content: {
-          'application/json': components['schemas']['UploadAccepted'];
-        };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      413: components['responses']['PayloadTooLarge'];
-      415: components['responses']['UnsupportedMediaType'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  getDocument: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-        documentId: components['parameters']['documentId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Document */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    deleteDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+                documentId: components["parameters"]["documentId"];
+            };
+            cookie?: never;
         };
-        content: {
-          'application/json': components['schemas']['Document'];
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
     };
-  };
-  deleteDocument: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-        documentId: components['parameters']['documentId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted */
-      204: {
-        headers: {
-          [name: string]: unknown;
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+                jobId: components["parameters"]["jobId"];
+            };
+            cookie?: never;
         };
-        content?: never;
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-    };
-  };
-  getJob: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-        jobId: components['parameters']['jobId'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Job */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description Job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
-        content: {
-          'application/json': components['schemas']['Job'];
-        };
-      };
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
     };
-  };
-  chat: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        collectionId: components['parameters']['collectionId'];
-      };
-      cookie?: never;
+    chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collectionId: components["parameters"]["collectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatRequest"];
+            };
+        };
+        responses: {
+            /** @description A stream of ChatEvent frames */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ChatEvent"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
     };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ChatRequest'];
-      };
+    getContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
     };
-    responses: {
-      /** @description A stream of ChatEvent frames */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'text/event-stream': components['schemas']['ChatEvent'];
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready, or shutting down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
         };
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      404: components['responses']['NotFound'];
-      429: components['responses']['TooManyRequests'];
-      503: components['responses']['ServiceUnavailable'];
     };
-  };
-  getContract: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The OpenAPI document */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': Record<string, never>;
-        };
-      };
-    };
-  };
-  readiness: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Ready */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Readiness'];
-        };
-      };
-      /** @description Not ready, or shutting down */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Readiness'];
-        };
-      };
-    };
-  };
 }
