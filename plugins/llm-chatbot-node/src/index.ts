@@ -7,3 +7,4 @@
  */
 export * from './errors';
 export * from './jenkins/JenkinsClient';
+export * from './util/sleep';

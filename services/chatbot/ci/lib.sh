@@ -17,11 +17,9 @@ require() {
 require_commit() {
   require GIT_COMMIT
   case "$GIT_COMMIT" in
-    *[!0-9a-f]*) bad=yes ;;
-    *) bad=$([ "$(printf '%s' "$GIT_COMMIT" | wc -c)" -eq 40 ] && echo no || echo yes) ;;
+    *[!0-9a-f]*) ;;
+    *) [ "${#GIT_COMMIT}" -eq 40 ] && return 0 ;;
   esac
-  if [ "$bad" = yes ]; then
-    echo "ci: GIT_COMMIT is \"$GIT_COMMIT\", not a commit sha: run this inside a stage, after its checkout" >&2
-    exit 2
-  fi
+  echo "ci: GIT_COMMIT is \"$GIT_COMMIT\", not a commit sha: run this inside a stage, after its checkout" >&2
+  exit 2
 }

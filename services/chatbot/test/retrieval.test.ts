@@ -85,6 +85,20 @@ describe('the lexical index (SQLite FTS5)', () => {
     assert.ok(hits.every(h => h.documentId === 'manual'));
   });
 
+  test("finds a collection's matches even when another collection's crowd the index's best", async () => {
+    const { lexical, add } = await collection();
+    await add(
+      'other',
+      'crowd',
+      Array.from({ length: 60 }, (_, i) => `motor motor motor overheated ${i}`),
+    );
+    const hits = lexical.search('c', [{ term: 'motor', weight: 2 }], 5);
+    assert.deepEqual(
+      hits.map(h => [h.documentId, h.page]),
+      [['manual', 4]],
+    );
+  });
+
   test('follows a document out of the index when it is deleted, in the same transaction', async () => {
     const { lexical, vectors, metadata } = await collection();
     await metadata.deleteDocument('c', 'manual');

@@ -6,6 +6,7 @@ import {
 } from '@backstage/errors';
 import type { ChatbotPipelineBuild } from '@internal/plugin-llm-chatbot-common';
 import { UpstreamError } from '../errors';
+import { sleep } from '../util/sleep';
 
 /** One Jenkins instance from the `jenkins` config block the community plugin reads. */
 export interface JenkinsInstance {
@@ -101,25 +102,6 @@ export function jobPath(jobFullName: string): string {
 /** The smallest config a CloudBees folder accepts (the Folders plugin ships with the Jenkins chart). */
 const FOLDER_XML =
   "<?xml version='1.1' encoding='UTF-8'?><com.cloudbees.hudson.plugins.folder.Folder/>";
-
-/** Waits ms, or rejects when the signal aborts; leaves no listener behind. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /**
  * Jenkins' REST API: a new build of a job, followed from its queue item to

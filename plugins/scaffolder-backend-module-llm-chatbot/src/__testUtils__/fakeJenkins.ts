@@ -240,3 +240,13 @@ export const jenkinsConfig = {
     ],
   },
 };
+
+/** The same fake as the default instance and as a named one, as the examples use both. */
+export const jenkinsConfigWithDefault = {
+  jenkins: {
+    baseUrl: JENKINS_URL,
+    username: 'portal',
+    apiKey: 'api-token',
+    instances: jenkinsConfig.jenkins.instances,
+  },
+};

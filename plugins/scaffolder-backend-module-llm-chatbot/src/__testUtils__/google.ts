@@ -23,6 +23,5 @@ export function googleDeps() {
     serviceAccounts: new NodeServiceAccount(authClient as any, {
       baseDelayMs: 1,
     }),
-    accessToken: async () => 'test-access-token',
   };
 }

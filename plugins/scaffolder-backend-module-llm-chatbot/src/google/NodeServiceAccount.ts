@@ -1,5 +1,6 @@
 import type { GoogleAuth } from 'google-auth-library';
-import { backoffDelay, sleep } from '../util/backoff';
+import { sleep } from '@internal/plugin-llm-chatbot-node';
+import { backoffDelay } from '../util/backoff';
 
 /** The roles nodes need and no more: Google's least-privilege node set, as in terraform/main.tf. */
 export const NODE_ROLES = [

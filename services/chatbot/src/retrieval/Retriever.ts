@@ -65,16 +65,16 @@ export class Retriever {
         : { hits: [], declined: 'no-hits' };
     }
     if (terms.length === 0) return { hits: [], declined: 'no-terms' };
-    // A name the documents never mention: they are not about it.
+    // One count per distinct term, for the name check and the coverage check.
     const names = namedTerms(message).flatMap(n => queryTerms(n));
-    if (names.length) {
-      const { frequencies } = lexical.termStatistics(names);
-      if (names.some(n => (frequencies.get(n) ?? 0) === 0)) {
-        return { hits: [], declined: 'unknown-name' };
-      }
+    const statistics = lexical.termStatistics([
+      ...new Set([...terms.map(t => t.term), ...names]),
+    ]);
+    // A name the documents never mention: they are not about it.
+    if (names.some(n => (statistics.frequencies.get(n) ?? 0) === 0)) {
+      return { hits: [], declined: 'unknown-name' };
     }
 
-    const statistics = lexical.termStatistics(terms.map(t => t.term));
     const lists = [
       {
         hits: lexical.search(collectionId, terms, CANDIDATES),

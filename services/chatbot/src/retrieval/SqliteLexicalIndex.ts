@@ -16,20 +16,21 @@ const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
  */
 export class SqliteLexicalIndex implements LexicalIndex {
   private readonly searchStatement: Database.Statement;
-  private readonly topStatement: Database.Statement;
+  private readonly rankStatement: Database.Statement;
+  private readonly chunksByRowid: Database.Statement;
   private readonly countStatement: Database.Statement;
   private readonly chunksStatement: Database.Statement;
 
   constructor(db: Database.Database) {
-    // Ranked in the index first, then joined to the chunks: joining every
-    // match before ranking costs a row lookup per match.
-    this.topStatement = db.prepare(
-      `SELECT c.id AS chunkId, c.document_id AS documentId, c.page AS page, c.text AS text, f.score AS score
-       FROM (SELECT rowid, -bm25(chunks_fts) AS score FROM chunks_fts
-             WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?) f
-       JOIN chunks c ON c.rowid = f.rowid
-       WHERE c.collection_id = ?
-       ORDER BY f.score DESC LIMIT ?`,
+    // Ranked in the index first, then the best rows read from the chunks:
+    // joining every match before ranking costs a row lookup per match.
+    this.rankStatement = db.prepare(
+      `SELECT rowid, -bm25(chunks_fts) AS score FROM chunks_fts
+       WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?`,
+    );
+    this.chunksByRowid = db.prepare(
+      `SELECT rowid, id AS chunkId, document_id AS documentId, page, text FROM chunks
+       WHERE rowid IN (SELECT value FROM json_each(?)) AND collection_id = ?`,
     );
     this.searchStatement = db.prepare(
       `SELECT c.id AS chunkId, c.document_id AS documentId, c.page AS page, c.text AS text,
@@ -53,17 +54,26 @@ export class SqliteLexicalIndex implements LexicalIndex {
     const query = terms
       .flatMap(t => Array(t.weight).fill(phrase(t.term)))
       .join(' OR ');
-    // The best matches of every collection usually include this one's;
-    // when other collections crowd it out, rank within it instead.
-    const top = this.topStatement.all(
-      query,
-      topK * 8,
+    // The best matches of every collection usually include this one's.
+    // Only when that list was cut at its limit and other collections
+    // crowded this one out is the search repeated within the collection.
+    const limit = topK * 8;
+    const ranked = this.rankStatement.all(query, limit) as {
+      rowid: number;
+      score: number;
+    }[];
+    const score = new Map(ranked.map(r => [r.rowid, r.score]));
+    const rows = this.chunksByRowid.all(
+      JSON.stringify(ranked.map(r => r.rowid)),
       collectionId,
-      topK,
-    ) as SearchHit[];
-    return top.length === topK
-      ? top
-      : (this.searchStatement.all(query, collectionId, topK) as SearchHit[]);
+    ) as (Omit<SearchHit, 'score'> & { rowid: number })[];
+    if (rows.length < topK && ranked.length === limit) {
+      return this.searchStatement.all(query, collectionId, topK) as SearchHit[];
+    }
+    return rows
+      .map(({ rowid, ...row }) => ({ ...row, score: score.get(rowid)! }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, topK);
   }
 
   termStatistics(terms: string[]): TermStatistics {

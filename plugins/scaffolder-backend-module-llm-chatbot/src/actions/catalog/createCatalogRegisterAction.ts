@@ -4,7 +4,8 @@ import type { ScmIntegrations } from '@backstage/integration';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
-import { backoffDelay, sleep } from '../../util/backoff';
+import { sleep } from '@internal/plugin-llm-chatbot-node';
+import { backoffDelay } from '../../util/backoff';
 import { DeadlineExceededError } from '../../errors';
 import { examples } from './createCatalogRegisterAction.examples';
 

@@ -8,7 +8,7 @@ import {
 } from '../../google/GkeClusters';
 import { NodeServiceAccount } from '../../google/NodeServiceAccount';
 import { ClusterError, DeadlineExceededError } from '../../errors';
-import { sleep } from '../../util/backoff';
+import { sleep } from '@internal/plugin-llm-chatbot-node';
 import {
   GPU_POOL,
   compareCluster,

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { GkeClusters, Operation } from '../../google/GkeClusters';
 import { ClusterError, DeadlineExceededError } from '../../errors';
-import { sleep } from '../../util/backoff';
+import { sleep } from '@internal/plugin-llm-chatbot-node';
 
 export interface WaitOptions {
   deadline: number;

@@ -2,7 +2,10 @@ import { setupServer } from 'msw/node';
 import { ConfigReader } from '@backstage/config';
 import yaml from 'yaml';
 import { actionContext } from '../../__testUtils__/actionContext';
-import { FakeJenkins, JENKINS_URL } from '../../__testUtils__/fakeJenkins';
+import {
+  FakeJenkins,
+  jenkinsConfigWithDefault,
+} from '../../__testUtils__/fakeJenkins';
 import { createJenkinsJobEnsureAction } from './createJenkinsJobEnsureAction';
 import { examples } from './createJenkinsJobEnsureAction.examples';
 import { jenkinsClientFactory } from './jenkinsInstances';
@@ -12,22 +15,7 @@ const server = setupServer(...jenkins.handlers());
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
-// Both the default instance and a named one, on the fake.
-const config = new ConfigReader({
-  jenkins: {
-    baseUrl: JENKINS_URL,
-    username: 'portal',
-    apiKey: 'api-token',
-    instances: [
-      {
-        name: 'cluster',
-        baseUrl: JENKINS_URL,
-        username: 'portal',
-        apiKey: 'api-token',
-      },
-    ],
-  },
-});
+const config = new ConfigReader(jenkinsConfigWithDefault);
 
 describe('jenkins:job:ensure examples', () => {
   it.each(examples.map((e, i) => [i, e.description]))(
