@@ -38,6 +38,8 @@ export class FakeGke {
   failNextOperation?: { code: number; message: string };
   /** Operations never finish. */
   stuck = false;
+  /** Runs while an operation poll is in flight (to cancel mid-call). */
+  onOperationPoll?: () => void;
   private seq = 0;
 
   reset() {
@@ -46,6 +48,7 @@ export class FakeGke {
     this.requests.length = 0;
     this.createBodies.length = 0;
     this.stuck = false;
+    this.onOperationPoll = undefined;
     this.failNextCreate = undefined;
     this.failNextOperation = undefined;
     this.seq = 0;
@@ -202,6 +205,7 @@ export class FakeGke {
         `${BASE}/projects/:p/locations/:l/operations/:op`,
         ({ params, request }) => {
           this.requests.push(`OP ${new URL(request.url).pathname}`);
+          this.onOperationPoll?.();
           const op = this.operations.get(
             `${params.p}/${params.l}/${params.op}`,
           );

@@ -52,7 +52,7 @@ export class GkeClusters {
       return cluster;
     } catch (error) {
       if (grpcCode(error) === GrpcCode.NOT_FOUND) return undefined;
-      throw error;
+      throw abortReasonOr(error, signal);
     }
   }
 
@@ -79,11 +79,15 @@ export class GkeClusters {
 
   /** An operation by its full name: projects/p/locations/l/operations/id. */
   async operation(fullName: string, signal?: AbortSignal) {
-    const [operation] = await this.client.getOperation(
-      { name: fullName },
-      { signal },
-    );
-    return operation;
+    try {
+      const [operation] = await this.client.getOperation(
+        { name: fullName },
+        { signal },
+      );
+      return operation;
+    } catch (error) {
+      throw abortReasonOr(error, signal);
+    }
   }
 
   /** Operations still running on this cluster (another run's, or a console user's). */
@@ -101,4 +105,12 @@ export class GkeClusters {
   close() {
     return this.client.close();
   }
+}
+
+/**
+ * google-gax cancels an aborted call with its own bare "cancelled" error;
+ * the task's reason (who cancelled, or the timeout) is what a user needs.
+ */
+function abortReasonOr(error: unknown, signal?: AbortSignal) {
+  return signal?.aborted ? signal.reason : error;
 }

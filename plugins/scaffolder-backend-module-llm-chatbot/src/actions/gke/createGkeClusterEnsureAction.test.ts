@@ -235,10 +235,12 @@ describe('gke:cluster:ensure', () => {
       checkpoints,
       signal: controller.signal,
     });
-    const run = action().handler(first.ctx);
-    await new Promise(r => setTimeout(r, 50));
-    controller.abort(new Error('backend restarted'));
-    await expect(run).rejects.toThrow(/backend restarted/);
+    gke.onOperationPoll = () =>
+      controller.abort(new Error('backend restarted'));
+    await expect(action().handler(first.ctx)).rejects.toThrow(
+      /backend restarted/,
+    );
+    gke.onOperationPoll = undefined;
     expect(gke.count('CREATE')).toBe(1);
 
     gke.stuck = false; // the operation finishes while nobody watches
@@ -273,6 +275,20 @@ describe('gke:cluster:ensure', () => {
     const run = action().handler(ctx);
     setTimeout(() => controller.abort(new Error('cancelled by the user')), 30);
     await expect(run).rejects.toThrow(/cancelled by the user/);
+  });
+
+  it('keeps the cancel reason when it lands while GKE is answering', async () => {
+    gke.stuck = true;
+    const controller = new AbortController();
+    gke.onOperationPoll = () =>
+      controller.abort(new Error('cancelled by the user'));
+    const { ctx } = actionContext({
+      input: { ...input, timeoutMinutes: 60 },
+      signal: controller.signal,
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      /cancelled by the user/,
+    );
   });
 
   it('adds a GPU pool to an adopted cluster that lacks one', async () => {

@@ -262,7 +262,11 @@ describe('helm:release:upgrade', () => {
       signal: controller.signal,
     });
     const run = action().handler(ctx);
-    setTimeout(() => controller.abort(), 500);
+    // Cancel once helm upgrade is really running, however slow the machine.
+    while (!helm.calls().some(call => call.argv[0] === 'upgrade')) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    controller.abort();
     const started = Date.now();
     await expect(run).rejects.toThrow(/stopped: task cancelled/);
     expect(Date.now() - started).toBeLessThan(10_000);
