@@ -265,5 +265,5 @@ resource "google_service_account_iam_member" "deployer_workload_identity" {
   role               = "roles/iam.workloadIdentityUser"
   # From the cluster's own attribute: the identity pool exists only once the
   # cluster with Workload Identity does, so the binding waits for it.
-  member = "serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.jenkins_namespace}/chatbot-builder]"
+  member = "serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.jenkins_delivery_namespace}/chatbot-builder]"
 }

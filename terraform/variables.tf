@@ -119,10 +119,10 @@ variable "artifact_repository" {
   default     = "chatbots"
 }
 
-variable "jenkins_namespace" {
-  description = "Namespace of Jenkins, whose chatbot-builder ServiceAccount pushes images."
+variable "jenkins_delivery_namespace" {
+  description = "Namespace of the Jenkins delivery pods (helm/chatbot-platform deliveryNamespace), whose chatbot-builder ServiceAccount pushes images."
   type        = string
-  default     = "jenkins"
+  default     = "jenkins-delivery"
 }
 
 variable "network" {

@@ -19,6 +19,14 @@ export interface Config {
         /** The helm binary. Default "helm" on PATH. */
         binary?: string;
       };
+      jenkins?: {
+        /**
+         * Usage-restricted Kubernetes clouds that the folders jenkins:job:ensure
+         * creates may use. Default ["chatbots-delivery"], the cloud holding the
+         * build and deploy pod templates in helm/jenkins/jenkins.values.yaml.
+         */
+        permittedClouds?: string[];
+      };
       /**
        * Secrets the template may place in a cluster, by name, e.g.
        * jenkins-admin, grafana-admin, chatbot-portal-token, github-clone.

@@ -227,6 +227,7 @@ test('stages run in order: test, build and push, then chart checks, deploy and s
       'Chart checks',
       'Deploy',
       'Smoke test',
+      'Model correctness',
     ],
   );
 });
@@ -251,13 +252,29 @@ test('tests run on the credential-less tester pod; only main reaches the builder
   assert.deepEqual(
     stages
       .filter(s => s.scripts.length)
-      .map(s => [s.name, s.agent.inheritFrom, ciScript(s.scripts[0].script)]),
+      .map(s => [
+        s.name,
+        s.agent.cloud ?? 'kubernetes',
+        s.agent.inheritFrom,
+        ciScript(s.scripts[0].script),
+      ]),
     [
-      ['Test', 'chatbot-tester', 'ci/test.sh'],
-      ['Build and push', 'chatbot-builder', 'ci/build.sh'],
-      ['Chart checks', 'chatbot-deployer', 'ci/chart-check.sh'],
-      ['Deploy', 'chatbot-deployer', 'ci/deploy.sh'],
-      ['Smoke test', 'chatbot-deployer', 'ci/smoke.sh'],
+      ['Test', 'kubernetes', 'chatbot-tester', 'ci/test.sh'],
+      ['Build and push', 'chatbots-delivery', 'chatbot-builder', 'ci/build.sh'],
+      [
+        'Chart checks',
+        'chatbots-delivery',
+        'chatbot-deployer',
+        'ci/chart-check.sh',
+      ],
+      ['Deploy', 'chatbots-delivery', 'chatbot-deployer', 'ci/deploy.sh'],
+      ['Smoke test', 'chatbots-delivery', 'chatbot-deployer', 'ci/smoke.sh'],
+      [
+        'Model correctness',
+        'chatbots-delivery',
+        'chatbot-deployer',
+        'ci/eval.sh',
+      ],
     ],
   );
   assert.equal(gateOf('Test'), 'null', 'every change is tested');
@@ -266,6 +283,7 @@ test('tests run on the credential-less tester pod; only main reaches the builder
     'Chart checks',
     'Deploy',
     'Smoke test',
+    'Model correctness',
   ]) {
     const gate = gateOf(name);
     assert.match(gate, /"name":"branch","args":"'main'"/, name);
@@ -288,6 +306,20 @@ test('the smoke test runs in the node container and, when it fails, calls the ro
     smoke.post.failure.map(s => [s.container, s.script]),
     [['helm', 'sh ci/rollback.sh']],
   );
+});
+
+test('the model-correctness stage runs the eval through the release after the smoke test, keeps its results, and rolls back when it fails', () => {
+  const judged = stage('Model correctness');
+  assert.deepEqual(
+    judged.scripts.map(s => [s.container, s.script]),
+    [['node', 'sh ci/eval.sh']],
+  );
+  assert.deepEqual(
+    judged.post.failure.map(s => [s.container, s.script]),
+    [['helm', 'sh ci/rollback.sh']],
+  );
+  const names = stages.map(s => s.name);
+  assert.ok(names.indexOf('Model correctness') > names.indexOf('Smoke test'));
 });
 
 test("the pipeline's environment holds only this chatbot's constants, filled in by the template, never GIT_COMMIT", () => {
@@ -313,16 +345,92 @@ test("the Kaniko stages run their scripts with the image's own busybox shell", (
   );
 });
 
-test('the pod templates: tests hold nothing, the build can only push, the deploy only deploys', () => {
-  const jenkins = readYaml(
-    path.join(root, 'helm/jenkins/jenkins.values.yaml'),
-  )[0];
-  const templates = Object.fromEntries(
-    Object.entries(jenkins.agent.podTemplates).map(([name, text]) => [
+const jenkinsValues = readYaml(
+  path.join(root, 'helm/jenkins/jenkins.values.yaml'),
+)[0];
+const delivery = jenkinsValues.additionalClouds['chatbots-delivery'];
+const podTemplates = agent =>
+  Object.fromEntries(
+    Object.entries(agent.podTemplates).map(([name, text]) => [
       name,
       YAML.parse(text)[0],
     ]),
   );
+
+test('the credentialed pod templates live only in a usage-restricted cloud with its own namespace and launcher', () => {
+  // The open default cloud ("kubernetes") has the tester only.
+  assert.deepEqual(Object.keys(jenkinsValues.agent.podTemplates), [
+    'chatbot-tester',
+  ]);
+  assert.notEqual(jenkinsValues.agent.usageRestricted, true);
+  assert.deepEqual(Object.keys(delivery.agent.podTemplates), [
+    'chatbot-builder',
+    'chatbot-deployer',
+  ]);
+  assert.equal(delivery.agent.usageRestricted, true);
+  assert.equal(delivery.agent.disableDefaultAgent, true);
+  assert.equal(delivery.agent.namespace, 'jenkins-delivery');
+  assert.equal(delivery.credentialsId, 'jenkins-delivery-launcher');
+  // With a URL and a credential the plugin would not trust the cluster's CA.
+  assert.equal(jenkinsValues.kubernetesURL, '');
+  assert.equal(delivery.kubernetesURL, undefined);
+  assert.notEqual(delivery.agent.skipTlsVerify, true);
+
+  // The launcher is a system-scoped credential (no pipeline can bind it)
+  // whose account may manage pods in the delivery namespace only, and the
+  // builder and deployer accounts live there, out of the default cloud's
+  // reach.
+  const platform = values => readYaml(values);
+  const launcher = fs.readFileSync(
+    path.join(root, 'helm/chatbot-platform/templates/delivery-launcher.yaml'),
+    'utf8',
+  );
+  assert.match(launcher, /jenkins.io\/credentials-scope: system/);
+  assert.match(launcher, /jenkins.io\/credentials-type: secretText/);
+  assert.match(launcher, /kind: Role\n/);
+  assert.doesNotMatch(launcher, /ClusterRole/);
+  const [defaults] = platform(
+    path.join(root, 'helm/chatbot-platform/values.yaml'),
+  );
+  assert.equal(defaults.deliveryNamespace, delivery.agent.namespace);
+  const rbac = fs.readFileSync(
+    path.join(root, 'helm/chatbot-platform/templates/deployer-rbac.yaml'),
+    'utf8',
+  );
+  for (const account of ['chatbot-builder', 'chatbot-deployer']) {
+    assert.match(
+      rbac,
+      new RegExp(
+        `kind: ServiceAccount\nmetadata:\n  name: ${account}\n  namespace: \\{\\{ .Values.deliveryNamespace \\}\\}`,
+      ),
+    );
+  }
+});
+
+test('every pipeline image is pinned; Kaniko is the maintained fork, by digest', () => {
+  const images = [jenkinsValues.agent, delivery.agent].flatMap(agent =>
+    Object.values(podTemplates(agent)).flatMap(t =>
+      t.containers.map(c => c.image),
+    ),
+  );
+  for (const image of images) {
+    assert.doesNotMatch(image, /:latest$|^[^:]+$/, image);
+  }
+  const kaniko = images.filter(i => /kaniko/.test(i));
+  assert.equal(kaniko.length, 2);
+  for (const image of kaniko) {
+    assert.match(
+      image,
+      /^ghcr\.io\/osscontainertools\/kaniko:v[\d.]+-debug@sha256:[0-9a-f]{64}$/,
+    );
+  }
+});
+
+test('the pod templates: tests hold nothing, the build can only push, the deploy only deploys', () => {
+  const templates = {
+    ...podTemplates(jenkinsValues.agent),
+    ...podTemplates(delivery.agent),
+  };
   const pod = name => ({
     serviceAccount: templates[name].serviceAccount,
     automount: YAML.parse(templates[name].yaml ?? 'spec: {}').spec

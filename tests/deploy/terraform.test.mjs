@@ -147,7 +147,7 @@ describe('terraform', () => {
     // pool (a first apply otherwise races it: "Identity Pool does not exist").
     assert.equal(
       wi.member,
-      'serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.jenkins_namespace}/chatbot-builder]',
+      'serviceAccount:${google_container_cluster.this.workload_identity_config[0].workload_pool}[${var.jenkins_delivery_namespace}/chatbot-builder]',
     );
     assert.equal(
       hcl.resource.google_service_account_key,

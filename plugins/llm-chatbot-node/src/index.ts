@@ -8,3 +8,4 @@
 export * from './errors';
 export * from './jenkins/JenkinsClient';
 export * from './util/sleep';
+export * from './util/xml';

@@ -75,7 +75,12 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
             clusters,
             clusterSecrets: readClusterSecrets(config),
           }),
-          createJenkinsJobEnsureAction({ jenkins }),
+          createJenkinsJobEnsureAction({
+            jenkins,
+            permittedClouds: config.getOptionalStringArray(
+              'llmChatbot.scaffolder.jenkins.permittedClouds',
+            ) ?? ['chatbots-delivery'],
+          }),
           createJenkinsBuildTriggerAction({ jenkins }),
           createCatalogRegisterAction({ catalog, integrations }),
         );

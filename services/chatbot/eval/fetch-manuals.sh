@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 target="${1:-manuals}"
 mkdir -p "$target/debs"
+apt_state="$(cd "$target" && pwd)/apt"
+private_apt() {
+  mkdir -p "$apt_state/lists/partial" "$apt_state/cache/archives/partial"
+  apt-get -o Dir::State::Lists="$apt_state/lists" -o Dir::Cache="$apt_state/cache" \
+    -o Debug::NoLocking=1 "$@"
+}
 node -e '
   const set = require("./set.json");
   for (const d of set.documents)
@@ -16,9 +22,11 @@ node -e '
   if [ -f "$pdf" ] && echo "$pdfsha  $pdf" | sha256sum -c --status; then
     continue
   fi
-  # A fresh machine may have no package lists yet: update them once, then retry.
+  # A fresh machine, or a pipeline pod that is not root, may have no usable
+  # package lists: then fetch them into a private state directory (apt runs
+  # there without root) and download from that.
   (cd "$target/debs" && { [ -f "$deb" ] || apt-get download "$pkg=$version" >/dev/null 2>&1 ||
-    { apt-get update -qq >/dev/null 2>&1 || true; apt-get download "$pkg=$version" >/dev/null; }; })
+    { private_apt update -qq >/dev/null && private_apt download "$pkg=$version" >/dev/null; }; })
   echo "$debsha  $target/debs/$deb" | sha256sum -c --status || {
     echo "checksum mismatch for $deb (expected $debsha)" >&2
     exit 1

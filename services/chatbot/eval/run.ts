@@ -8,22 +8,37 @@
  *
  *   npm run eval                       # the service's configured retrieval
  *   RETRIEVAL=lexical npm run eval     # one ablation row
+ *
+ * With EVAL_TARGET_URL (and EVAL_TARGET_TOKEN) it judges a deployed release
+ * instead, on that release's own providers, in a throwaway collection it
+ * deletes afterwards: the pipeline's model-correctness stage (ci/eval.sh).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, chat, ingest, startService } from '../test/helpers/service.js';
+import {
+  api,
+  chat,
+  ingest,
+  startService,
+  useToken,
+} from '../test/helpers/service.js';
 import { scoreQuestions, type Asked, type EvalSet } from './score.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const set: EvalSet = JSON.parse(
-  fs.readFileSync(path.join(here, 'set.json'), 'utf8'),
+  fs.readFileSync(process.env.EVAL_SET ?? path.join(here, 'set.json'), 'utf8'),
 );
 const manuals = process.env.EVAL_MANUALS_DIR ?? path.join(here, 'manuals');
 const floors: {
   min: Record<string, number>;
   max: Record<string, number>;
-} = JSON.parse(fs.readFileSync(path.join(here, 'floors.json'), 'utf8'));
+} = JSON.parse(
+  fs.readFileSync(
+    process.env.EVAL_FLOORS ?? path.join(here, 'floors.json'),
+    'utf8',
+  ),
+);
 const label = process.env.EVAL_LABEL ?? process.env.RETRIEVAL ?? 'default';
 
 const env: Record<string, string> = {};
@@ -36,9 +51,17 @@ for (const key of [
 ]) {
   if (process.env[key]) env[key] = process.env[key]!;
 }
-const svc = await startService(env);
+const svc = await target();
+const collection = svc.collection;
 try {
-  await api(svc.url, 'PUT', '/v1/collections/eval');
+  const created = await api(svc.url, 'PUT', `/v1/collections/${collection}`);
+  if (created.status >= 300) {
+    throw new Error(
+      `creating collection ${collection} at ${svc.url} answered ${
+        created.status
+      }: ${JSON.stringify(created.body)}`,
+    );
+  }
   const ingestStart = performance.now();
   for (const doc of set.documents) {
     const file = path.join(manuals, `${doc.id}.pdf`);
@@ -47,7 +70,7 @@ try {
     }
     const job = await ingest(
       svc.url,
-      'eval',
+      collection,
       `${doc.id}.pdf`,
       fs.readFileSync(file),
       600_000,
@@ -60,7 +83,7 @@ try {
 
   const asked: Asked[] = [];
   const ask = async (id: string, message: string, conversationId?: string) => {
-    const { events, answer } = await chat(svc.url, 'eval', {
+    const { events, answer } = await chat(svc.url, collection, {
       message,
       ...(conversationId ? { conversationId } : {}),
     });
@@ -113,16 +136,14 @@ try {
   console.log(table);
   for (const miss of scores.misses) console.log(`  ${miss}`);
 
-  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  const results = process.env.EVAL_RESULTS_DIR ?? path.join(here, 'results');
+  fs.mkdirSync(results, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(
-    path.join(here, 'results', `${stamp}-${label}.json`),
+    path.join(results, `${stamp}-${label}.json`),
     JSON.stringify({ label, ...scores, ingestSeconds, asked }, null, 2),
   );
-  fs.writeFileSync(
-    path.join(here, 'results', `latest-${label}.md`),
-    `${table}\n`,
-  );
+  fs.writeFileSync(path.join(results, `latest-${label}.md`), `${table}\n`);
 
   const figures = scores as unknown as Record<string, number>;
   const broken = [
@@ -141,4 +162,36 @@ try {
   }
 } finally {
   await svc.close();
+}
+
+/** The service to judge: a deployed release, or this checkout on loopback. */
+async function target(): Promise<{
+  url: string;
+  collection: string;
+  close(): Promise<void>;
+}> {
+  const url = process.env.EVAL_TARGET_URL?.replace(/\/+$/, '');
+  if (!url) {
+    const local = await startService(env);
+    return { url: local.url, collection: 'eval', close: () => local.close() };
+  }
+  const token = process.env.EVAL_TARGET_TOKEN;
+  if (!token) throw new Error('EVAL_TARGET_URL needs EVAL_TARGET_TOKEN');
+  useToken(token);
+  // Its own collection, so users' documents are neither read nor touched.
+  const collection = `eval-${Date.now().toString(36)}`;
+  return {
+    url,
+    collection,
+    async close() {
+      const { status } = await api(
+        url,
+        'DELETE',
+        `/v1/collections/${collection}`,
+      );
+      if (status !== 204) {
+        console.error(`could not delete ${collection} (${status})`);
+      }
+    },
+  };
 }

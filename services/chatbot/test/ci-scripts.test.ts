@@ -2,9 +2,11 @@
  * The pipeline's scripts (ci/), as the Jenkinsfile runs them, with fake
  * executor, helm and node binaries on PATH that record their arguments.
  */
-import { test, describe } from 'node:test';
+import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,8 +67,10 @@ function workspace(
     });
   const calls = () =>
     fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
-  return { dir, run, calls };
+  return { dir, run, calls, fake };
 }
+
+const EVAL_TOKEN = 'tok-4c1f9e0b7a2d5e8f';
 
 describe('the pipeline scripts', () => {
   test('test.sh builds the test stage, skipping the others, and pushes nothing', () => {
@@ -151,6 +155,52 @@ describe('the pipeline scripts', () => {
     assert.equal(ws.calls().length, 3);
   });
 
+  describe('eval.sh, the model-correctness stage', () => {
+    // node answers read-secret with the token; npm records what it was given.
+    const evalWorkspace = (npmExit = 0) => {
+      const ws = workspace();
+      ws.fake('node', `printf '%s' '${EVAL_TOKEN}'`);
+      ws.fake(
+        'npm',
+        `[ "$1" = run ] && printf 'env %s %s %s %s\\n' "$EVAL_TARGET_URL" "$EVAL_LABEL" "$EVAL_FLOORS" "$([ "$EVAL_TARGET_TOKEN" = '${EVAL_TOKEN}' ] && echo token-ok)" >> "${ws.dir}/calls.log"; exit ${npmExit}`,
+      );
+      return ws;
+    };
+
+    test("judges this release through its own host with the service's token, which it never prints", () => {
+      const ws = evalWorkspace();
+      const result = ws.run('eval.sh');
+      assert.equal(result.status, 0, result.stderr);
+      assert.deepEqual(ws.calls(), [
+        'node ci/read-secret.mjs chatbot-portal-token CHATBOT_API_TOKEN',
+        'npm ci --no-audit --no-fund --loglevel=error',
+        'npm run eval',
+        'env https://support-bot.chat.example.com deployed eval/floors-deployed.json token-ok',
+      ]);
+      assert.doesNotMatch(
+        result.stdout + result.stderr,
+        new RegExp(EVAL_TOKEN),
+      );
+    });
+
+    test('fails the stage when the eval falls below its floors', () => {
+      const ws = evalWorkspace(1);
+      assert.equal(ws.run('eval.sh').status, 1);
+    });
+
+    test('stops before the eval when the token cannot be read', () => {
+      const ws = evalWorkspace();
+      ws.fake(
+        'node',
+        'echo "read-secret: chatbots/chatbot-portal-token answered 403: forbidden" >&2; exit 1',
+      );
+      const result = ws.run('eval.sh');
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /answered 403/);
+      assert.ok(!ws.calls().some(c => c.startsWith('npm')));
+    });
+  });
+
   test('rollback.sh returns an upgrade to the revision before it', () => {
     const ws = workspace({ revisions: 2 });
     assert.equal(ws.run('rollback.sh').status, 0);
@@ -165,5 +215,115 @@ describe('the pipeline scripts', () => {
     assert.equal(result.status, 0);
     assert.match(result.stderr, /first install/);
     assert.ok(!ws.calls().some(c => c.startsWith('helm rollback')));
+  });
+});
+
+describe('read-secret.mjs, with the pod service account against a fake Kubernetes API over TLS', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-secret-'));
+  const sa = path.join(dir, 'sa');
+  fs.mkdirSync(sa);
+  // A self-signed certificate for 127.0.0.1: the pod's ca.crt trusts it.
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=kubernetes',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(sa, 'ca.crt'),
+    ],
+    { stdio: 'ignore' },
+  );
+  fs.writeFileSync(path.join(sa, 'token'), 'sa-token\n');
+  fs.writeFileSync(path.join(sa, 'namespace'), 'chatbots\n');
+  const seen: { path?: string; authorization?: string }[] = [];
+  const server = https.createServer(
+    {
+      key: fs.readFileSync(path.join(dir, 'key.pem')),
+      cert: fs.readFileSync(path.join(sa, 'ca.crt')),
+    },
+    (req, res) => {
+      seen.push({ path: req.url, authorization: req.headers.authorization });
+      res.setHeader('content-type', 'application/json');
+      if (
+        req.url === '/api/v1/namespaces/chatbots/secrets/chatbot-portal-token'
+      ) {
+        res.end(
+          JSON.stringify({
+            kind: 'Secret',
+            data: {
+              CHATBOT_API_TOKEN: Buffer.from(EVAL_TOKEN).toString('base64'),
+            },
+          }),
+        );
+      } else {
+        res.statusCode = 403;
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            message: 'secrets "other" is forbidden',
+          }),
+        );
+      }
+    },
+  );
+  const read = async (...args: string[]) => {
+    if (!server.listening)
+      await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    return new Promise<{ code: number; stdout: string; stderr: string }>(
+      resolve =>
+        execFile(
+          process.execPath,
+          [path.join(CI, 'read-secret.mjs'), ...args],
+          {
+            env: {
+              PATH: process.env.PATH,
+              KUBERNETES_SERVICE_HOST: '127.0.0.1',
+              KUBERNETES_SERVICE_PORT: String(port),
+              SERVICE_ACCOUNT_DIR: sa,
+            },
+          },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+        ),
+    );
+  };
+  after(() => server.close());
+
+  test("prints the key's value, asking in the pod's namespace with its token", async () => {
+    const result = await read('chatbot-portal-token', 'CHATBOT_API_TOKEN');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, EVAL_TOKEN);
+    assert.deepEqual(seen.at(-1), {
+      path: '/api/v1/namespaces/chatbots/secrets/chatbot-portal-token',
+      authorization: 'Bearer sa-token',
+    });
+  });
+
+  test('says why when the API refuses, and prints no data', async () => {
+    const result = await read('other', 'CHATBOT_API_TOKEN');
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      /chatbots\/other answered 403: secrets "other" is forbidden/,
+    );
+  });
+
+  test('says so when the key is missing', async () => {
+    const result = await read('chatbot-portal-token', 'NOPE');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /has no key NOPE/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { escapeXml } from '../util/xml';
 import {
   InputError,
   NotFoundError,
@@ -99,9 +100,21 @@ export function jobPath(jobFullName: string): string {
     .join('');
 }
 
-/** The smallest config a CloudBees folder accepts (the Folders plugin ships with the Jenkins chart). */
-const FOLDER_XML =
-  "<?xml version='1.1' encoding='UTF-8'?><com.cloudbees.hudson.plugins.folder.Folder/>";
+/**
+ * A CloudBees folder (the Folders plugin ships with the Jenkins chart). With
+ * permitted clouds, its jobs may use those usage-restricted Kubernetes
+ * clouds (the Kubernetes plugin's KubernetesFolderProperty); jobs elsewhere
+ * may not.
+ */
+export function folderXml(permittedClouds: string[] = []) {
+  if (permittedClouds.length === 0) {
+    return "<?xml version='1.1' encoding='UTF-8'?><com.cloudbees.hudson.plugins.folder.Folder/>";
+  }
+  const clouds = permittedClouds
+    .map(cloud => `<string>${escapeXml(cloud)}</string>`)
+    .join('');
+  return `<?xml version='1.1' encoding='UTF-8'?><com.cloudbees.hudson.plugins.folder.Folder><properties><org.csanchez.jenkins.plugins.kubernetes.KubernetesFolderProperty><permittedClouds>${clouds}</permittedClouds></org.csanchez.jenkins.plugins.kubernetes.KubernetesFolderProperty></properties></com.cloudbees.hudson.plugins.folder.Folder>`;
+}
 
 /**
  * Jenkins' REST API: a new build of a job, followed from its queue item to
@@ -304,19 +317,21 @@ export class JenkinsClient {
   /**
    * Creates the job from its config XML, or replaces the config of the job
    * that is already there, so running it twice leaves one job. Missing
-   * folders on the way are created first.
+   * folders on the way are created first, from `folderConfigXml` (a plain
+   * folder by default); existing folders are left as they are.
    */
   async ensureJob(
     jobFullName: string,
     configXml: string,
     signal?: AbortSignal,
+    folderConfigXml: string = folderXml(),
   ): Promise<EnsuredJob> {
     const parts = jobFullName.split('/');
     const createdFolders: string[] = [];
     for (let i = 1; i < parts.length; i++) {
       const folder = parts.slice(0, i).join('/');
       if (!(await this.exists(folder, signal))) {
-        await this.createItem(folder, FOLDER_XML, signal);
+        await this.createItem(folder, folderConfigXml, signal);
         createdFolders.push(folder);
       }
     }

@@ -50,6 +50,11 @@ export async function startService(
 
 export const auth = { Authorization: `Bearer ${TOKEN}` };
 
+/** Points the helpers at a service that has its own token (the eval's deployed target). */
+export function useToken(token: string) {
+  auth.Authorization = `Bearer ${token}`;
+}
+
 export async function api(
   base: string,
   method: string,

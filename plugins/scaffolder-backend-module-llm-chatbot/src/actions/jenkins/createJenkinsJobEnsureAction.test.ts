@@ -19,6 +19,7 @@ afterAll(() => server.close());
 const action = () =>
   createJenkinsJobEnsureAction({
     jenkins: jenkinsClientFactory(new ConfigReader(jenkinsConfig)),
+    permittedClouds: ['chatbots-delivery'],
   });
 const input = {
   instance: 'cluster',
@@ -49,6 +50,21 @@ describe('jenkins:job:ensure', () => {
       jobFullName: 'chatbots/support-bot',
       created: true,
     });
+  });
+
+  it('lets only the folder it creates use the restricted delivery cloud', async () => {
+    await action().handler(actionContext({ input }).ctx);
+    expect(jenkins.items.get('chatbots')!.config).toContain(
+      '<org.csanchez.jenkins.plugins.kubernetes.KubernetesFolderProperty><permittedClouds><string>chatbots-delivery</string></permittedClouds></org.csanchez.jenkins.plugins.kubernetes.KubernetesFolderProperty>',
+    );
+    // A folder someone already made is left as it is: permitting a cloud is
+    // an administrator's decision, not something a re-run should widen.
+    jenkins.reset();
+    jenkins.items.set('other', { kind: 'folder', config: '<folder/>' });
+    await action().handler(
+      actionContext({ input: { ...input, jobFullName: 'other/bot' } }).ctx,
+    );
+    expect(jenkins.items.get('other')!.config).toBe('<folder/>');
   });
 
   it('updates the job instead of failing when it already exists', async () => {

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
+import { folderXml } from '@internal/plugin-llm-chatbot-node';
 import type { JenkinsClientFactory } from './jenkinsInstances';
 import { instanceField } from './jenkinsFields';
 import { pipelineJobXml } from './pipelineJobXml';
@@ -78,6 +79,12 @@ const output = (z: typeof zod) =>
  */
 export function createJenkinsJobEnsureAction(options: {
   jenkins: JenkinsClientFactory;
+  /**
+   * Usage-restricted Kubernetes clouds the folders this action creates may
+   * use (the credentialed delivery pod templates live in one); jobs outside
+   * those folders cannot name them.
+   */
+  permittedClouds?: string[];
 }) {
   return createTemplateAction({
     id: 'jenkins:job:ensure',
@@ -113,6 +120,7 @@ export function createJenkinsJobEnsureAction(options: {
             args.jobFullName,
             configXml,
             ctx.signal,
+            folderXml(options.permittedClouds),
           );
           return {
             created: ensured.outcome === 'created',

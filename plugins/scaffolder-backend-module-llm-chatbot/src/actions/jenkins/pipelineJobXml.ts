@@ -1,3 +1,5 @@
+import { escapeXml } from '@internal/plugin-llm-chatbot-node';
+
 /** What a pipeline job needs: where its Jenkinsfile lives. */
 export interface PipelineJobSpec {
   description: string;
@@ -9,14 +11,6 @@ export interface PipelineJobSpec {
   /** How often Jenkins polls the branch for new commits (cron, H-hashed). */
   pollSchedule: string;
 }
-
-const escapeXml = (value: string) =>
-  value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 
 /**
  * The config.xml of a pipeline job that runs the repository's Jenkinsfile
