@@ -678,6 +678,143 @@ async function questionLatencyVsDocuments() {
   }
 }
 
+/** Wall time of one whole chat (offline answer) as a client sees it. */
+async function chatMs(url: string, collection: string, message: string) {
+  const start = performance.now();
+  const res = await fetch(`${url}/v1/collections/${collection}/chat`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ message }),
+  });
+  const text = await res.text();
+  if (!text.includes('event: done'))
+    throw new Error(`chat did not finish: ${text.slice(-300)}`);
+  return performance.now() - start;
+}
+
+/**
+ * Whether uploads stall conversations: chat latency while the service
+ * ingests large manuals, against the same load idle. Each chat is measured
+ * whole (the offline answer) and to its first token behind a model with a
+ * 300 ms first token, as a user of a hosted model waits.
+ */
+async function chatDuringIngestion() {
+  const llm = await fakeLlm(300);
+  const offline = await startService({});
+  const hosted = await startService({
+    LLM_PROVIDER: 'openai',
+    LLM_BASE_URL: llm.url,
+  });
+  const users = 4;
+  const copies = SHORT ? 3 : 6;
+  // Distinct files (bytes after %%EOF change the hash, not the pages), so
+  // none is refused as a duplicate.
+  const manuals = Array.from({ length: copies }, (_, i) =>
+    Buffer.concat([manual, Buffer.from(`\n% copy ${i}\n`)]),
+  );
+  try {
+    for (const svc of [offline, hosted]) {
+      await fetch(`${svc.url}/v1/collections/bench`, {
+        method: 'PUT',
+        headers: auth,
+      });
+      await uploadAndWait(svc.url, 'bench', manual, 'gnuplot.pdf');
+    }
+    const variants = [
+      {
+        name: 'whole chat, offline answer',
+        key: 'offline',
+        svc: offline,
+        one: (i: number) =>
+          chatMs(offline.url, 'bench', `how do I plot a data file ${i}`),
+        control: undefined,
+      },
+      {
+        name: 'first token, 300 ms model',
+        key: 'hostedTtft',
+        svc: hosted,
+        one: (i: number) =>
+          timeToFirstToken(
+            hosted.url,
+            'bench',
+            `how do I plot a data file ${i}`,
+          ),
+        // The fake model server shares these two cores: one client asking it
+        // directly shows how much of the slowdown is the machine's, not ours.
+        control: () => directTtft(llm.url),
+      },
+    ];
+    const figures: Record<string, unknown> = {};
+    for (const v of variants) {
+      await closedLoop(users, 1000, v.one); // warm
+      await fetch(`${v.svc.url}/v1/collections/load`, {
+        method: 'PUT',
+        headers: auth,
+      });
+      // Ingest the copies one after another while the users chat.
+      let ingesting = true;
+      const ingestStart = performance.now();
+      const uploads = (async () => {
+        for (const [i, data] of manuals.entries())
+          await uploadAndWait(v.svc.url, 'load', data, `copy-${i}.pdf`);
+        ingesting = false;
+      })();
+      const during: number[] = [];
+      const controlDuring: number[] = [];
+      const control = v.control;
+      await Promise.all([
+        ...Array.from({ length: users }, async (_, user) => {
+          for (let i = 0; ingesting; i++)
+            during.push(await v.one(user * 10_000 + i));
+        }),
+        (async () => {
+          while (control && ingesting) controlDuring.push(await control());
+        })(),
+      ]);
+      await uploads;
+      const window = performance.now() - ingestStart;
+      const [idle, controlIdle] = await Promise.all([
+        closedLoop(users, window, v.one),
+        control ? closedLoop(1, window, control) : Promise.resolve([]),
+      ]);
+      const idle95 = percentile(idle, 95);
+      const during95 = percentile(during, 95);
+      figures[v.key] = {
+        users,
+        copies,
+        windowMs: window,
+        idleP95Ms: idle95,
+        duringP95Ms: during95,
+        ratio: during95 / idle95,
+        ...(control && {
+          modelAloneIdleP95Ms: percentile(controlIdle, 95),
+          modelAloneDuringP95Ms: percentile(controlDuring, 95),
+        }),
+      };
+      line(
+        `chat p95 during ingestion, ${v.name} (ms)`,
+        fmt(during95, 0),
+        `${fmt(idle95, 0)} idle`,
+        `${fmt(during95 / idle95)}x`,
+      );
+      if (control)
+        line(
+          '  the model server alone, same moments (ms)',
+          fmt(percentile(controlDuring, 95), 0),
+          `${fmt(percentile(controlIdle, 95), 0)} idle`,
+          `${fmt(
+            percentile(controlDuring, 95) / percentile(controlIdle, 95),
+          )}x`,
+        );
+    }
+    results.chatDuringIngestion = figures;
+  } finally {
+    offline.child.kill('SIGTERM');
+    hosted.child.kill('SIGTERM');
+    llm.stop();
+  }
+}
+
 console.log(
   `chatbot benchmark (${SHORT ? 'short' : 'full'} mode), node ${
     process.version
@@ -690,6 +827,7 @@ try {
   await retrieval();
   await questionLatencyVsDocuments();
   await ttftOverhead();
+  await chatDuringIngestion();
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
   await pdf.close();

@@ -48,8 +48,22 @@ for (const key of [
   'RETRIEVAL_DENSE_WEIGHT',
   'CHUNK_SIZE',
   'CHUNK_OVERLAP',
+  'PINECONE_SPARSE',
+  'PINECONE_SPARSE_ALPHA',
 ]) {
   if (process.env[key]) env[key] = process.env[key]!;
+}
+if (process.env.EVAL_STORE === 'fake-pinecone') {
+  // The ablation's Pinecone row: sparse-dense records and queries against
+  // the tests' fake index (dotproduct, as hybrid search needs), in process.
+  const { setupServer } = await import('msw/node');
+  const { FakePinecone, PINECONE_ENV } = await import(
+    '../test/fakes/pinecone.js'
+  );
+  const fake = new FakePinecone();
+  fake.metric = 'dotproduct';
+  setupServer(...fake.handlers()).listen({ onUnhandledRequest: 'bypass' });
+  Object.assign(env, PINECONE_ENV);
 }
 const svc = await target();
 const collection = svc.collection;

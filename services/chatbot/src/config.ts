@@ -59,6 +59,14 @@ const schema = z.object({
   PINECONE_API_KEY: z.string().optional(),
   PINECONE_INDEX: z.string().optional(),
   PINECONE_INDEX_HOST: z.string().url().optional(),
+  // Sparse-dense (BM25 + embeddings) records and queries; the index's metric
+  // must be dotproduct. An index that refuses sparse queries is searched
+  // dense only, with a warning.
+  PINECONE_SPARSE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform(v => v === 'true'),
+  PINECONE_SPARSE_ALPHA: z.coerce.number().min(0).max(1).default(0.5),
 
   EMBEDDINGS_PROVIDER: z
     .enum(['offline', 'openai', 'pinecone'])

@@ -71,18 +71,24 @@ export async function createServices(
       chunkOverlap: config.CHUNK_OVERLAP,
     },
   );
-  const retriever = new Retriever(vectors, embeddings, lexical, {
-    mode:
-      config.RETRIEVAL !== 'auto'
-        ? config.RETRIEVAL
-        : config.EMBEDDINGS_PROVIDER === 'offline'
-        ? 'lexical'
-        : 'hybrid',
-    topK: config.RETRIEVAL_TOP_K,
-    minScore: config.RETRIEVAL_MIN_SCORE,
-    minCoverage: config.RETRIEVAL_MIN_COVERAGE,
-    denseWeight: config.RETRIEVAL_DENSE_WEIGHT,
-  });
+  const retriever = new Retriever(
+    vectors,
+    embeddings,
+    lexical,
+    {
+      mode:
+        config.RETRIEVAL !== 'auto'
+          ? config.RETRIEVAL
+          : config.EMBEDDINGS_PROVIDER === 'offline'
+          ? 'lexical'
+          : 'hybrid',
+      topK: config.RETRIEVAL_TOP_K,
+      minScore: config.RETRIEVAL_MIN_SCORE,
+      minCoverage: config.RETRIEVAL_MIN_COVERAGE,
+      denseWeight: config.RETRIEVAL_DENSE_WEIGHT,
+    },
+    metadata,
+  );
   const chat = new ChatService(metadata, retriever, provider, metrics, logger, {
     memoryTurns: config.MEMORY_TURNS,
     storeName: vectors.name,

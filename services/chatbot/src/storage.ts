@@ -77,6 +77,8 @@ export async function openStorage(
           indexHost: config.PINECONE_INDEX_HOST,
           retries: config.UPSTREAM_RETRIES,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          sparse: config.PINECONE_SPARSE,
+          sparseAlpha: config.PINECONE_SPARSE_ALPHA,
         },
         logger.child({ component: 'pinecone' }),
       );

@@ -292,6 +292,53 @@ function contract(
       ]);
       assert.deepEqual([...names], [[mine, 'manual.pdf']]);
     });
+
+    it('counts the chunks holding each term per collection, from documents stored with term counts, until they are deleted', async () => {
+      await store.createCollection('terms');
+      await store.createCollection('terms-other');
+      const first = crypto.randomUUID();
+      const second = crypto.randomUUID();
+      const elsewhere = crypto.randomUUID();
+      await store.insertDocument(
+        doc('terms', first, 'sha-t1'),
+        undefined,
+        new Map([
+          ['firmware', 3],
+          ['router', 7],
+        ]),
+      );
+      await store.insertDocument(
+        doc('terms', second, 'sha-t2'),
+        undefined,
+        new Map([['router', 2]]),
+      );
+      await store.insertDocument(
+        doc('terms-other', elsewhere, 'sha-t3'),
+        undefined,
+        new Map([['firmware', 5]]),
+      );
+      // A document stored without counts (before they were kept) adds no chunks.
+      await store.insertDocument(doc('terms', crypto.randomUUID(), 'sha-t4'));
+      const stats = await store.termStatistics('terms', [
+        'firmware',
+        'router',
+        'unicorn',
+      ]);
+      assert.equal(stats.chunks, 14); // two documents of 7 chunks
+      assert.deepEqual([...stats.frequencies].sort(), [
+        ['firmware', 3],
+        ['router', 9],
+      ]);
+      assert.ok(await store.deleteDocument('terms', first));
+      const after = await store.termStatistics('terms', ['firmware', 'router']);
+      assert.equal(after.chunks, 7);
+      assert.deepEqual([...after.frequencies], [['router', 2]]);
+      await store.deleteCollection('terms-other');
+      assert.deepEqual(
+        await store.termStatistics('terms-other', ['firmware']),
+        { chunks: 0, frequencies: new Map() },
+      );
+    });
   });
 }
 

@@ -1,9 +1,22 @@
 import type { Embeddings } from '@langchain/core/embeddings';
 import { queryTerms } from './queryTerms.js';
 import type { SearchHit, VectorStore } from '../vector/VectorStore.js';
-import type { LexicalIndex, WeightedTerm } from './LexicalIndex.js';
+import type {
+  LexicalIndex,
+  TermStatistics,
+  WeightedTerm,
+} from './LexicalIndex.js';
 import { bestPerPage, reciprocalRankFusion } from './fusion.js';
 import { coverage, namedTerms } from './relevance.js';
+import { encodeQuery, type SparseValues } from './sparse.js';
+
+/** Document frequencies kept outside a text index (the metadata store's, for Pinecone). */
+export interface TermCounts {
+  termStatistics(
+    collectionId: string,
+    terms: string[],
+  ): Promise<TermStatistics>;
+}
 
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
@@ -31,7 +44,9 @@ const CANDIDATES = 30;
 /**
  * Finds the passages for a question: BM25 over the collection's chunks
  * (when the store has a lexical index), the embeddings' nearest chunks, or
- * both fused by reciprocal rank, one passage per page. A follow-up's terms
+ * both fused by reciprocal rank, one passage per page. A store that ranks
+ * sparse-dense itself (Pinecone) gets the question's BM25 weights, from the
+ * collection's term counts, as the sparse half of its query. A follow-up's terms
  * carried from earlier turns count half as much as the new question's. It
  * returns nothing, so the service declines and cites nothing, when the
  * question names something the documents never mention, or when the
@@ -43,10 +58,17 @@ export class Retriever {
     private readonly embeddings: Embeddings,
     private readonly lexical: LexicalIndex | undefined,
     private readonly options: RetrieverOptions,
+    private readonly termCounts?: TermCounts,
   ) {}
 
   get mode(): RetrievalMode {
-    return this.lexical ? this.options.mode : 'dense';
+    if (this.lexical) return this.options.mode;
+    // A store ranking sparse-dense itself: hybrid unless told dense only.
+    return this.vectors.sparse &&
+      this.termCounts &&
+      this.options.mode !== 'dense'
+      ? 'hybrid'
+      : 'dense';
   }
 
   async retrieve(
@@ -56,39 +78,31 @@ export class Retriever {
   ): Promise<Retrieval> {
     const terms = weightedTerms(message, standalone);
     const lexical = this.lexical;
-    if (this.mode === 'dense' || !lexical) {
-      const hits = (await this.denseHits(collectionId, standalone)).filter(
-        h => h.score >= this.options.minScore,
-      );
-      return hits.length
-        ? { hits: hits.slice(0, this.options.topK) }
-        : { hits: [], declined: 'no-hits' };
-    }
+    if (this.mode === 'dense') return this.denseOnly(collectionId, standalone);
     if (terms.length === 0) return { hits: [], declined: 'no-terms' };
     // One count per distinct term, for the name check and the coverage check.
     const names = namedTerms(message).flatMap(n => queryTerms(n));
-    const statistics = lexical.termStatistics([
-      ...new Set([...terms.map(t => t.term), ...names]),
-    ]);
+    const distinct = [...new Set([...terms.map(t => t.term), ...names])];
+    const statistics = lexical
+      ? lexical.termStatistics(distinct)
+      : await this.termCounts!.termStatistics(collectionId, distinct);
+    if (!lexical && statistics.chunks === 0) {
+      // Documents stored before term counts were kept: dense, unchecked.
+      return this.denseOnly(collectionId, standalone);
+    }
     // A name the documents never mention: they are not about it.
     if (names.some(n => (statistics.frequencies.get(n) ?? 0) === 0)) {
       return { hits: [], declined: 'unknown-name' };
     }
 
-    const lists = [
-      {
-        hits: lexical.search(collectionId, terms, CANDIDATES),
-        weight: 1,
-      },
-    ];
-    if (this.mode === 'hybrid') {
-      lists.push({
-        hits: await this.denseHits(collectionId, standalone),
-        weight: this.options.denseWeight,
-      });
-    }
     const hits = bestPerPage(
-      reciprocalRankFusion(lists, CANDIDATES),
+      lexical
+        ? await this.fused(lexical, collectionId, terms, standalone)
+        : await this.denseHits(
+            collectionId,
+            standalone,
+            encodeQuery(terms, statistics),
+          ),
       this.options.topK,
     );
     if (hits.length === 0) return { hits: [], declined: 'no-hits' };
@@ -100,9 +114,44 @@ export class Retriever {
     return { hits, coverage: score };
   }
 
-  private async denseHits(collectionId: string, question: string) {
+  /** BM25 from the lexical index, fused with the dense list in hybrid mode. */
+  private async fused(
+    lexical: LexicalIndex,
+    collectionId: string,
+    terms: WeightedTerm[],
+    standalone: string,
+  ) {
+    const lists = [
+      { hits: lexical.search(collectionId, terms, CANDIDATES), weight: 1 },
+    ];
+    if (this.mode === 'hybrid') {
+      lists.push({
+        hits: await this.denseHits(collectionId, standalone),
+        weight: this.options.denseWeight,
+      });
+    }
+    return reciprocalRankFusion(lists, CANDIDATES);
+  }
+
+  private async denseOnly(
+    collectionId: string,
+    standalone: string,
+  ): Promise<Retrieval> {
+    const hits = (await this.denseHits(collectionId, standalone)).filter(
+      h => h.score >= this.options.minScore,
+    );
+    return hits.length
+      ? { hits: hits.slice(0, this.options.topK) }
+      : { hits: [], declined: 'no-hits' };
+  }
+
+  private async denseHits(
+    collectionId: string,
+    question: string,
+    sparse?: SparseValues,
+  ) {
     const vector = await this.embeddings.embedQuery(question);
-    return this.vectors.search(collectionId, vector, CANDIDATES);
+    return this.vectors.search(collectionId, vector, CANDIDATES, sparse);
   }
 }
 

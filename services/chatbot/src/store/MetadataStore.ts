@@ -1,3 +1,5 @@
+import type { TermStatistics } from '../retrieval/LexicalIndex.js';
+
 export interface DocumentRecord {
   id: string;
   collectionId: string;
@@ -100,7 +102,20 @@ export interface MetadataStore {
    * `jobId`, the job is marked succeeded in the same transaction, and nothing
    * is written (false) if the job is no longer queued or running.
    */
-  insertDocument(doc: DocumentRecord, jobId?: string): Promise<boolean>;
+  insertDocument(
+    doc: DocumentRecord,
+    jobId?: string,
+    termChunks?: Map<string, number>,
+  ): Promise<boolean>;
+  /**
+   * The collection's document frequencies, from the term counts stored with
+   * its documents (`termChunks`): for vector stores that keep no text index
+   * of their own. `chunks` counts only documents stored with term counts.
+   */
+  termStatistics(
+    collectionId: string,
+    terms: string[],
+  ): Promise<TermStatistics>;
   deleteDocument(collectionId: string, id: string): Promise<boolean>;
 
   /** Throws DuplicatePendingUpload or UnknownCollection. */

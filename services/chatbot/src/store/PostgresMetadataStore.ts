@@ -186,7 +186,11 @@ export class PostgresMetadataStore implements MetadataStore {
     return new Map(rows.map(r => [r.id, r.filename]));
   }
 
-  async insertDocument(doc: DocumentRecord, jobId?: string) {
+  async insertDocument(
+    doc: DocumentRecord,
+    jobId?: string,
+    termChunks?: Map<string, number>,
+  ) {
     return this.transaction(async client => {
       if (jobId) {
         const claimed = await client.query(
@@ -209,8 +213,38 @@ export class PostgresMetadataStore implements MetadataStore {
           doc.createdAt,
         ],
       );
+      if (termChunks?.size) {
+        // One statement for thousands of terms: arrays unnested server-side.
+        await client.query(
+          `INSERT INTO document_terms (document_id, collection_id, term, chunks)
+           SELECT $1, $2, term, chunks FROM unnest($3::text[], $4::int[]) AS t(term, chunks)`,
+          [
+            doc.id,
+            doc.collectionId,
+            [...termChunks.keys()],
+            [...termChunks.values()],
+          ],
+        );
+      }
       return true;
     });
+  }
+
+  async termStatistics(collectionId: string, terms: string[]) {
+    const [{ chunks }] = await this.rows<{ chunks: string }>(
+      `SELECT coalesce(sum(chunks), 0) AS chunks FROM documents d
+       WHERE collection_id = $1 AND EXISTS (SELECT 1 FROM document_terms t WHERE t.document_id = d.id)`,
+      [collectionId],
+    );
+    const rows = await this.rows<{ term: string; n: string }>(
+      `SELECT term, sum(chunks) AS n FROM document_terms
+       WHERE collection_id = $1 AND term = ANY($2::text[]) GROUP BY term`,
+      [collectionId, terms],
+    );
+    return {
+      chunks: Number(chunks),
+      frequencies: new Map(rows.map(r => [r.term, Number(r.n)])),
+    };
   }
 
   async deleteDocument(collectionId: string, id: string) {

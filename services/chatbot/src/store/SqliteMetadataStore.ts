@@ -91,12 +91,35 @@ export class SqliteMetadataStore implements MetadataStore {
     return new Map(rows.map(r => [r.id, r.filename]));
   }
 
-  async insertDocument(doc: DocumentRecord, jobId?: string) {
-    return this.db.transaction(() => this.insertDocumentSync(doc, jobId))();
+  async insertDocument(
+    doc: DocumentRecord,
+    jobId?: string,
+    termChunks?: Map<string, number>,
+  ) {
+    return this.db.transaction(() =>
+      this.insertDocumentSync(doc, jobId, termChunks),
+    )();
+  }
+
+  async termStatistics(collectionId: string, terms: string[]) {
+    const { chunks } = this.stmt(
+      `SELECT coalesce(sum(chunks), 0) AS chunks FROM documents d
+       WHERE collection_id = ? AND EXISTS (SELECT 1 FROM document_terms t WHERE t.document_id = d.id)`,
+    ).get(collectionId) as { chunks: number };
+    const rows = this.stmt(
+      `SELECT term, sum(chunks) AS n FROM document_terms
+       WHERE collection_id = ? AND term IN (SELECT value FROM json_each(?))
+       GROUP BY term`,
+    ).all(collectionId, JSON.stringify(terms)) as { term: string; n: number }[];
+    return { chunks, frequencies: new Map(rows.map(r => [r.term, r.n])) };
   }
 
   /** For ingest/commit/SqliteDocumentCommit, inside the transaction that stores the chunks. */
-  insertDocumentSync(doc: DocumentRecord, jobId?: string): boolean {
+  insertDocumentSync(
+    doc: DocumentRecord,
+    jobId?: string,
+    termChunks?: Map<string, number>,
+  ): boolean {
     if (jobId) {
       const claimed = this.stmt(
         "UPDATE jobs SET status = 'succeeded', chunks_stored = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
@@ -107,6 +130,12 @@ export class SqliteMetadataStore implements MetadataStore {
       `INSERT INTO documents (id, collection_id, filename, pages, chunks, bytes, sha256, created_at)
        VALUES (@id, @collectionId, @filename, @pages, @chunks, @bytes, @sha256, @createdAt)`,
     ).run(doc);
+    const insertTerm = this.stmt(
+      'INSERT INTO document_terms (document_id, collection_id, term, chunks) VALUES (?, ?, ?, ?)',
+    );
+    for (const [term, chunks] of termChunks ?? []) {
+      insertTerm.run(doc.id, doc.collectionId, term, chunks);
+    }
     return true;
   }
 

@@ -1,6 +1,7 @@
 import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { callPinecone, pineconeClient } from '../util/pinecone.js';
+import { encodeChunk, type SparseValues } from '../retrieval/sparse.js';
 import type {
   ChunkToStore,
   SearchHit,
@@ -22,6 +23,14 @@ export interface PineconeOptions {
   indexHost?: string;
   retries: number;
   timeoutMs: number;
+  /**
+   * Sparse-dense records and queries (BM25 sparse values; needs a
+   * `dotproduct` index). An index that refuses sparse queries is searched
+   * dense only, with a warning.
+   */
+  sparse: boolean;
+  /** The dense half's weight in a hybrid query, 0..1; the sparse half gets the rest. */
+  sparseAlpha: number;
 }
 
 /**
@@ -35,6 +44,8 @@ export interface PineconeOptions {
 export class PineconeVectorStore implements UpsertingVectorStore {
   readonly name = 'pinecone';
   private readonly index: Index<ChunkMetadata>;
+  /** Off once the index refused a sparse query (not a dotproduct index). */
+  private sparseQueries: boolean;
 
   constructor(
     private readonly options: PineconeOptions,
@@ -44,6 +55,12 @@ export class PineconeVectorStore implements UpsertingVectorStore {
       name: options.indexName,
       host: options.indexHost,
     });
+    this.sparseQueries = options.sparse;
+  }
+
+  /** Whether searches take a sparse (BM25) half: the retriever builds one only then. */
+  get sparse() {
+    return this.sparseQueries;
   }
 
   async upsertChunks(
@@ -60,6 +77,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
           records: batch.map(c => ({
             id: c.id,
             values: c.vector,
+            ...(this.options.sparse ? sparseValues(c.text) : {}),
             metadata: {
               documentId,
               page: c.page,
@@ -86,17 +104,47 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     );
   }
 
-  /** Hits may name documents that never committed; ChatService drops those. */
+  /**
+   * Hits may name documents that never committed; ChatService drops those.
+   * With a sparse half, the query is Pinecone's convex combination: dense
+   * values times alpha, sparse values times 1 - alpha.
+   */
   async search(
     collectionId: string,
     vector: number[],
     topK: number,
+    sparse?: SparseValues,
   ): Promise<SearchHit[]> {
-    const result = await this.call('query', () =>
-      this.index
-        .namespace(collectionId)
-        .query({ vector, topK, includeMetadata: true }),
-    );
+    const query = (withSparse: boolean) =>
+      this.call('query', () =>
+        this.index.namespace(collectionId).query({
+          vector: withSparse
+            ? vector.map(v => v * this.options.sparseAlpha)
+            : vector,
+          ...(withSparse && sparse
+            ? {
+                sparseVector: {
+                  indices: sparse.indices,
+                  values: sparse.values.map(
+                    v => v * (1 - this.options.sparseAlpha),
+                  ),
+                },
+              }
+            : {}),
+          topK,
+          includeMetadata: true,
+        }),
+      );
+    const hybrid = this.sparseQueries && sparse !== undefined;
+    const result = await query(hybrid).catch(error => {
+      if (!hybrid || !refusedSparse(error)) throw error;
+      this.sparseQueries = false;
+      this.logger.warn(
+        { provider: 'pinecone', err: error },
+        `Pinecone index ${this.options.indexName} refuses sparse queries (its metric must be dotproduct): searching dense only`,
+      );
+      return query(false);
+    });
     return result.matches
       .filter(m => m.metadata)
       .map(m => ({
@@ -129,4 +177,16 @@ export class PineconeVectorStore implements UpsertingVectorStore {
         ),
     });
   }
+}
+
+/** A record's sparse half, left out when the chunk has no terms (Pinecone refuses empty ones). */
+function sparseValues(text: string) {
+  const sparse = encodeChunk(text);
+  return sparse.indices.length ? { sparseValues: sparse } : {};
+}
+
+/** Pinecone answers 400 to a sparse query on an index whose metric is not dotproduct. */
+function refusedSparse(error: unknown) {
+  const cause = (error as { cause?: { name?: string } }).cause;
+  return cause?.name === 'PineconeBadRequestError';
 }

@@ -1,3 +1,5 @@
+import type { SparseValues } from '../retrieval/sparse.js';
+
 export interface ChunkToStore {
   id: string;
   page: number;
@@ -26,7 +28,11 @@ export interface VectorStore {
     collectionId: string,
     vector: number[],
     topK: number,
+    /** A BM25 half, for stores that rank sparse-dense (`sparse`). */
+    sparse?: SparseValues,
   ): Promise<SearchHit[]>;
+  /** True when search ranks a sparse half too (Pinecone on a dotproduct index). */
+  readonly sparse?: boolean;
   /** Throws when the store cannot serve requests; used by /readyz. */
   ping(): Promise<void>;
 }

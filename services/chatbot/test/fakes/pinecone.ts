@@ -5,7 +5,10 @@ import { delay, http, HttpResponse } from 'msw';
  * documents: POST /vectors/upsert {vectors, namespace}, POST /query
  * {vector, topK, namespace, includeMetadata}, POST /vectors/delete
  * {filter | ids | deleteAll, namespace}, POST /describe_index_stats.
- * Records live in memory per namespace; query scores by cosine similarity.
+ * Records live in memory per namespace; query scores by cosine similarity,
+ * or, on a `dotproduct` index, by dense plus sparse dot products. As the
+ * docs say, only a dotproduct index takes sparse queries (400 otherwise),
+ * and a sparse vector holds at most 1,000 uint32 indices, each with a value.
  */
 const PINECONE_HOST = 'https://chatbot-index-abc123.svc.test.pinecone.io';
 
@@ -17,7 +20,28 @@ export const PINECONE_ENV = {
   PINECONE_INDEX_HOST: PINECONE_HOST,
 };
 
-type Rec = { id: string; values: number[]; metadata?: Record<string, any> };
+type Sparse = { indices: number[]; values: number[] };
+type Rec = {
+  id: string;
+  values: number[];
+  sparseValues?: Sparse;
+  metadata?: Record<string, any>;
+};
+
+/** Why Pinecone would refuse this sparse vector, if it would. */
+function sparseProblem(sparse: Sparse | undefined): string | undefined {
+  if (!sparse) return undefined;
+  const { indices, values } = sparse;
+  if (indices.length !== values.length)
+    return 'Sparse vector indices and values must have the same length';
+  if (indices.length > 1000)
+    return 'Sparse vector size 1001 exceeds the maximum size of 1000';
+  if (!indices.every(i => Number.isInteger(i) && i >= 0 && i <= 0xffffffff))
+    return 'Sparse vector indices must be uint32';
+  if (new Set(indices).size !== indices.length)
+    return 'Sparse vector indices must be unique';
+  return undefined;
+}
 
 export class FakePinecone {
   namespaces = new Map<string, Map<string, Rec>>();
@@ -26,11 +50,13 @@ export class FakePinecone {
   failures: Record<string, number[]> = {};
   /** Requests to leave unanswered, per path, before behaving (a stalled upstream). */
   stalls: Record<string, number> = {};
+  /** The index's metric: only dotproduct indexes take sparse queries. */
+  metric: 'cosine' | 'dotproduct' = 'cosine';
   /** How the fake hosted model embeds text (tests plug in the hashing embedder). */
   embed: (text: string) => number[] = () => [1, 0, 0, 0];
 
   handlers() {
-    const route = (path: string, fn: (body: any) => object) =>
+    const route = (path: string, fn: (body: any) => object | Response) =>
       http.post(`${PINECONE_HOST}${path}`, async ({ request }) => {
         const body = await request.json();
         this.calls.push({ path, body, at: performance.now() });
@@ -54,8 +80,14 @@ export class FakePinecone {
             { status },
           );
         }
-        return HttpResponse.json(fn(body));
+        const answer = fn(body);
+        return answer instanceof Response ? answer : HttpResponse.json(answer);
       });
+    const invalid = (message: string) =>
+      HttpResponse.json(
+        { error: { code: 'INVALID_ARGUMENT', message }, status: 400 },
+        { status: 400 },
+      );
     return [
       // Hosted inference: POST https://api.pinecone.io/embed
       http.post('https://api.pinecone.io/embed', async ({ request }) => {
@@ -82,16 +114,31 @@ export class FakePinecone {
         });
       }),
       route('/vectors/upsert', body => {
+        for (const v of body.vectors) {
+          const problem = sparseProblem(v.sparseValues);
+          if (problem) return invalid(problem);
+        }
         const ns = this.ns(body.namespace);
         for (const v of body.vectors) ns.set(v.id, v);
         return { upsertedCount: body.vectors.length };
       }),
       route('/query', body => {
+        if (body.sparseVector && this.metric !== 'dotproduct')
+          return invalid(
+            'Cannot query index with sparse values. Index metric must be dotproduct.',
+          );
+        const problem = sparseProblem(body.sparseVector);
+        if (problem) return invalid(problem);
         const ns = this.ns(body.namespace);
+        const score = (r: Rec) =>
+          this.metric === 'dotproduct'
+            ? dot(r.values, body.vector) +
+              sparseDot(r.sparseValues, body.sparseVector)
+            : cosine(r.values, body.vector);
         const matches = [...ns.values()]
           .map(r => ({
             id: r.id,
-            score: cosine(r.values, body.vector),
+            score: score(r),
             values: [],
             metadata: body.includeMetadata ? r.metadata : undefined,
           }))
@@ -143,4 +190,19 @@ function cosine(a: number[], b: number[]) {
     nb += b[i] * b[i];
   }
   return dot / (Math.sqrt(na * nb) || 1);
+}
+
+function dot(a: number[], b: number[]) {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+function sparseDot(a: Sparse | undefined, b: Sparse | undefined) {
+  if (!a || !b) return 0;
+  const values = new Map(a.indices.map((index, i) => [index, a.values[i]]));
+  return b.indices.reduce(
+    (sum, index, i) => sum + (values.get(index) ?? 0) * b.values[i],
+    0,
+  );
 }

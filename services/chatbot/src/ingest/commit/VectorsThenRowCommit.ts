@@ -8,6 +8,7 @@ import type {
   UpsertingVectorStore,
 } from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
+import { documentTermChunks } from '../../retrieval/sparse.js';
 
 /**
  * Vectors in a separate store (Pinecone): they go first and the row last, so
@@ -28,7 +29,10 @@ export class VectorsThenRowCommit implements DocumentCommit {
     jobId?: string,
   ) {
     await this.vectors.upsertChunks(doc.collectionId, doc.id, chunks, onStored);
-    if (!(await this.metadata.insertDocument(doc, jobId)))
+    // The collection's term counts come and go with the row: the store
+    // keeps no text index, and retrieval weighs terms and declines by them.
+    const terms = documentTermChunks(chunks.map(c => c.text));
+    if (!(await this.metadata.insertDocument(doc, jobId, terms)))
       throw new JobSettledElsewhere(jobId!);
   }
 }

@@ -3,6 +3,7 @@ import type { Migration } from './migration.js';
 import { initial } from './001_initial.js';
 import { sqliteJobsForeignKey } from './002_sqlite_jobs_foreign_key.js';
 import { sqliteChunksFts } from './003_sqlite_chunks_fts.js';
+import { documentTerms } from './004_document_terms.js';
 
 /**
  * The metadata schema's one history, for SQLite and PostgreSQL alike. Add a
@@ -13,6 +14,7 @@ export const MIGRATIONS: Migration[] = [
   initial,
   sqliteJobsForeignKey,
   sqliteChunksFts,
+  documentTerms,
 ];
 
 /** Migrations from this list rather than a directory, so dist/ and tsx agree. */

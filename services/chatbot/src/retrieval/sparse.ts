@@ -1,0 +1,102 @@
+import { tokenize } from '../util/tokenize.js';
+import type { TermStatistics, WeightedTerm } from './LexicalIndex.js';
+
+/** A sparse vector as Pinecone takes it: uint32 indices, float values. */
+export interface SparseValues {
+  indices: number[];
+  values: number[];
+}
+
+/** Pinecone accepts at most 1,000 non-zero values in a sparse vector. */
+export const MAX_SPARSE_VALUES = 1000;
+
+// BM25's usual constants. The length norm uses a fixed typical chunk length:
+// chunks are cut to one size, so their lengths vary little.
+const K1 = 1.2;
+const B = 0.75;
+const TYPICAL_CHUNK_TERMS = 120;
+
+/**
+ * A term's dimension: FNV-1a, 32 bits (Pinecone's indices are uint32). Two
+ * terms sharing one is as rare as in any hashed vocabulary, and only blurs
+ * their two weights together.
+ */
+export function termIndex(term: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) {
+    hash ^= term.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** How often each term occurs in a text (the lexical index's terms). */
+export function termCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of tokenize(text)) {
+    counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * A chunk's BM25 document side: each term's saturated, length-normalised
+ * frequency. The IDF half lives in the query (encodeQuery), because it
+ * changes as documents come and go while stored vectors do not.
+ */
+export function encodeChunk(text: string): SparseValues {
+  const counts = termCounts(text);
+  let length = 0;
+  for (const n of counts.values()) length += n;
+  const norm = K1 * (1 - B + (B * length) / TYPICAL_CHUNK_TERMS);
+  return toSparse(
+    [...counts].map(([term, tf]) => [term, (tf * (K1 + 1)) / (tf + norm)]),
+  );
+}
+
+/**
+ * A question's BM25 query side: each term's IDF in the collection (from the
+ * metadata store's counts), times its weight (a follow-up's carried terms
+ * weigh half). Terms no chunk holds are left out: they cannot match.
+ */
+export function encodeQuery(
+  terms: WeightedTerm[],
+  { chunks, frequencies }: TermStatistics,
+): SparseValues | undefined {
+  const weighted: [string, number][] = [];
+  for (const { term, weight } of terms) {
+    const df = frequencies.get(term) ?? 0;
+    if (df === 0) continue;
+    const idf = Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
+    weighted.push([term, idf * weight]);
+  }
+  return weighted.length ? toSparse(weighted) : undefined;
+}
+
+/** Merged by index, the largest MAX_SPARSE_VALUES kept, in index order. */
+function toSparse(weighted: [string, number][]): SparseValues {
+  const byIndex = new Map<number, number>();
+  for (const [term, value] of weighted) {
+    const index = termIndex(term);
+    byIndex.set(index, (byIndex.get(index) ?? 0) + value);
+  }
+  const kept = [...byIndex]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_SPARSE_VALUES)
+    .sort((a, b) => a[0] - b[0]);
+  return {
+    indices: kept.map(([index]) => index),
+    values: kept.map(([, value]) => value),
+  };
+}
+
+/** How many chunks of a document hold each term: its share of the collection's counts. */
+export function documentTermChunks(texts: string[]): Map<string, number> {
+  const chunks = new Map<string, number>();
+  for (const text of texts) {
+    for (const term of termCounts(text).keys()) {
+      chunks.set(term, (chunks.get(term) ?? 0) + 1);
+    }
+  }
+  return chunks;
+}
