@@ -11,8 +11,8 @@ const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
 /**
  * BM25 over the embedded store's chunks with SQLite FTS5 (migration 003):
- * Porter-stemmed, in the same file and transactions as the chunks. A term of
- * weight 2 is given twice, which FTS5's bm25() counts twice.
+ * Porter-stemmed, in the same file and transactions as the chunks. A term
+ * weighing twice another is given twice, which FTS5's bm25() counts twice.
  */
 export class SqliteLexicalIndex implements LexicalIndex {
   private readonly searchStatement: Database.Statement;
@@ -51,8 +51,12 @@ export class SqliteLexicalIndex implements LexicalIndex {
     topK: number,
   ): SearchHit[] {
     if (terms.length === 0) return [];
+    // Only relative weights matter to the ranking: when every term weighs
+    // the same (any question but a follow-up), each is given once, which
+    // halves the postings FTS5 reads.
+    const unit = Math.min(...terms.map(t => t.weight));
     const query = terms
-      .flatMap(t => Array(t.weight).fill(phrase(t.term)))
+      .flatMap(t => Array(t.weight / unit).fill(phrase(t.term)))
       .join(' OR ');
     // The best matches of every collection usually include this one's.
     // Only when that list was cut at its limit and other collections
