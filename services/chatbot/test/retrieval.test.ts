@@ -12,6 +12,7 @@ import { SqliteLexicalIndex } from '../src/retrieval/SqliteLexicalIndex.js';
 import { reciprocalRankFusion } from '../src/retrieval/fusion.js';
 import { coverage, namedTerms } from '../src/retrieval/relevance.js';
 import { Retriever, weightedTerms } from '../src/retrieval/Retriever.js';
+import { isEnglishWord } from '../src/retrieval/englishWords.js';
 import type { SearchHit } from '../src/vector/VectorStore.js';
 
 const PAGES = [
@@ -194,6 +195,24 @@ describe('fusion and relevance', () => {
   });
 });
 
+describe('English words (WordNet)', () => {
+  test('knows inflected and British forms, not product names or jargon', () => {
+    for (const word of [
+      'running',
+      'bigger',
+      'wider',
+      'optimiser',
+      'colours',
+      'centre',
+      'stopped',
+      'studies',
+    ])
+      assert.ok(isEnglishWord(word), word);
+    for (const word of ['conda', 'jupyter', 'tooltip', 'kubectl', 'nvidia'])
+      assert.ok(!isEnglishWord(word), word);
+  });
+});
+
 describe('names in a question', () => {
   test('are capitalised words inside the sentence, acronyms and letters with digits', () => {
     assert.deepEqual(
@@ -257,6 +276,26 @@ describe('the retriever', () => {
     );
     assert.equal(found.declined, 'unknown-name');
     assert.deepEqual(found.hits, []);
+  });
+
+  test('declines a question turning on a specialist word the documents never use, not on a common word they lack', async () => {
+    const { vectors, embeddings, lexical } = await collection();
+    const r = new Retriever(vectors, embeddings, lexical, {
+      ...options,
+      mode: 'lexical',
+    });
+    const ask = (q: string) => r.retrieve('c', q, q);
+    const jargon = await ask(
+      'How do I install the controller inside a conda environment?',
+    );
+    assert.equal(jargon.declined, 'unknown-term');
+    assert.deepEqual(jargon.hits, []);
+    // "bigger" and "fastening" are English the page does not use: a paraphrase.
+    const paraphrase = await ask(
+      'Which bigger anchors are needed for fastening the controller on a wall?',
+    );
+    assert.equal(paraphrase.declined, undefined);
+    assert.equal(paraphrase.hits[0].page, 1);
   });
 
   test('declines a question with no content words', async () => {

@@ -9,6 +9,7 @@ import type {
 import { bestPerPage, reciprocalRankFusion } from './fusion.js';
 import { coverage, namedTerms } from './relevance.js';
 import { encodeQuery, type SparseValues } from './sparse.js';
+import { isEnglishWord } from './englishWords.js';
 
 /** Document frequencies kept outside a text index (the metadata store's, for Pinecone). */
 export interface TermCounts {
@@ -34,7 +35,12 @@ export interface RetrieverOptions {
 export interface Retrieval {
   hits: SearchHit[];
   /** Why nothing is returned, when nothing is. */
-  declined?: 'no-terms' | 'not-covered' | 'no-hits' | 'unknown-name';
+  declined?:
+    | 'no-terms'
+    | 'not-covered'
+    | 'no-hits'
+    | 'unknown-name'
+    | 'unknown-term';
   coverage?: number;
 }
 
@@ -90,9 +96,22 @@ export class Retriever {
       // Documents stored before term counts were kept: dense, unchecked.
       return this.denseOnly(collectionId, standalone);
     }
+    const unused = (term: string) => !statistics.frequencies.get(term);
     // A name the documents never mention: they are not about it.
-    if (names.some(n => (statistics.frequencies.get(n) ?? 0) === 0)) {
-      return { hits: [], declined: 'unknown-name' };
+    if (names.some(unused)) return { hits: [], declined: 'unknown-name' };
+    // Nor are they about a specialist word they never use and English does
+    // not know either (conda, tooltip, jupyter): a name in lower case. A
+    // common word they lack is as often a paraphrase, so it does not count.
+    if (
+      terms.some(
+        t =>
+          t.weight === 2 &&
+          /^\p{L}{3,}$/u.test(t.term) &&
+          unused(t.term) &&
+          !isEnglishWord(t.term),
+      )
+    ) {
+      return { hits: [], declined: 'unknown-term' };
     }
 
     const hits = bestPerPage(
