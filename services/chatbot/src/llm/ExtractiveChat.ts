@@ -46,18 +46,30 @@ export class ExtractiveChat implements ChatProvider {
   }: AnswerRequest): AsyncIterable<AnswerEvent> {
     const terms = new Set(tokenize(question));
     const sentences = passages.flatMap((p, rank) =>
-      splitSentences(p.text).map(text => ({
+      splitSentences(p.text).map((text, i, all) => ({
         text,
+        next: all[i + 1],
         cite: `[${p.filename} p. ${p.page}]`,
         overlap: tokenize(text).filter(t => terms.has(t)).length - rank * 0.01,
       })),
     );
-    // Five sentences: on real manuals (eval/) three held an expected phrase
-    // for 28 % of questions, five for 43 %.
-    const picked = sentences
+    // The five best sentences, and after each of the best two the sentence
+    // that follows it, where an answer often goes on. On real manuals
+    // (eval/) three sentences held an expected phrase for 28 % of
+    // questions, five for 43 %, these seven for 47 %.
+    const best = sentences
       .filter(s => s.overlap > 0)
       .sort((a, b) => b.overlap - a.overlap)
       .slice(0, 5);
+    const picked = [
+      ...new Map(
+        best
+          .flatMap((s, i) =>
+            i < 2 && s.next ? [s, { ...s, text: s.next }] : [s],
+          )
+          .map(s => [s.text, s]),
+      ).values(),
+    ];
     const body = (picked.length ? picked : sentences.slice(0, 1))
       .map(s => `- ${s.text} ${s.cite}`)
       .join('\n');
