@@ -35,6 +35,20 @@ test('pages shared across two threads come back whole and in order, with progres
   assert.ok(progress.every(([, total]) => total === 311));
 });
 
+test("each page carries the section titles of the PDF's outline around it", async () => {
+  const { pages } = await two.parse(manual, { maxPages: 5000 });
+  const section = (n: number) => pages.find(p => p.page === n)?.section;
+  // The gnuplot manual's bookmarks: part, command, subsection.
+  assert.equal(
+    section(120),
+    'III Commands › Plot › Ranges › Functions › Parametric',
+  );
+  assert.match(section(50)!, /^I Gnuplot › Linetypes, colors, and styles/);
+  // Before the first bookmark (the cover, the contents) there is none.
+  assert.equal(section(1), undefined);
+  assert.ok(pages.filter(p => p.section).length > 250);
+});
+
 test('a rejection from any thread rejects the document, and the pool keeps working', async () => {
   await assert.rejects(
     two.parse(manual, { maxPages: 100 }),

@@ -129,6 +129,56 @@ describe('the lexical index (SQLite FTS5)', () => {
     assert.equal(stats.chunks, 6);
   });
 
+  test("counts a match in a chunk's section titles above one in its text", async () => {
+    const { lexical, commit, metadata } = await collection();
+    await metadata.createCollection('sections');
+    await commit.commit(
+      {
+        id: 'sectioned',
+        collectionId: 'sections',
+        filename: 'sectioned.pdf',
+        pages: 2,
+        chunks: 2,
+        bytes: 1,
+        sha256: 'sectioned',
+        createdAt: new Date().toISOString(),
+      },
+      [
+        {
+          id: 's:1',
+          page: 1,
+          text: 'Warranty claims need the receipt. Frost damage is excluded.',
+          section: 'Service',
+          vector: [1, 0],
+        },
+        {
+          id: 's:2',
+          page: 2,
+          text: 'Lift the lid and clean the tray with warm water.',
+          section: 'Warranty › Cleaning the tray',
+          vector: [1, 0],
+        },
+      ],
+      () => undefined,
+    );
+    const hits = lexical.search('sections', weightedTerms('tray', 'tray'), 5);
+    assert.deepEqual(
+      hits.map(h => h.page),
+      [2],
+    );
+    // "warranty" is in page 1's text and page 2's section: the section wins.
+    const ranked = lexical.search(
+      'sections',
+      weightedTerms('warranty', 'warranty'),
+      5,
+    );
+    assert.deepEqual(
+      ranked.map(h => h.page),
+      [2, 1],
+    );
+    assert.equal(ranked[0].section, 'Warranty › Cleaning the tray');
+  });
+
   test('treats query syntax in terms as text', async () => {
     const { lexical } = await collection();
     assert.deepEqual(

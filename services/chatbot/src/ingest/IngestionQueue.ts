@@ -209,6 +209,7 @@ export class IngestionQueue {
             id: `${job.documentId}:${i}`,
             page: c.page,
             text: c.text,
+            section: c.section,
             vector: vectors[i],
           })),
           async n => {

@@ -4,6 +4,7 @@ import type { ParsedPage } from './pdf.js';
 export interface PageChunk {
   page: number;
   text: string;
+  section?: string;
 }
 
 /**
@@ -22,9 +23,9 @@ export async function chunkPages(
     separators: ['\n\n', '\n', '. ', ' ', ''],
   });
   const chunks: PageChunk[] = [];
-  for (const { page, text } of pages) {
+  for (const { page, text, section } of pages) {
     for (const piece of await splitter.splitText(text)) {
-      if (piece.trim().length > 0) chunks.push({ page, text: piece });
+      if (piece.trim().length > 0) chunks.push({ page, text: piece, section });
     }
   }
   return chunks;

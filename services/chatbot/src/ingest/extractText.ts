@@ -67,6 +67,7 @@ export default async function extractText({
       );
     }
     progress.postMessage({ numPages: doc.numPages });
+    const sections = await outlineSections(doc);
     const pages: ParsedPage[] = [];
     for (let n = shard + 1; n <= doc.numPages; n += shards) {
       try {
@@ -80,7 +81,8 @@ export default async function extractText({
           .replace(/[ \t]+/g, ' ')
           .trim();
         page.cleanup();
-        if (text) pages.push({ page: n, text });
+        const section = sections.get(n);
+        if (text) pages.push({ page: n, text, ...(section && { section }) });
       } catch (error) {
         return rejected(
           'corrupt',
@@ -96,4 +98,65 @@ export default async function extractText({
     progress.close();
     await doc.destroy();
   }
+}
+
+type PdfDocument = Awaited<ReturnType<typeof getDocument>['promise']>;
+type OutlineItem = Awaited<ReturnType<PdfDocument['getOutline']>>[number];
+
+/** Outlines bigger than this are read only this far (a bound on the work). */
+const MAX_OUTLINE_ENTRIES = 5000;
+
+/**
+ * The section titles around each page, from the PDF's outline (bookmarks):
+ * the path of the last entry starting on or before the page, plus any other
+ * entries starting on it, joined by " › ". Empty when the PDF has no
+ * outline, or one that cannot be resolved: sections only help ranking.
+ */
+async function outlineSections(doc: PdfDocument): Promise<Map<number, string>> {
+  const starts: { page: number; path: string[] }[] = [];
+  const walk = async (items: OutlineItem[] | null, trail: string[]) => {
+    for (const item of items ?? []) {
+      if (starts.length >= MAX_OUTLINE_ENTRIES) return;
+      const path = [...trail, item.title.replace(/\s+/g, ' ').trim()];
+      const page = await destinationPage(doc, item.dest);
+      if (page) starts.push({ page, path });
+      await walk(item.items, path);
+    }
+  };
+  try {
+    await walk(await doc.getOutline(), []);
+  } catch {
+    return new Map();
+  }
+  starts.sort((a, b) => a.page - b.page);
+  const sections = new Map<number, string>();
+  let current: string[] = [];
+  for (let page = 1, k = 0; page <= doc.numPages && starts.length; page++) {
+    const here: string[] = [];
+    for (; k < starts.length && starts[k].page <= page; k++) {
+      if (starts[k].page === page) here.push(starts[k].path.at(-1)!);
+      current = starts[k].path;
+    }
+    const titles = [...new Set([...current, ...here])].filter(Boolean);
+    if (titles.length) sections.set(page, titles.join(' › '));
+  }
+  return sections;
+}
+
+/** The 1-based page an outline destination points at, if it resolves. */
+async function destinationPage(
+  doc: PdfDocument,
+  dest: OutlineItem['dest'],
+): Promise<number | undefined> {
+  try {
+    const explicit =
+      typeof dest === 'string' ? await doc.getDestination(dest) : dest;
+    const ref = explicit?.[0];
+    if (ref && typeof ref === 'object')
+      return (await doc.getPageIndex(ref)) + 1;
+    if (typeof ref === 'number') return ref + 1;
+  } catch {
+    // A broken destination leaves its entry out.
+  }
+  return undefined;
 }

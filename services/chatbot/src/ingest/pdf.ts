@@ -20,4 +20,6 @@ export function looksLikePdf(head: Uint8Array): boolean {
 export interface ParsedPage {
   page: number; // 1-based
   text: string;
+  /** The PDF outline's section titles around the page, outermost first. */
+  section?: string;
 }

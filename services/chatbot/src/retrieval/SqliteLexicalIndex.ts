@@ -6,6 +6,13 @@ import type {
   WeightedTerm,
 } from './LexicalIndex.js';
 
+/**
+ * How much more a match in the section titles (the PDF outline's) counts
+ * than one in the text: 8 moved hit@5 from 0.71 to 0.75 on the real-manual
+ * eval (4: 0.72; 12 and 20: 0.74).
+ */
+const SECTION_WEIGHT = 8;
+
 /** An FTS5 string literal: the term, quoted, so no query syntax gets through. */
 const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
@@ -25,19 +32,19 @@ export class SqliteLexicalIndex implements LexicalIndex {
     // Ranked in the index first, then the best rows read from the chunks:
     // joining every match before ranking costs a row lookup per match.
     this.rankStatement = db.prepare(
-      `SELECT rowid, -bm25(chunks_fts) AS score FROM chunks_fts
-       WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts) LIMIT ?`,
+      `SELECT rowid, -bm25(chunks_fts, 1, ${SECTION_WEIGHT}) AS score FROM chunks_fts
+       WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1, ${SECTION_WEIGHT}) LIMIT ?`,
     );
     this.chunksByRowid = db.prepare(
-      `SELECT rowid, id AS chunkId, document_id AS documentId, page, text FROM chunks
+      `SELECT rowid, id AS chunkId, document_id AS documentId, page, text, section FROM chunks
        WHERE rowid IN (SELECT value FROM json_each(?)) AND collection_id = ?`,
     );
     this.searchStatement = db.prepare(
-      `SELECT c.id AS chunkId, c.document_id AS documentId, c.page AS page, c.text AS text,
-              -bm25(chunks_fts) AS score
+      `SELECT c.id AS chunkId, c.document_id AS documentId, c.page AS page, c.text AS text, c.section AS section,
+              -bm25(chunks_fts, 1, ${SECTION_WEIGHT}) AS score
        FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
        WHERE chunks_fts MATCH ? AND c.collection_id = ?
-       ORDER BY bm25(chunks_fts) LIMIT ?`,
+       ORDER BY bm25(chunks_fts, 1, ${SECTION_WEIGHT}) LIMIT ?`,
     );
     this.countStatement = db.prepare(
       'SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?',

@@ -32,7 +32,9 @@ export function coverage(
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   let best = 0;
   for (const hit of hits.slice(0, depth)) {
-    const words = new Set(tokenize(hit.text).map(stem));
+    const words = new Set(
+      tokenize(`${hit.section ?? ''} ${hit.text}`).map(stem),
+    );
     let covered = 0;
     for (const [term, weight] of weights) {
       if (words.has(stem(term))) covered += weight;

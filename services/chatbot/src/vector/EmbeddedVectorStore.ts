@@ -34,7 +34,7 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Shares the service's SQLite file (the chunks table) with SqliteMetadataStore. */
   constructor(private readonly db: Database.Database) {
     this.insertChunk = db.prepare(
-      'INSERT INTO chunks (id, document_id, collection_id, page, text, embedding) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO chunks (id, document_id, collection_id, page, text, section, embedding) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.chunkText = db.prepare('SELECT page, text FROM chunks WHERE id = ?');
     this.storedDimension = db.prepare(
@@ -70,6 +70,7 @@ export class EmbeddedVectorStore implements VectorStore {
         collectionId,
         c.page,
         c.text,
+        c.section ?? '',
         Buffer.from(vectors[i].buffer),
       ),
     );

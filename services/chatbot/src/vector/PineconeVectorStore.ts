@@ -77,7 +77,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
           records: batch.map(c => ({
             id: c.id,
             values: c.vector,
-            ...(this.options.sparse ? sparseValues(c.text) : {}),
+            ...(this.options.sparse ? sparseValues(withSection(c)) : {}),
             metadata: {
               documentId,
               page: c.page,
@@ -190,3 +190,7 @@ function refusedSparse(error: unknown) {
   const cause = (error as { cause?: { name?: string } }).cause;
   return cause?.name === 'PineconeBadRequestError';
 }
+
+/** What the sparse half indexes: the section titles count as words of the chunk. */
+export const withSection = (c: ChunkToStore) =>
+  c.section ? `${c.section} ${c.text}` : c.text;

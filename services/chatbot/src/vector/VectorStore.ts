@@ -4,6 +4,8 @@ export interface ChunkToStore {
   id: string;
   page: number;
   text: string;
+  /** Section titles from the PDF's outline, searched with the text. */
+  section?: string;
   vector: number[];
 }
 
@@ -12,6 +14,8 @@ export interface SearchHit {
   documentId: string;
   page: number;
   text: string;
+  /** Section titles, where the store keeps them (they count for coverage). */
+  section?: string;
   score: number;
 }
 

@@ -9,6 +9,7 @@ import type {
 } from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
 import { documentTermChunks } from '../../retrieval/sparse.js';
+import { withSection } from '../../vector/PineconeVectorStore.js';
 
 /**
  * Vectors in a separate store (Pinecone): they go first and the row last, so
@@ -31,7 +32,7 @@ export class VectorsThenRowCommit implements DocumentCommit {
     await this.vectors.upsertChunks(doc.collectionId, doc.id, chunks, onStored);
     // The collection's term counts come and go with the row: the store
     // keeps no text index, and retrieval weighs terms and declines by them.
-    const terms = documentTermChunks(chunks.map(c => c.text));
+    const terms = documentTermChunks(chunks.map(withSection));
     if (!(await this.metadata.insertDocument(doc, jobId, terms)))
       throw new JobSettledElsewhere(jobId!);
   }

@@ -4,6 +4,7 @@ import { initial } from './001_initial.js';
 import { sqliteJobsForeignKey } from './002_sqlite_jobs_foreign_key.js';
 import { sqliteChunksFts } from './003_sqlite_chunks_fts.js';
 import { documentTerms } from './004_document_terms.js';
+import { sqliteChunkSections } from './005_sqlite_chunk_sections.js';
 
 /**
  * The metadata schema's one history, for SQLite and PostgreSQL alike. Add a
@@ -15,6 +16,7 @@ export const MIGRATIONS: Migration[] = [
   sqliteJobsForeignKey,
   sqliteChunksFts,
   documentTerms,
+  sqliteChunkSections,
 ];
 
 /** Migrations from this list rather than a directory, so dist/ and tsx agree. */
