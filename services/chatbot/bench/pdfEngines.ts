@@ -17,7 +17,7 @@ const pdfParse = require('pdf-parse/lib/pdf-parse.js') as (
 ) => Promise<unknown>;
 
 /** pdf.js 5 with the options the service's parser threads use. */
-async function pdfjs5(data: Buffer) {
+export async function pdfjs5(data: Buffer) {
   const doc = await getDocument({
     data: new Uint8Array(data),
     disableFontFace: true,

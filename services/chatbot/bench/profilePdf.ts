@@ -2,40 +2,21 @@
  * Where pdf.js spends its time reading the benchmark's manual: a CPU profile
  * (the inspector's sampling profiler, in process) of text extraction with
  * the options the service's parser threads use, summed by function. This is
- * what bounds ingestion (bench/benchmark.ts: parsing is ~90 % of it).
+ * what bounds ingestion (parsing is ~85 % of it: see the README).
  *
  *   npm run bench:profile-pdf
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { debianManual } from '../test/helpers/pdfs.js';
+import { pdfjs5 as extract } from './pdfEngines.js';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
   children?: number[];
-}
-
-async function extract(data: Buffer) {
-  const doc = await getDocument({
-    data: new Uint8Array(data),
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: true,
-    verbosity: 0,
-  }).promise;
-  try {
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      await page.getTextContent();
-      page.cleanup();
-    }
-  } finally {
-    await doc.destroy();
-  }
 }
 
 const manual = fs.readFileSync(debianManual());
