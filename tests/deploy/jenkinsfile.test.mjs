@@ -393,6 +393,25 @@ test('the credentialed pod templates live only in a usage-restricted cloud with 
     path.join(root, 'helm/chatbot-platform/values.yaml'),
   );
   assert.equal(defaults.deliveryNamespace, delivery.agent.namespace);
+  // The open cloud's pods run where no Secret lives: not in Jenkins' own
+  // namespace (its Secrets, the launcher's token), not in the delivery one.
+  assert.equal(jenkinsValues.agent.namespace, defaults.agentsNamespace);
+  assert.equal(
+    new Set([
+      defaults.agentsNamespace,
+      defaults.deliveryNamespace,
+      defaults.jenkinsNamespace,
+    ]).size,
+    3,
+  );
+  assert.match(
+    launcher,
+    /kind: Secret\ntype: kubernetes.io\/service-account-token\nmetadata:\n  name: jenkins-delivery-launcher\n  namespace: \{\{ .Values.jenkinsNamespace \}\}/,
+  );
+  assert.match(
+    launcher,
+    /range list .Values.deliveryNamespace .Values.agentsNamespace/,
+  );
   const rbac = fs.readFileSync(
     path.join(root, 'helm/chatbot-platform/templates/deployer-rbac.yaml'),
     'utf8',

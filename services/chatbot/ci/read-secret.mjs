@@ -1,6 +1,7 @@
-// Prints one key of a Secret in this pod's namespace, read with the pod's own
-// service account (the deployer's Role may read Secrets in its namespace), so
-// the pipeline needs no kubectl and no copy of the token anywhere else.
+// Prints one key of a Secret in $NAMESPACE (the pipeline's: the chatbots'
+// namespace; else the pod's own), read with the pod's own service account
+// (the deployer's Role may read Secrets there), so the pipeline needs no
+// kubectl and no copy of the token anywhere else.
 // Usage: node ci/read-secret.mjs <secret> <key>
 import fs from 'node:fs';
 import https from 'node:https';

@@ -33,12 +33,7 @@ const manuals = process.env.EVAL_MANUALS_DIR ?? path.join(here, 'manuals');
 const floors: {
   min: Record<string, number>;
   max: Record<string, number>;
-} = JSON.parse(
-  fs.readFileSync(
-    process.env.EVAL_FLOORS ?? path.join(here, 'floors.json'),
-    'utf8',
-  ),
-);
+} = JSON.parse(fs.readFileSync(floorsFile(), 'utf8'));
 const label = process.env.EVAL_LABEL ?? process.env.RETRIEVAL ?? 'default';
 
 const env: Record<string, string> = {};
@@ -171,11 +166,19 @@ try {
       ),
   ];
   if (process.env.EVAL_ENFORCE_FLOORS !== 'false' && broken.length) {
-    console.error(`outside eval/floors.json: ${broken.join(', ')}`);
+    console.error(
+      `outside ${path.relative(process.cwd(), floorsFile())}: ${broken.join(
+        ', ',
+      )}`,
+    );
     process.exitCode = 1;
   }
 } finally {
   await svc.close();
+}
+
+function floorsFile() {
+  return process.env.EVAL_FLOORS ?? path.join(here, 'floors.json');
 }
 
 /** The service to judge: a deployed release, or this checkout on loopback. */
@@ -194,18 +197,21 @@ async function target(): Promise<{
   useToken(token);
   // Its own collection, so users' documents are neither read nor touched.
   const collection = `eval-${Date.now().toString(36)}`;
-  return {
-    url,
-    collection,
-    async close() {
-      const { status } = await api(
-        url,
-        'DELETE',
-        `/v1/collections/${collection}`,
-      );
-      if (status !== 204) {
-        console.error(`could not delete ${collection} (${status})`);
-      }
-    },
+  const close = async () => {
+    const { status } = await api(
+      url,
+      'DELETE',
+      `/v1/collections/${collection}`,
+    );
+    if (status !== 204 && status !== 404) {
+      console.error(`could not delete ${collection} (${status})`);
+    }
   };
+  // A build aborted mid-eval (Jenkins sends SIGTERM) still cleans up.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void close().finally(() => process.exit(130));
+    });
+  }
+  return { url, collection, close };
 }

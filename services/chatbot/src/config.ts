@@ -27,6 +27,13 @@ const schema = z.object({
     .min(1)
     .max(32)
     .default(Math.max(1, Math.min(availableParallelism() - 1, 4))),
+  // One document's parse at most (a 300-page manual takes about 1 s here).
+  PDF_PARSE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(300_000),
   CHUNK_SIZE: z.coerce.number().int().min(100).max(8000).default(1000),
   CHUNK_OVERLAP: z.coerce.number().int().min(0).max(2000).default(150),
 
@@ -66,7 +73,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform(v => v === 'true'),
-  PINECONE_SPARSE_ALPHA: z.coerce.number().min(0).max(1).default(0.5),
+  // Above 0: Pinecone refuses a query whose dense values are all zero.
+  PINECONE_SPARSE_ALPHA: z.coerce.number().min(0.01).max(1).default(0.5),
 
   EMBEDDINGS_PROVIDER: z
     .enum(['offline', 'openai', 'pinecone'])

@@ -1,3 +1,4 @@
+import { isEnglishWord } from './retrieval/englishWords.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceConfig } from './config.js';
@@ -54,7 +55,10 @@ export async function createServices(
   const stopReaper = startJobReaper(metadata, vectors, logger);
   sweepUploads(uploadDirFor(config.DATA_DIR));
 
-  const pdf = new PdfParser(config.PDF_PARSE_THREADS);
+  const pdf = new PdfParser(
+    config.PDF_PARSE_THREADS,
+    config.PDF_PARSE_TIMEOUT_MS,
+  );
   const queue = new IngestionQueue(
     metadata,
     vectors,
@@ -89,6 +93,8 @@ export async function createServices(
     },
     metadata,
   );
+  // WordNet is read once (~0.1 s); at start-up, not on a user's question.
+  if (retriever.mode === 'lexical') isEnglishWord('warm');
   const chat = new ChatService(metadata, retriever, provider, metrics, logger, {
     memoryTurns: config.MEMORY_TURNS,
     storeName: vectors.name,

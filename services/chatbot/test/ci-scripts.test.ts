@@ -172,8 +172,9 @@ describe('the pipeline scripts', () => {
       const result = ws.run('eval.sh');
       assert.equal(result.status, 0, result.stderr);
       assert.deepEqual(ws.calls(), [
-        'node ci/read-secret.mjs chatbot-portal-token CHATBOT_API_TOKEN',
+        // Installed before the token is read: install scripts never see it.
         'npm ci --no-audit --no-fund --loglevel=error',
+        'node ci/read-secret.mjs chatbot-portal-token CHATBOT_API_TOKEN',
         'npm run eval',
         'env https://support-bot.chat.example.com deployed eval/floors-deployed.json token-ok',
       ]);
@@ -197,7 +198,7 @@ describe('the pipeline scripts', () => {
       const result = ws.run('eval.sh');
       assert.equal(result.status, 1);
       assert.match(result.stderr, /answered 403/);
-      assert.ok(!ws.calls().some(c => c.startsWith('npm')));
+      assert.ok(!ws.calls().some(c => c.startsWith('npm run')));
     });
   });
 
@@ -277,7 +278,7 @@ describe('read-secret.mjs, with the pod service account against a fake Kubernete
       }
     },
   );
-  const read = async (...args: string[]) => {
+  const read = async (args: string[], env: Record<string, string> = {}) => {
     if (!server.listening)
       await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as AddressInfo;
@@ -292,6 +293,7 @@ describe('read-secret.mjs, with the pod service account against a fake Kubernete
               KUBERNETES_SERVICE_HOST: '127.0.0.1',
               KUBERNETES_SERVICE_PORT: String(port),
               SERVICE_ACCOUNT_DIR: sa,
+              ...env,
             },
           },
           (error, stdout, stderr) =>
@@ -302,7 +304,7 @@ describe('read-secret.mjs, with the pod service account against a fake Kubernete
   after(() => server.close());
 
   test("prints the key's value, asking in the pod's namespace with its token", async () => {
-    const result = await read('chatbot-portal-token', 'CHATBOT_API_TOKEN');
+    const result = await read(['chatbot-portal-token', 'CHATBOT_API_TOKEN']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, EVAL_TOKEN);
     assert.deepEqual(seen.at(-1), {
@@ -312,7 +314,7 @@ describe('read-secret.mjs, with the pod service account against a fake Kubernete
   });
 
   test('says why when the API refuses, and prints no data', async () => {
-    const result = await read('other', 'CHATBOT_API_TOKEN');
+    const result = await read(['other', 'CHATBOT_API_TOKEN']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(
@@ -321,8 +323,19 @@ describe('read-secret.mjs, with the pod service account against a fake Kubernete
     );
   });
 
+  test("reads the pipeline's namespace when it names one, not the pod's", async () => {
+    const result = await read(['chatbot-portal-token', 'CHATBOT_API_TOKEN'], {
+      NAMESPACE: 'team-bots',
+    });
+    assert.equal(result.code, 1);
+    assert.equal(
+      seen.at(-1)!.path,
+      '/api/v1/namespaces/team-bots/secrets/chatbot-portal-token',
+    );
+  });
+
   test('says so when the key is missing', async () => {
-    const result = await read('chatbot-portal-token', 'NOPE');
+    const result = await read(['chatbot-portal-token', 'NOPE']);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /has no key NOPE/);
   });

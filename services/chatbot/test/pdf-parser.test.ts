@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { PdfParser } from '../src/ingest/PdfParser.js';
 import { PdfRejected } from '../src/ingest/pdf.js';
-import { debianManual } from './helpers/pdfs.js';
+import { debianManual, parentCyclePdf, textPdf } from './helpers/pdfs.js';
 
 let manual: Uint8Array;
 const one = new PdfParser(1);
@@ -47,6 +47,34 @@ test("each page carries the section titles of the PDF's outline around it", asyn
   // Before the first bookmark (the cover, the contents) there is none.
   assert.equal(section(1), undefined);
   assert.ok(pages.filter(p => p.section).length > 250);
+});
+
+test('a parse that outlasts its deadline is rejected, its thread replaced, and the next parse works', async () => {
+  await assert.rejects(
+    one.parse(manual, { maxPages: 5000, timeoutMs: 50 }),
+    (e: unknown) => {
+      assert.ok(e instanceof PdfRejected);
+      assert.match(
+        e.message,
+        /could not be read within 0 s \(PDF_PARSE_TIMEOUT_MS\)/,
+      );
+      return true;
+    },
+  );
+  const small = await textPdf(['Only one page of text here.']);
+  const { pages } = await one.parse(new Uint8Array(small), { maxPages: 10 });
+  assert.equal(pages[0].text, 'Only one page of text here.');
+});
+
+test('a bookmark whose page climbs a /Parent cycle neither hangs the parse nor gets a section', async () => {
+  const { pages } = await one.parse(new Uint8Array(parentCyclePdf()), {
+    maxPages: 10,
+    timeoutMs: 20_000,
+  });
+  assert.deepEqual(pages, [
+    { page: 1, text: 'Page one text' },
+    { page: 2, text: 'Page two text' },
+  ]);
 });
 
 test('a rejection from any thread rejects the document, and the pool keeps working', async () => {

@@ -126,6 +126,22 @@ describe('Pinecone sparse-dense retrieval', () => {
     assert.equal(queries().length, before);
   });
 
+  test('another bad request fails that chat but keeps the sparse half', async () => {
+    pinecone.failures['/query'] = [400];
+    const failed = await chat(svc.url, 'routers', {
+      message: 'How do I upload new firmware?',
+    });
+    assert.ok(!failed.events.find(e => e.event === 'sources'));
+    const { events } = await chat(svc.url, 'routers', {
+      message: 'How do I upload new firmware?',
+    });
+    assert.equal(
+      events.find(e => e.event === 'sources')!.data.sources[0].page,
+      18,
+    );
+    assert.ok(queries().at(-1)!.body.sparseVector);
+  });
+
   test('an index that refuses sparse queries (not dotproduct) is searched dense only, once told', async () => {
     pinecone.metric = 'cosine';
     const { status, events } = await chat(svc.url, 'routers', {

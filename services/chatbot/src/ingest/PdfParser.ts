@@ -11,6 +11,8 @@ export interface ParseOptions {
   maxPages: number;
   /** Called as pages are read, with the running count; each call waits for the last. */
   onPage?: (parsed: number, total: number) => void | Promise<void>;
+  /** This parse's deadline, instead of the parser's. */
+  timeoutMs?: number;
 }
 
 export interface ParsedDocument {
@@ -29,7 +31,11 @@ export interface ParsedDocument {
 export class PdfParser {
   private readonly pool: Piscina<ExtractTask, ExtractResult>;
 
-  constructor(readonly threads: number) {
+  /**
+   * `timeoutMs` bounds one document's parse: a PDF that keeps pdf.js busy
+   * longer (crafted to loop) is rejected, and its threads are replaced.
+   */
+  constructor(readonly threads: number, private readonly timeoutMs = 300_000) {
     this.pool = new Piscina({
       // tsx maps .js to the .ts source in tests; the build emits the .js.
       filename: new URL('./extractText.js', import.meta.url).href,
@@ -41,12 +47,19 @@ export class PdfParser {
 
   async parse(
     data: Uint8Array,
-    { maxPages, onPage }: ParseOptions,
+    { maxPages, onPage, timeoutMs = this.timeoutMs }: ParseOptions,
   ): Promise<ParsedDocument> {
     // Empty files and files without %PDF- are refused at upload (415) before
     // a job exists; anything else pdf.js cannot read is rejected below.
     const shards = data.byteLength >= SHARD_MIN_BYTES ? this.threads : 1;
     const abort = new AbortController();
+    // Aborting a running task ends its thread (piscina), the only way to
+    // stop pdf.js inside a synchronous loop.
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, timeoutMs);
     let total = 0;
     let parsed = 0;
     let reported = Promise.resolve();
@@ -86,7 +99,16 @@ export class PdfParser {
           .finally(() => port1.close());
       }),
     );
+    clearTimeout(deadline);
     await reported;
+    if (timedOut) {
+      throw new PdfRejected(
+        'corrupt',
+        `the PDF could not be read within ${Math.round(
+          timeoutMs / 1000,
+        )} s (PDF_PARSE_TIMEOUT_MS); it may be damaged or built to stall readers`,
+      );
+    }
     const pages: ParsedPage[] = [];
     let numPages = 0;
     for (const settled of results) {

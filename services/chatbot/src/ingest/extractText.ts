@@ -103,8 +103,11 @@ export default async function extractText({
 type PdfDocument = Awaited<ReturnType<typeof getDocument>['promise']>;
 type OutlineItem = Awaited<ReturnType<PdfDocument['getOutline']>>[number];
 
-/** Outlines bigger than this are read only this far (a bound on the work). */
+/** At most this many outline entries are read (a bound on the work). */
 const MAX_OUTLINE_ENTRIES = 5000;
+/** Titles kept per page, and the length of a page's section string. */
+const MAX_TITLES = 6;
+const MAX_SECTION_CHARS = 300;
 
 /**
  * The section titles around each page, from the PDF's outline (bookmarks):
@@ -113,23 +116,36 @@ const MAX_OUTLINE_ENTRIES = 5000;
  * outline, or one that cannot be resolved: sections only help ranking.
  */
 async function outlineSections(doc: PdfDocument): Promise<Map<number, string>> {
+  const sections = new Map<number, string>();
+  let outline: OutlineItem[] | null;
+  try {
+    outline = await doc.getOutline();
+  } catch {
+    return sections;
+  }
+  if (!outline?.length) return sections;
+  // Destinations name page objects; which page number each is comes from
+  // the page tree, read top down (pdf.js guards that walk against cycles).
+  // Not doc.getPageIndex: it climbs /Parent links without such a guard, and
+  // a crafted cycle there would hang this thread.
+  const pageOf = new Map<string, number>();
+  for (let n = 1; n <= doc.numPages; n++) {
+    const { ref } = await doc.getPage(n);
+    if (ref) pageOf.set(`${ref.num}:${ref.gen}`, n);
+  }
   const starts: { page: number; path: string[] }[] = [];
+  let visited = 0;
   const walk = async (items: OutlineItem[] | null, trail: string[]) => {
     for (const item of items ?? []) {
-      if (starts.length >= MAX_OUTLINE_ENTRIES) return;
+      if (++visited > MAX_OUTLINE_ENTRIES) return;
       const path = [...trail, item.title.replace(/\s+/g, ' ').trim()];
-      const page = await destinationPage(doc, item.dest);
+      const page = await destinationPage(doc, item.dest, pageOf);
       if (page) starts.push({ page, path });
       await walk(item.items, path);
     }
   };
-  try {
-    await walk(await doc.getOutline(), []);
-  } catch {
-    return new Map();
-  }
+  await walk(outline, []);
   starts.sort((a, b) => a.page - b.page);
-  const sections = new Map<number, string>();
   let current: string[] = [];
   for (let page = 1, k = 0; page <= doc.numPages && starts.length; page++) {
     const here: string[] = [];
@@ -137,8 +153,11 @@ async function outlineSections(doc: PdfDocument): Promise<Map<number, string>> {
       if (starts[k].page === page) here.push(starts[k].path.at(-1)!);
       current = starts[k].path;
     }
-    const titles = [...new Set([...current, ...here])].filter(Boolean);
-    if (titles.length) sections.set(page, titles.join(' › '));
+    const titles = [...new Set([...current, ...here])]
+      .filter(Boolean)
+      .slice(0, MAX_TITLES);
+    if (titles.length)
+      sections.set(page, titles.join(' › ').slice(0, MAX_SECTION_CHARS));
   }
   return sections;
 }
@@ -147,14 +166,18 @@ async function outlineSections(doc: PdfDocument): Promise<Map<number, string>> {
 async function destinationPage(
   doc: PdfDocument,
   dest: OutlineItem['dest'],
+  pageOf: Map<string, number>,
 ): Promise<number | undefined> {
   try {
     const explicit =
       typeof dest === 'string' ? await doc.getDestination(dest) : dest;
-    const ref = explicit?.[0];
-    if (ref && typeof ref === 'object')
-      return (await doc.getPageIndex(ref)) + 1;
-    if (typeof ref === 'number') return ref + 1;
+    const target = explicit?.[0] as unknown;
+    if (typeof target === 'number')
+      return target >= 0 && target < doc.numPages ? target + 1 : undefined;
+    if (target && typeof target === 'object' && 'num' in target) {
+      const { num, gen } = target as { num: number; gen: number };
+      return pageOf.get(`${num}:${gen}`);
+    }
   } catch {
     // A broken destination leaves its entry out.
   }

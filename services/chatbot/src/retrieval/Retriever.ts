@@ -102,7 +102,10 @@ export class Retriever {
     // Nor are they about a specialist word they never use and English does
     // not know either (conda, tooltip, jupyter): a name in lower case. A
     // common word they lack is as often a paraphrase, so it does not count.
+    // Lexical retrieval only: with a dense model a word WordNet lacks
+    // ("username") may still meet its paraphrase ("user name").
     if (
+      this.mode === 'lexical' &&
       terms.some(
         t =>
           t.weight === 2 &&

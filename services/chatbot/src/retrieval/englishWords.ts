@@ -48,15 +48,19 @@ const BRITISH: [RegExp, string][] = [
 
 /** The word and the lemmas it may be a form of. */
 function forms(word: string): string[] {
-  // tokenize() drops a final s (geophysics reaches us as geophysic).
-  const out = [word, `${word}s`];
-  for (const [suffix, base] of SUFFIXES) {
-    if (!word.endsWith(suffix) || word.length <= suffix.length + 1) continue;
-    const stem = word.slice(0, -suffix.length);
-    out.push(stem + base);
-    // bigger, running, stopped: the doubled consonant goes too.
-    if (!base && /([b-df-hj-np-tv-z])\1$/.test(stem))
-      out.push(stem.slice(0, -1));
+  const out: string[] = [];
+  // tokenize() drops a final s (batteries reaches us as batterie,
+  // geophysics as geophysic): the word with it is tried as well.
+  for (const w of [word, `${word}s`]) {
+    out.push(w);
+    for (const [suffix, base] of SUFFIXES) {
+      if (!w.endsWith(suffix) || w.length <= suffix.length + 1) continue;
+      const stem = w.slice(0, -suffix.length);
+      out.push(stem + base);
+      // bigger, running, stopped: the doubled consonant goes too.
+      if (!base && /([b-df-hj-np-tv-z])\1$/.test(stem))
+        out.push(stem.slice(0, -1));
+    }
   }
   return out;
 }

@@ -49,15 +49,17 @@ export function encodeChunk(text: string): SparseValues {
   let length = 0;
   for (const n of counts.values()) length += n;
   const norm = K1 * (1 - B + (B * length) / TYPICAL_CHUNK_TERMS);
-  return toSparse(
-    [...counts].map(([term, tf]) => [term, (tf * (K1 + 1)) / (tf + norm)]),
-  );
+  // Divided by K1 + 1 (saturation's ceiling), each value is at most 1.
+  return toSparse([...counts].map(([term, tf]) => [term, tf / (tf + norm)]));
 }
 
 /**
  * A question's BM25 query side: each term's IDF in the collection (from the
  * metadata store's counts), times its weight (a follow-up's carried terms
- * weigh half). Terms no chunk holds are left out: they cannot match.
+ * weigh half), scaled to unit length. Terms no chunk holds are left out:
+ * they cannot match. With unit-length queries and document values of at
+ * most 1, the sparse score is on the dense cosine's scale, so Pinecone's
+ * alpha weighs the two halves as it says.
  */
 export function encodeQuery(
   terms: WeightedTerm[],
@@ -70,7 +72,10 @@ export function encodeQuery(
     const idf = Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
     weighted.push([term, idf * weight]);
   }
-  return weighted.length ? toSparse(weighted) : undefined;
+  if (weighted.length === 0) return undefined;
+  const sparse = toSparse(weighted);
+  const length = Math.hypot(...sparse.values);
+  return { ...sparse, values: sparse.values.map(v => v / length) };
 }
 
 /** Merged by index, the largest MAX_SPARSE_VALUES kept, in index order. */

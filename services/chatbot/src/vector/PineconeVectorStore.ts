@@ -8,7 +8,12 @@ import type {
   UpsertingVectorStore,
 } from './VectorStore.js';
 
-type ChunkMetadata = { documentId: string; page: number; text: string };
+type ChunkMetadata = {
+  documentId: string;
+  page: number;
+  text: string;
+  section?: string;
+};
 
 /**
  * Pinecone's documented limit is 2 MB or 1,000 records per upsert request,
@@ -82,6 +87,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
               documentId,
               page: c.page,
               text: c.text.slice(0, METADATA_TEXT_LIMIT),
+              ...(c.section && { section: c.section }),
             },
           })),
         }),
@@ -152,6 +158,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
         documentId: m.metadata!.documentId,
         page: Number(m.metadata!.page),
         text: m.metadata!.text,
+        ...(m.metadata!.section && { section: String(m.metadata!.section) }),
         score: m.score ?? 0,
       }));
   }
@@ -185,10 +192,18 @@ function sparseValues(text: string) {
   return sparse.indices.length ? { sparseValues: sparse } : {};
 }
 
-/** Pinecone answers 400 to a sparse query on an index whose metric is not dotproduct. */
+/**
+ * Pinecone answers 400 to a sparse query on an index whose metric is not
+ * dotproduct. The SDK gives 400 and 403 one error name, so the message must
+ * say it is about sparse values too; anything else is a real failure.
+ */
 function refusedSparse(error: unknown) {
-  const cause = (error as { cause?: { name?: string } }).cause;
-  return cause?.name === 'PineconeBadRequestError';
+  const cause = (error as { cause?: { name?: string; message?: string } })
+    .cause;
+  return (
+    cause?.name === 'PineconeBadRequestError' &&
+    /sparse|dotproduct/i.test(cause.message ?? '')
+  );
 }
 
 /** What the sparse half indexes: the section titles count as words of the chunk. */

@@ -93,3 +93,42 @@ export function debianManual(): string {
   fs.rmSync(work, { recursive: true, force: true });
   return target;
 }
+
+/**
+ * A two-page PDF whose one bookmark points at a page object outside the
+ * page tree, whose /Parent links run in a cycle: built to hang a reader
+ * that climbs /Parent to number the page (pdf.js's getPageIndex does).
+ */
+export function parentCyclePdf(): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R /Outlines 8 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 7 0 R >> >> >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> >>',
+    stream('BT /F1 12 Tf 72 720 Td (Page one text) Tj ET'),
+    stream('BT /F1 12 Tf 72 720 Td (Page two text) Tj ET'),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    '<< /Type /Outlines /First 9 0 R /Last 9 0 R /Count 1 >>',
+    '<< /Title (Introduction) /Parent 8 0 R /Dest [10 0 R /Fit] >>',
+    '<< /Type /Page /Parent 11 0 R /MediaBox [0 0 595 842] >>',
+    '<< /Type /Pages /Parent 12 0 R /Kids [10 0 R 12 0 R] /Count 1 >>',
+    '<< /Type /Pages /Parent 11 0 R /Kids [11 0 R] /Count 1 >>',
+  ];
+  let out = '%PDF-1.7\n';
+  const offsets = objects.map((body, i) => {
+    const at = Buffer.byteLength(out);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const at of offsets) out += `${String(at).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${
+    objects.length + 1
+  } /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+function stream(content: string) {
+  return `<< /Length ${content.length} >>\nstream\n${content}\nendstream`;
+}
