@@ -74,7 +74,7 @@ const schema = z.object({
     .default('true')
     .transform(v => v === 'true'),
   // Above 0: Pinecone refuses a query whose dense values are all zero.
-  PINECONE_SPARSE_ALPHA: z.coerce.number().min(0.01).max(1).default(0.5),
+  PINECONE_SPARSE_ALPHA: z.coerce.number().min(0.01).max(1).default(0.25),
 
   EMBEDDINGS_PROVIDER: z
     .enum(['offline', 'openai', 'pinecone'])
