@@ -406,7 +406,7 @@ test('the credentialed pod templates live only in a usage-restricted cloud with 
   );
   assert.match(
     launcher,
-    /kind: Secret\ntype: kubernetes.io\/service-account-token\nmetadata:\n  name: jenkins-delivery-launcher\n  namespace: \{\{ .Values.jenkinsNamespace \}\}/,
+    /kind: Secret\ntype: kubernetes.io\/service-account-token\nmetadata:\n {2}name: jenkins-delivery-launcher\n {2}namespace: \{\{ .Values.jenkinsNamespace \}\}/,
   );
   assert.match(
     launcher,
