@@ -126,9 +126,7 @@ export function folderXml(permittedClouds: string[] = []) {
 export class JenkinsClient {
   constructor(
     private readonly instance: JenkinsInstance,
-    private readonly options: { queueWaitMs: number; pollMs?: number } = {
-      queueWaitMs: 20_000,
-    },
+    private readonly options: { queueWaitMs: number; pollMs?: number },
   ) {}
 
   private get auth() {
@@ -230,20 +228,12 @@ export class JenkinsClient {
     }));
   }
 
-  /**
-   * Queues a new build and waits up to queueWaitMs for its number. With
-   * parameters it calls buildWithParameters, which a parameterised job needs.
-   */
+  /** Queues a new build and waits up to queueWaitMs for its number. */
   async triggerBuild(
     jobFullName: string,
     signal?: AbortSignal,
-    parameters?: Record<string, string>,
   ): Promise<TriggeredBuild> {
-    const { queueItemUrl } = await this.queueBuild(
-      jobFullName,
-      signal,
-      parameters,
-    );
+    const { queueItemUrl } = await this.queueBuild(jobFullName, signal);
     return { queueItemUrl, ...(await this.followQueue(queueItemUrl, signal)) };
   }
 
@@ -455,7 +445,7 @@ export class JenkinsClient {
     jobFullName: string,
     buildNumber: number,
     onText: (text: string) => void,
-    options: { signal?: AbortSignal; pollMs?: number } = {},
+    options: { signal?: AbortSignal } = {},
   ): Promise<BuildState> {
     let start = 0;
     for (;;) {
@@ -477,7 +467,7 @@ export class JenkinsClient {
       if (text) onText(text);
       start = Number(res.headers.get('x-text-size') ?? start + text.length);
       if (res.headers.get('x-more-data') !== 'true') break;
-      await sleep(options.pollMs ?? 1000, options.signal);
+      await sleep(this.options.pollMs ?? 1000, options.signal);
     }
     return this.getBuild(jobFullName, buildNumber, options.signal);
   }

@@ -1,4 +1,4 @@
-import { OAuth2Client } from 'google-auth-library';
+import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { GkeClusters } from '../google/GkeClusters';
 import { NodeServiceAccount } from '../google/NodeServiceAccount';
 
@@ -19,7 +19,8 @@ export function fakeGoogleAuth() {
 export function googleDeps() {
   const authClient = fakeGoogleAuth();
   return {
-    gke: () => new GkeClusters({ authClient }),
+    gke: () =>
+      new GkeClusters(new GoogleAuth({ authClient: authClient as any })),
     serviceAccounts: new NodeServiceAccount(authClient as any, {
       baseDelayMs: 1,
     }),

@@ -13,14 +13,14 @@ export const clusterFields = (z: typeof zod) => ({
     .string()
     .regex(
       /^[a-z]+-[a-z]+[0-9]{1,2}(-[a-z])?$/,
-      'location must be a GCP region or zone',
+      'location must be a GCP region or zone, e.g. asia-southeast1-b',
     )
     .describe("The cluster's zone or region"),
   cluster: z
     .string()
     .regex(
       /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
-      'cluster must be a GKE cluster name',
+      "the cluster name must follow GKE's rules: 1-40 lowercase letters, digits and dashes, starting with a letter",
     )
     .describe('The cluster name (gke:cluster:ensure ensured it)'),
 });

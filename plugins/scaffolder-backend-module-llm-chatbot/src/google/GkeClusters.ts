@@ -24,13 +24,8 @@ export const grpcCode = (error: unknown): number | undefined =>
 export class GkeClusters {
   private readonly client: ClusterManagerClient;
 
-  constructor(auth: GoogleAuth | { authClient: unknown }) {
-    this.client = new ClusterManagerClient({
-      fallback: true,
-      ...(('authClient' in auth
-        ? { authClient: auth.authClient }
-        : { auth }) as object),
-    });
+  constructor(auth: GoogleAuth) {
+    this.client = new ClusterManagerClient({ fallback: true, auth });
   }
 
   static clusterName(project: string, location: string, name: string) {

@@ -21,31 +21,16 @@ import {
 import { explainGkeError, explainIamError } from './gkeErrors';
 import { operationName, waitForOperation } from './waitForOperation';
 import { examples } from './createGkeClusterEnsureAction.examples';
+import { clusterFields } from '../clusterFields';
 
 const input = (z: typeof zod) =>
   z
     .object({
-      project: z
-        .string()
-        .regex(
-          /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-          'project must be a GCP project id',
-        )
-        .describe('GCP project id'),
-      location: z
-        .string()
-        .regex(
-          /^[a-z]+-[a-z]+[0-9]{1,2}(-[a-z])?$/,
-          'location must be a GCP region or zone, e.g. asia-southeast1-b',
-        )
-        .describe('Zone (zonal cluster) or region'),
-      name: z
-        .string()
-        .regex(
-          /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/,
-          "name must follow GKE's rules: 1-40 lowercase letters, digits and dashes, starting with a letter",
-        )
-        .describe('Cluster name'),
+      project: clusterFields(z).project,
+      location: clusterFields(z).location.describe(
+        'Zone (zonal cluster) or region',
+      ),
+      name: clusterFields(z).cluster.describe('Cluster name'),
       mode: z
         .enum(['create', 'adopt'])
         .default('create')

@@ -1,17 +1,16 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import type { JenkinsClientFactory } from './jenkinsInstances';
-import { instanceField } from './jenkinsFields';
+import { instanceField, jobFullNameField } from './jenkinsFields';
 import { examples } from './createJenkinsBuildTriggerAction.examples';
 import { BuildFailedError } from '../../errors';
 
 const input = (z: typeof zod) =>
   z.object({
     instance: instanceField(z),
-    jobFullName: z
-      .string()
-      .min(1)
-      .describe('Job name with its folders, e.g. chatbots/support-bot'),
+    jobFullName: jobFullNameField(z).describe(
+      'Job name with its folders, e.g. chatbots/support-bot',
+    ),
     parameters: z
       .record(z.string())
       .default({})
@@ -125,7 +124,7 @@ export function createJenkinsBuildTriggerAction(options: {
               if (line.trim()) ctx.logger.info(line);
             }
           },
-          { signal, pollMs: options.pollMs },
+          { signal },
         );
       } catch (error) {
         if (timeout.aborted) {

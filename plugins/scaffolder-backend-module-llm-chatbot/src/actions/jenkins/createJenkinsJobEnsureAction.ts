@@ -3,11 +3,9 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { folderXml } from '@internal/plugin-llm-chatbot-node';
 import type { JenkinsClientFactory } from './jenkinsInstances';
-import { instanceField } from './jenkinsFields';
+import { instanceField, jobFullNameField } from './jenkinsFields';
 import { pipelineJobXml } from './pipelineJobXml';
 import { examples } from './createJenkinsJobEnsureAction.examples';
-
-const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
 const input = (z: typeof zod) =>
   z.object({
@@ -18,15 +16,9 @@ const input = (z: typeof zod) =>
       .describe(
         'The host the instance must be on (the Jenkins the template just installed): a mismatch with its configured baseUrl fails before any call. Default: no check.',
       ),
-    jobFullName: z
-      .string()
-      .regex(
-        JOB_NAME,
-        'jobFullName must be folder/job names of letters, digits, dot, dash and underscore, e.g. chatbots/support-bot',
-      )
-      .describe(
-        'Job name with its folders, e.g. chatbots/support-bot. Missing folders are created.',
-      ),
+    jobFullName: jobFullNameField(z).describe(
+      'Job name with its folders, e.g. chatbots/support-bot. Missing folders are created.',
+    ),
     repoUrl: z
       .string()
       .url()

@@ -89,23 +89,16 @@ export function createSourceFetchAction(options: {
         });
         ctx.logger.info(`Copied ${count} files of ${args.path}`);
       } else {
-        const integration = options.integrations.byUrl(baseUrl);
-        if (!integration) {
-          throw new InputError(`No integration found for ${baseUrl}`);
-        }
-        // A leading slash resolves from the repository root.
-        const url = integration.resolveUrl({
-          url: `/${args.path}`,
-          base: baseUrl,
-        });
+        // fetchContents resolves it against the template's location through
+        // its integration; a leading slash means the repository root.
         await fetchContents({
           reader: options.reader,
           integrations: options.integrations,
           baseUrl,
-          fetchUrl: url,
+          fetchUrl: `/${args.path}`,
           outputPath,
         });
-        ctx.logger.info(`Fetched ${url}`);
+        ctx.logger.info(`Fetched ${args.path} of the template's repository`);
       }
       ctx.output('targetPath', args.targetPath);
     },
