@@ -39,7 +39,7 @@ const schema = z.object({
 
   RETRIEVAL_TOP_K: z.coerce.number().int().min(1).max(20).default(5),
   // auto: BM25 alone with the offline embeddings (their hashing only adds
-  // noise: eval/README), BM25 and the embeddings fused with a dense model,
+  // noise: README, "Retrieval quality"), BM25 and the embeddings fused with a dense model,
   // the embeddings alone where the store has no lexical index (Pinecone).
   RETRIEVAL: z.enum(['auto', 'hybrid', 'lexical', 'dense']).default('auto'),
   RETRIEVAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.3),

@@ -1,4 +1,4 @@
-import { isEnglishWord } from './retrieval/englishWords.js';
+import { wordNet } from './retrieval/englishWords.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServiceConfig } from './config.js';
@@ -94,7 +94,7 @@ export async function createServices(
     metadata,
   );
   // WordNet is read once (~0.1 s); at start-up, not on a user's question.
-  if (retriever.mode === 'lexical') isEnglishWord('warm');
+  if (retriever.mode === 'lexical') wordNet();
   const chat = new ChatService(metadata, retriever, provider, metrics, logger, {
     memoryTurns: config.MEMORY_TURNS,
     storeName: vectors.name,

@@ -1,14 +1,6 @@
 import { tokenize } from '../util/tokenize.js';
+import { fnv1a } from '../util/hash.js';
 import { Embeddings } from '@langchain/core/embeddings';
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /**
  * The offline default: feature-hashed unigrams and bigrams with sublinear

@@ -110,6 +110,7 @@ export class PdfParser {
       );
     }
     const pages: ParsedPage[] = [];
+    const sections = new Map<number, string>();
     let numPages = 0;
     for (const settled of results) {
       if (settled.status === 'rejected') {
@@ -120,6 +121,8 @@ export class PdfParser {
       if (!result.ok) throw new PdfRejected(result.reason, result.message);
       numPages = result.numPages;
       pages.push(...result.pages);
+      for (const [page, section] of result.sections ?? [])
+        sections.set(page, section);
     }
     if (reportFailed) throw reportFailed;
     if (pages.length === 0) {
@@ -128,7 +131,14 @@ export class PdfParser {
         'no extractable text: the PDF holds only images (scanned?); run OCR on it first',
       );
     }
-    return { numPages, pages: pages.sort((a, b) => a.page - b.page) };
+    return {
+      numPages,
+      pages: pages
+        .map(p =>
+          sections.has(p.page) ? { ...p, section: sections.get(p.page) } : p,
+        )
+        .sort((a, b) => a.page - b.page),
+    };
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,13 @@ export interface ExtractTask {
 }
 
 export type ExtractResult =
-  | { ok: true; numPages: number; pages: ParsedPage[] }
+  | {
+      ok: true;
+      numPages: number;
+      pages: ParsedPage[];
+      /** Each page's section titles, from the first shard only. */
+      sections?: [page: number, section: string][];
+    }
   | { ok: false; reason: PdfRejectionReason; message: string };
 
 const rejected = (
@@ -67,7 +73,8 @@ export default async function extractText({
       );
     }
     progress.postMessage({ numPages: doc.numPages });
-    const sections = await outlineSections(doc);
+    // The outline is the whole document's: one shard reads it, not each.
+    const sections = shard === 0 ? await outlineSections(doc) : undefined;
     const pages: ParsedPage[] = [];
     for (let n = shard + 1; n <= doc.numPages; n += shards) {
       try {
@@ -81,8 +88,7 @@ export default async function extractText({
           .replace(/[ \t]+/g, ' ')
           .trim();
         page.cleanup();
-        const section = sections.get(n);
-        if (text) pages.push({ page: n, text, ...(section && { section }) });
+        if (text) pages.push({ page: n, text });
       } catch (error) {
         return rejected(
           'corrupt',
@@ -93,7 +99,12 @@ export default async function extractText({
     }
     // After every page message on this port: the parser waits for it.
     progress.postMessage({ done: true });
-    return { ok: true, numPages: doc.numPages, pages };
+    return {
+      ok: true,
+      numPages: doc.numPages,
+      pages,
+      ...(sections?.size && { sections: [...sections] }),
+    };
   } finally {
     progress.close();
     await doc.destroy();

@@ -49,7 +49,11 @@ export class SqliteLexicalIndex implements LexicalIndex {
     this.countStatement = db.prepare(
       'SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?',
     );
-    this.chunksStatement = db.prepare('SELECT count(*) AS n FROM chunks');
+    // Chunks are written with their document's row: its count is theirs,
+    // one row per document to add up instead of one per chunk.
+    this.chunksStatement = db.prepare(
+      'SELECT coalesce(sum(chunks), 0) AS n FROM documents',
+    );
   }
 
   search(

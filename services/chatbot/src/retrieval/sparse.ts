@@ -1,4 +1,5 @@
 import { tokenize } from '../util/tokenize.js';
+import { fnv1a } from '../util/hash.js';
 import type { TermStatistics, WeightedTerm } from './LexicalIndex.js';
 
 /** A sparse vector as Pinecone takes it: uint32 indices, float values. */
@@ -8,7 +9,7 @@ export interface SparseValues {
 }
 
 /** Pinecone accepts at most 1,000 non-zero values in a sparse vector. */
-export const MAX_SPARSE_VALUES = 1000;
+const MAX_SPARSE_VALUES = 1000;
 
 // BM25's usual constants. The length norm uses a fixed typical chunk length:
 // chunks are cut to one size, so their lengths vary little.
@@ -17,21 +18,24 @@ const B = 0.75;
 const TYPICAL_CHUNK_TERMS = 120;
 
 /**
- * A term's dimension: FNV-1a, 32 bits (Pinecone's indices are uint32). Two
- * terms sharing one is as rare as in any hashed vocabulary, and only blurs
- * their two weights together.
+ * A term's dimension (Pinecone's indices are uint32). Two terms sharing one
+ * is as rare as in any hashed vocabulary, and only blurs their weights.
  */
-export function termIndex(term: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < term.length; i++) {
-    hash ^= term.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+export const termIndex = fnv1a;
+
+/** BM25's IDF of a term held by `df` of `chunks` chunks. */
+export const idf = (chunks: number, df: number) =>
+  Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
+
+/**
+ * What a chunk is searched by: its section titles count as its words, as in
+ * the FTS5 index's section column.
+ */
+export const searchableText = (c: { text: string; section?: string }) =>
+  c.section ? `${c.section} ${c.text}` : c.text;
 
 /** How often each term occurs in a text (the lexical index's terms). */
-export function termCounts(text: string): Map<string, number> {
+function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of tokenize(text)) {
     counts.set(term, (counts.get(term) ?? 0) + 1);
@@ -69,8 +73,7 @@ export function encodeQuery(
   for (const { term, weight } of terms) {
     const df = frequencies.get(term) ?? 0;
     if (df === 0) continue;
-    const idf = Math.log(1 + (chunks - df + 0.5) / (df + 0.5));
-    weighted.push([term, idf * weight]);
+    weighted.push([term, idf(chunks, df) * weight]);
   }
   if (weighted.length === 0) return undefined;
   const sparse = toSparse(weighted);

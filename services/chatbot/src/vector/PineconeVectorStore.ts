@@ -1,7 +1,11 @@
 import type { Index } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { callPinecone, pineconeClient } from '../util/pinecone.js';
-import { encodeChunk, type SparseValues } from '../retrieval/sparse.js';
+import {
+  encodeChunk,
+  searchableText,
+  type SparseValues,
+} from '../retrieval/sparse.js';
 import type {
   ChunkToStore,
   SearchHit,
@@ -82,7 +86,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
           records: batch.map(c => ({
             id: c.id,
             values: c.vector,
-            ...(this.options.sparse ? sparseValues(withSection(c)) : {}),
+            ...(this.options.sparse ? sparseValues(searchableText(c)) : {}),
             metadata: {
               documentId,
               page: c.page,
@@ -205,7 +209,3 @@ function refusedSparse(error: unknown) {
     /sparse|dotproduct/i.test(cause.message ?? '')
   );
 }
-
-/** What the sparse half indexes: the section titles count as words of the chunk. */
-export const withSection = (c: ChunkToStore) =>
-  c.section ? `${c.section} ${c.text}` : c.text;
