@@ -9,6 +9,7 @@
 #   bash scripts/check-platform-charts.sh [kubernetes version, default 1.33.0]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/platform.sh
 kube_version="${1:-1.33.0}"
 for tool in helm kubeconform yq; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 2; }
@@ -25,14 +26,11 @@ validate() {
 
 failed=0
 for release in $(yq -r '.releases | keys | .[]' helm/platform.yaml); do
-  get() { yq -r ".releases.\"$release\".$1" helm/platform.yaml; }
-  values=()
-  for f in $(yq -r ".releases.\"$release\".valuesFiles[]" helm/platform.yaml); do
-    values+=(--values "helm/$f")
-  done
-  echo "==> $release $(get chart) $(get version)"
-  if helm template "$release" "$(get chart)" --repo "$(get repo)" --version "$(get version)" \
-    --namespace "$(get namespace)" --kube-version "$kube_version" "${values[@]}" >"$out/$release.yaml" &&
+  mapfile -t values < <(pinned_values "$release")
+  echo "==> $release $(pin "$release" chart) $(pin "$release" version)"
+  if helm template "$release" "$(pin "$release" chart)" --repo "$(pin "$release" repo)" \
+    --version "$(pin "$release" version)" --namespace "$(pin "$release" namespace)" \
+    --kube-version "$kube_version" "${values[@]}" >"$out/$release.yaml" &&
     validate "$out/$release.yaml"; then :; else
     echo "FAILED: $release" >&2
     failed=1

@@ -16,7 +16,7 @@ output "endpoint" {
 
 output "workload_identity_pool" {
   description = "Bind Kubernetes ServiceAccounts to Google service accounts in this pool."
-  value       = "${var.project_id}.svc.id.goog"
+  value       = google_container_cluster.this.workload_identity_config[0].workload_pool
 }
 
 output "node_service_account" {

@@ -32,8 +32,8 @@ const BINDING_PATTERNS = [
   [/system:unauthenticated/, 'a binding for system:unauthenticated'],
   [/\bcluster-admin\b/, 'the cluster-admin role'],
   [
-    /kind:\s*ClusterRoleBinding/,
-    'a ClusterRoleBinding (deployers get namespaced Roles)',
+    /kind:\s*ClusterRole(Binding)?\b/,
+    'a ClusterRole or ClusterRoleBinding (everything here gets namespaced Roles)',
   ],
   [/\/var\/run\/docker\.sock/, 'the Docker socket'],
   [/privileged:\s*true/, 'a privileged container'],
