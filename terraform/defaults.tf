@@ -14,10 +14,12 @@ locals {
     for name, field in local.infrastructure_page : name => lookup(field, "default", null)
   }
 
-  location        = coalesce(var.location, local.template_defaults.location)
-  cluster_name    = coalesce(var.cluster_name, local.template_defaults.clusterName)
-  machine_type    = coalesce(var.machine_type, local.template_defaults.machineType)
-  min_nodes       = coalesce(var.min_nodes, local.template_defaults.minNodes)
-  max_nodes       = coalesce(var.max_nodes, local.template_defaults.maxNodes)
-  release_channel = coalesce(var.release_channel, local.template_defaults.releaseChannel)
+  location         = coalesce(var.location, local.template_defaults.location)
+  cluster_name     = coalesce(var.cluster_name, local.template_defaults.clusterName)
+  machine_type     = coalesce(var.machine_type, local.template_defaults.machineType)
+  min_nodes        = coalesce(var.min_nodes, local.template_defaults.minNodes)
+  max_nodes        = coalesce(var.max_nodes, local.template_defaults.maxNodes)
+  release_channel  = coalesce(var.release_channel, local.template_defaults.releaseChannel)
+  gpu_machine_type = coalesce(var.gpu_pool.machine_type, local.template_defaults.gpuMachineType)
+  gpu_accelerator  = coalesce(var.gpu_pool.accelerator, local.template_defaults.gpuAccelerator)
 }

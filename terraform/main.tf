@@ -169,12 +169,12 @@ resource "google_container_node_pool" "gpu" {
   }
 
   node_config {
-    machine_type    = var.gpu_pool.machine_type
+    machine_type    = local.gpu_machine_type
     service_account = google_service_account.nodes.email
     oauth_scopes    = ["https://www.googleapis.com/auth/cloud-platform"]
 
     guest_accelerator {
-      type  = var.gpu_pool.accelerator
+      type  = local.gpu_accelerator
       count = var.gpu_pool.count
       gpu_driver_installation_config {
         gpu_driver_version = "LATEST"

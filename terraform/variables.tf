@@ -98,18 +98,17 @@ variable "master_authorized_networks" {
 variable "gpu_pool" {
   description = "Optional GPU node pool for the in-cluster model server."
   type = object({
-    enabled      = bool
-    machine_type = string
-    accelerator  = string
+    enabled = bool
+    # Unset: the template's Infrastructure page (defaults.tf).
+    machine_type = optional(string)
+    accelerator  = optional(string)
     count        = number # GPUs per node
     max_nodes    = number
   })
   default = {
-    enabled      = false
-    machine_type = "g2-standard-8"
-    accelerator  = "nvidia-l4"
-    count        = 1
-    max_nodes    = 1
+    enabled   = false
+    count     = 1
+    max_nodes = 1
   }
 }
 

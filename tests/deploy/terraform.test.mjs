@@ -75,6 +75,23 @@ describe('terraform', () => {
       );
       assert.ok(infrastructurePage[field].default !== undefined, field);
     }
+    // The GPU pool's machine and accelerator too, when tfvars leave them out.
+    for (const [name, field] of [
+      ['gpu_machine_type', 'gpuMachineType'],
+      ['gpu_accelerator', 'gpuAccelerator'],
+    ]) {
+      const attribute =
+        name === 'gpu_machine_type' ? 'machine_type' : 'accelerator';
+      assert.equal(
+        locals[name],
+        `\${coalesce(var.gpu_pool.${attribute}, local.template_defaults.${field})}`,
+      );
+      assert.ok(infrastructurePage[field].default !== undefined, field);
+    }
+    assert.equal(variable('gpu_pool').default.machine_type, undefined);
+    const gpu = hcl.resource.google_container_node_pool.gpu[0].node_config[0];
+    assert.equal(gpu.machine_type, '${local.gpu_machine_type}');
+    assert.equal(gpu.guest_accelerator[0].type, '${local.gpu_accelerator}');
     assert.equal(pool().autoscaling[0].min_node_count, '${local.min_nodes}');
     assert.equal(pool().autoscaling[0].max_node_count, '${local.max_nodes}');
     assert.equal(pool().node_config[0].machine_type, '${local.machine_type}');
