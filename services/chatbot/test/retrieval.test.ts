@@ -295,13 +295,14 @@ describe('the retriever', () => {
     minCoverage: 0.4,
     denseWeight: 0.5,
   };
+  /** A retriever over a fresh collection of PAGES. */
+  const retriever = async (mode: 'hybrid' | 'lexical') => {
+    const { vectors, embeddings, lexical } = await collection();
+    return new Retriever(vectors, embeddings, lexical, { ...options, mode });
+  };
 
   test('hybrid finds the page for a question worded like the page', async () => {
-    const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'hybrid',
-    });
+    const r = await retriever('hybrid');
     const found = await r.retrieve(
       'c',
       'What does error E42 mean?',
@@ -312,11 +313,7 @@ describe('the retriever', () => {
   });
 
   test('declines, citing nothing, when the question is about something the documents do not cover', async () => {
-    const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'hybrid',
-    });
+    const r = await retriever('hybrid');
     const found = await r.retrieve(
       'c',
       'How do I calibrate the ultrasonic flow meter?',
@@ -327,11 +324,7 @@ describe('the retriever', () => {
   });
 
   test('declines a question naming something the documents never mention', async () => {
-    const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'lexical',
-    });
+    const r = await retriever('lexical');
     const found = await r.retrieve(
       'c',
       'Can the controller report its motor temperature to Grafana?',
@@ -342,11 +335,7 @@ describe('the retriever', () => {
   });
 
   test('declines a question turning on a specialist word the documents never use, not on a common word they lack', async () => {
-    const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'lexical',
-    });
+    const r = await retriever('lexical');
     const ask = (q: string) => r.retrieve('c', q, q);
     const jargon = await ask(
       'How do I install the controller inside a conda environment?',
@@ -354,10 +343,7 @@ describe('the retriever', () => {
     assert.equal(jargon.declined, 'unknown-term');
     assert.deepEqual(jargon.hits, []);
     // With a dense model the word may yet meet a paraphrase: not declined for it.
-    const hybrid = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'hybrid',
-    });
+    const hybrid = await retriever('hybrid');
     const q = 'How do I install the controller inside a conda environment?';
     assert.notEqual(
       (await hybrid.retrieve('c', q, q)).declined,
@@ -372,11 +358,7 @@ describe('the retriever', () => {
   });
 
   test('declines a question with no content words', async () => {
-    const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'lexical',
-    });
+    const r = await retriever('lexical');
     assert.equal(
       (await r.retrieve('c', 'what is it?', 'what is it?')).declined,
       'no-terms',
@@ -399,11 +381,7 @@ describe('the retriever', () => {
   });
 
   test('a follow-up finds the page through the terms it carries', async () => {
-    const { vectors, embeddings, lexical } = await collection();
-    const r = new Retriever(vectors, embeddings, lexical, {
-      ...options,
-      mode: 'lexical',
-    });
+    const r = await retriever('lexical');
     const found = await r.retrieve(
       'c',
       'How long does it last?',
