@@ -31,9 +31,10 @@ variable "cluster_name" {
   type        = string
   default     = null # the template's default (defaults.tf)
   validation {
-    # 24 at most: the node service account id "<name>-nodes" is capped at 30.
-    condition     = var.cluster_name == null || can(regex("^[a-z]([-a-z0-9]{4,22}[a-z0-9])$", var.cluster_name))
-    error_message = "cluster_name must be 6-24 lowercase letters, digits and dashes, starting with a letter."
+    # The template's rule. 24 at most: the node service account id
+    # "<name>-nodes" is capped at 30 (and is 6 or more for any name).
+    condition     = var.cluster_name == null || can(regex("^[a-z]([-a-z0-9]{0,22}[a-z0-9])?$", var.cluster_name))
+    error_message = "cluster_name must be 1-24 lowercase letters, digits and dashes, starting with a letter."
   }
 }
 
@@ -48,8 +49,9 @@ variable "min_nodes" {
   type        = number
   default     = null # the template's default (defaults.tf)
   validation {
-    condition     = var.min_nodes == null || (var.min_nodes >= 0 && var.min_nodes <= 100)
-    error_message = "min_nodes must be between 0 and 100."
+    # The template's bounds: the default pool runs the platform, never zero.
+    condition     = var.min_nodes == null || (var.min_nodes >= 1 && var.min_nodes <= 100)
+    error_message = "min_nodes must be between 1 and 100."
   }
 }
 

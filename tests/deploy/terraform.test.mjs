@@ -89,6 +89,17 @@ describe('terraform', () => {
       assert.ok(infrastructurePage[field].default !== undefined, field);
     }
     assert.equal(variable('gpu_pool').default.machine_type, undefined);
+    // Where both check an input, they check it the same way as the form.
+    assert.ok(
+      variable('cluster_name').validation[0].condition.includes(
+        `regex("${infrastructurePage.clusterName.pattern}"`,
+      ),
+    );
+    assert.ok(
+      variable('min_nodes').validation[0].condition.includes(
+        `var.min_nodes >= ${infrastructurePage.minNodes.minimum} && var.min_nodes <= ${infrastructurePage.minNodes.maximum}`,
+      ),
+    );
     const gpu = hcl.resource.google_container_node_pool.gpu[0].node_config[0];
     assert.equal(gpu.machine_type, '${local.gpu_machine_type}');
     assert.equal(gpu.guest_accelerator[0].type, '${local.gpu_accelerator}');

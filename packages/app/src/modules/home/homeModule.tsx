@@ -10,8 +10,8 @@ pipeline, and a chat with the documents it answers from.
 - Open a chatbot from the list above, or from the [catalog](/catalog).
 - On its page, the **Chatbot** tab holds the conversations, the chat and
   the PDFs it answers from.
-- New chatbots come from the [Create](/create) page once the
-  "Create chatbot" template is registered.
+- New chatbots come from the [Create](/create) page: the "Create a
+  chatbot" template provisions the cluster, the pipeline and the service.
 `;
 
 const aboutWidget = HomePageWidgetBlueprint.make({
