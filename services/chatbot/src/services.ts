@@ -93,8 +93,8 @@ export async function createServices(
     },
     metadata,
   );
-  // WordNet is read once (~0.1 s); at start-up, not on a user's question.
-  if (retriever.mode === 'lexical') wordNet();
+  // WordNet is read once (~0.2 s); at start-up, not on a user's question.
+  if (retriever.mode !== 'dense') wordNet();
   const chat = new ChatService(metadata, retriever, provider, metrics, logger, {
     memoryTurns: config.MEMORY_TURNS,
     storeName: vectors.name,

@@ -293,7 +293,7 @@ function contract(
       assert.deepEqual([...names], [[mine, 'manual.pdf']]);
     });
 
-    it('counts the chunks holding each term per collection, from documents stored with term counts, until they are deleted', async () => {
+    it('counts the chunks holding each term per collection and per document, from documents stored with term counts, until they are deleted', async () => {
       await store.createCollection('terms');
       await store.createCollection('terms-other');
       const first = crypto.randomUUID();
@@ -329,7 +329,26 @@ function contract(
         ['firmware', 3],
         ['router', 9],
       ]);
+      const byDocument = await store.termsByDocument('terms', [
+        'firmware',
+        'router',
+        'unicorn',
+      ]);
+      assert.deepEqual(
+        byDocument
+          .map(r => [r.documentId, r.term, r.chunks, r.documentChunks])
+          .sort(),
+        [
+          [first, 'firmware', 3, 7],
+          [first, 'router', 7, 7],
+          [second, 'router', 2, 7],
+        ].sort(),
+      );
       assert.ok(await store.deleteDocument('terms', first));
+      assert.deepEqual(
+        (await store.termsByDocument('terms', ['firmware'])).length,
+        0,
+      );
       const after = await store.termStatistics('terms', ['firmware', 'router']);
       assert.equal(after.chunks, 7);
       assert.deepEqual([...after.frequencies], [['router', 2]]);

@@ -12,7 +12,11 @@ import { SqliteLexicalIndex } from '../src/retrieval/SqliteLexicalIndex.js';
 import { reciprocalRankFusion } from '../src/retrieval/fusion.js';
 import { coverage, namedTerms } from '../src/retrieval/relevance.js';
 import { Retriever, weightedTerms } from '../src/retrieval/Retriever.js';
-import { isEnglishWord } from '../src/retrieval/englishWords.js';
+import { isEnglishWord, relatedWords } from '../src/retrieval/englishWords.js';
+import {
+  favourDocuments,
+  markedDocuments,
+} from '../src/retrieval/documentFocus.js';
 import { tokenize } from '../src/util/tokenize.js';
 import type { SearchHit } from '../src/vector/VectorStore.js';
 
@@ -274,6 +278,58 @@ describe('English words (WordNet)', () => {
     for (const word of ['conda', 'jupyter', 'tooltip', 'kubectl', 'nvidia'])
       assert.ok(!isEnglishWord(word), word);
   });
+
+  test('relates a word to its synonyms, broader and narrower words, closest first', () => {
+    const typeface = relatedWords(tokenize('typefaces')[0]);
+    assert.equal(typeface[0], 'font');
+    assert.ok(typeface.includes('italic'), typeface.join());
+    assert.ok(relatedWords('marker').includes('symbol'));
+    assert.ok(relatedWords('bigger').includes('large'));
+    assert.ok(!typeface.includes('typeface'));
+    assert.deepEqual(relatedWords('kubectl'), []);
+  });
+});
+
+describe('documents a question points at', () => {
+  const count = (
+    documentId: string,
+    term: string,
+    chunks: number,
+    documentChunks = 100,
+  ) => ({ documentId, term, chunks, documentChunks });
+
+  test('are those holding a term on many of their chunks that the others hardly use', () => {
+    // gri: on every page of its manual, nowhere else; plot: everywhere.
+    assert.deepEqual(
+      [
+        ...markedDocuments([
+          count('gri', 'gri', 90),
+          count('r', 'gri', 2),
+          count('gri', 'plot', 60),
+          count('r', 'plot', 40),
+        ]),
+      ],
+      ['gri'],
+    );
+    // Only that document uses it, but on too few of its chunks to be its name.
+    assert.equal(markedDocuments([count('gri', 'contour', 20)]).size, 0);
+    assert.equal(markedDocuments([]).size, 0);
+  });
+
+  test('have their passages moved up, the others keep their order', () => {
+    const hits = [
+      { ...hit('a', 3), documentId: 'r' },
+      { ...hit('b', 2.5), documentId: 'gri' },
+      { ...hit('c', 2), documentId: 'r' },
+      { ...hit('d', -0.2), documentId: 'gri' },
+      { ...hit('e', -0.25), documentId: 'r' },
+    ];
+    assert.deepEqual(
+      favourDocuments(hits, new Set(['gri'])).map(h => h.chunkId),
+      ['b', 'a', 'c', 'd', 'e'],
+    );
+    assert.equal(favourDocuments(hits, new Set()), hits);
+  });
 });
 
 describe('names in a question', () => {
@@ -297,8 +353,14 @@ describe('the retriever', () => {
   };
   /** A retriever over a fresh collection of PAGES. */
   const retriever = async (mode: 'hybrid' | 'lexical') => {
-    const { vectors, embeddings, lexical } = await collection();
-    return new Retriever(vectors, embeddings, lexical, { ...options, mode });
+    const { vectors, embeddings, lexical, metadata } = await collection();
+    return new Retriever(
+      vectors,
+      embeddings,
+      lexical,
+      { ...options, mode },
+      metadata,
+    );
   };
 
   test('hybrid finds the page for a question worded like the page', async () => {
@@ -378,6 +440,55 @@ describe('the retriever', () => {
       'intake filter replace',
     );
     assert.equal(found.hits[0].page, 3);
+  });
+
+  test('searches a word the documents never use through its WordNet relatives they do use', async () => {
+    const { vectors, embeddings, lexical, metadata, add } = await collection();
+    await add('c', 'display', [
+      'Menu colours: the menu background and the menu border are dark or light.',
+      'Menu text: the menu font is Courier or Helvetica.',
+    ]);
+    const r = new Retriever(
+      vectors,
+      embeddings,
+      lexical,
+      { ...options, mode: 'lexical' },
+      metadata,
+    );
+    const question = 'Which typefaces can the menu show?';
+    // "menu" alone ranks the colours page first (three menus to one).
+    const menu = lexical.search('c', [{ term: 'menu', weight: 2 }], 2);
+    assert.equal(menu[0].page, 1);
+    const found = await r.retrieve('c', question, question);
+    assert.deepEqual(
+      [found.hits[0].documentId, found.hits[0].page],
+      ['display', 2],
+    );
+  });
+
+  test('favours the document a question names over a closer match in another', async () => {
+    const { vectors, embeddings, lexical, metadata, add } = await collection();
+    await add('c', 'pump', [
+      'Pump: the pump starts when the tank is full.',
+      'Pump care: replace the pump mesh filter yearly.',
+      'Pump noise: a pump that rattles has air in it.',
+    ]);
+    const question = 'How do I replace the pump intake filter?';
+    const terms = weightedTerms(question, question);
+    // By BM25 alone the controller manual's filter page comes first.
+    assert.equal(lexical.search('c', terms, 3)[0].documentId, 'manual');
+    const r = new Retriever(
+      vectors,
+      embeddings,
+      lexical,
+      { ...options, mode: 'lexical' },
+      metadata,
+    );
+    const found = await r.retrieve('c', question, question);
+    assert.deepEqual(
+      [found.hits[0].documentId, found.hits[0].page],
+      ['pump', 2],
+    );
   });
 
   test('a follow-up finds the page through the terms it carries', async () => {

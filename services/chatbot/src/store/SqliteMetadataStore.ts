@@ -6,6 +6,7 @@ import {
   UnknownCollection,
   type ChatMessage,
   type DocumentRecord,
+  type DocumentTermCount,
   type JobPatch,
   type JobRecord,
   type MetadataStore,
@@ -112,6 +113,14 @@ export class SqliteMetadataStore implements MetadataStore {
        GROUP BY term`,
     ).all(collectionId, JSON.stringify(terms)) as { term: string; n: number }[];
     return { chunks, frequencies: new Map(rows.map(r => [r.term, r.n])) };
+  }
+
+  async termsByDocument(collectionId: string, terms: string[]) {
+    return this.stmt(
+      `SELECT t.document_id AS documentId, t.term, t.chunks, d.chunks AS documentChunks
+       FROM document_terms t JOIN documents d ON d.id = t.document_id
+       WHERE t.collection_id = ? AND t.term IN (SELECT value FROM json_each(?))`,
+    ).all(collectionId, JSON.stringify(terms)) as DocumentTermCount[];
   }
 
   /** For ingest/commit/SqliteDocumentCommit, inside the transaction that stores the chunks. */

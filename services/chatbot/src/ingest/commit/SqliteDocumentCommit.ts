@@ -7,6 +7,7 @@ import type { SqliteMetadataStore } from '../../store/SqliteMetadataStore.js';
 import type { EmbeddedVectorStore } from '../../vector/EmbeddedVectorStore.js';
 import type { ChunkToStore } from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
+import { documentTermChunks, searchableText } from '../../retrieval/sparse.js';
 
 /** Metadata and embedded vectors share one SQLite file: one transaction writes both. */
 export class SqliteDocumentCommit implements DocumentCommit {
@@ -24,9 +25,11 @@ export class SqliteDocumentCommit implements DocumentCommit {
     jobId?: string,
   ) {
     const staged = this.vectors.stage(doc.collectionId, doc.id, chunks);
+    // Which documents a question names is read from these (Retriever).
+    const terms = documentTermChunks(chunks.map(searchableText));
     this.db.transaction(() => {
       // Thrown inside the transaction, so the chunks roll back with it.
-      if (!this.metadata.insertDocumentSync(doc, jobId))
+      if (!this.metadata.insertDocumentSync(doc, jobId, terms))
         throw new JobSettledElsewhere(jobId!);
       this.vectors.writeSync(staged);
     })();
