@@ -58,8 +58,10 @@ export interface Retrieval {
 const CANDIDATES = 30;
 /** WordNet relatives searched in place of a word the collection lacks, at most. */
 const RELATED_TERMS = 3;
-/** ...found among its first this many relatives. */
+/** ...found among its first this many relatives... */
 const RELATED_TRIED = 12;
+/** ...for this many such words at most: each costs a count per relative tried. */
+const WORDS_EXPANDED = 6;
 
 /**
  * Finds the passages for a question: BM25 over the collection's chunks
@@ -174,9 +176,9 @@ export class Retriever {
     statistics: TermStatistics,
   ): Promise<{ terms: WeightedTerm[]; statistics: TermStatistics }> {
     const own = new Set(terms.map(t => t.term));
-    const absent = terms.filter(
-      t => t.weight === 2 && !statistics.frequencies.get(t.term),
-    );
+    const absent = terms
+      .filter(t => t.weight === 2 && !statistics.frequencies.get(t.term))
+      .slice(0, WORDS_EXPANDED);
     const relatives = absent.map(t =>
       relatedWords(t.term)
         .slice(0, RELATED_TRIED)
