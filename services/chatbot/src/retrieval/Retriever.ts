@@ -69,7 +69,9 @@ const WORDS_EXPANDED = 6;
  * both fused by reciprocal rank, one passage per page. A store that ranks
  * sparse-dense itself (Pinecone) gets the question's BM25 weights, from the
  * collection's term counts, as the sparse half of its query. A follow-up's terms
- * carried from earlier turns count half as much as the new question's. It
+ * carried from earlier turns count half as much as the new question's, as do
+ * the WordNet relatives of words the collection never uses; the passages of
+ * a document the question names count more. It
  * returns nothing, so the service declines and cites nothing, when the
  * question names something the documents never mention, or when the
  * passages found cover too little of what the question asks.

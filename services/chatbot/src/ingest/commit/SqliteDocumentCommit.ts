@@ -24,9 +24,9 @@ export class SqliteDocumentCommit implements DocumentCommit {
     _onStored: (count: number) => void | Promise<void>,
     jobId?: string,
   ) {
-    const staged = this.vectors.stage(doc.collectionId, doc.id, chunks);
     // Which documents a question names is read from these (Retriever).
-    const terms = documentTermChunks(chunks.map(searchableText));
+    const terms = await documentTermChunks(chunks.map(searchableText));
+    const staged = this.vectors.stage(doc.collectionId, doc.id, chunks);
     this.db.transaction(() => {
       // Thrown inside the transaction, so the chunks roll back with it.
       if (!this.metadata.insertDocumentSync(doc, jobId, terms))

@@ -31,7 +31,7 @@ export class VectorsThenRowCommit implements DocumentCommit {
     await this.vectors.upsertChunks(doc.collectionId, doc.id, chunks, onStored);
     // The collection's term counts come and go with the row: the store
     // keeps no text index, and retrieval weighs terms and declines by them.
-    const terms = documentTermChunks(chunks.map(searchableText));
+    const terms = await documentTermChunks(chunks.map(searchableText));
     if (!(await this.metadata.insertDocument(doc, jobId, terms)))
       throw new JobSettledElsewhere(jobId!);
   }
