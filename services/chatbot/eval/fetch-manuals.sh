@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The eval's manuals: real PDFs from Debian documentation packages, fetched
 # with apt-get download (never committed) and checked against the checksums
-# in set.json. Idempotent: a manual already in place with the right checksum
+# in set.json (or $EVAL_SET). Idempotent: a manual already in place with the right checksum
 # is kept. Usage: bash eval/fetch-manuals.sh [target dir, default eval/manuals]
 set -euo pipefail
+# The set whose documents to fetch: EVAL_SET (as eval/run.ts reads it), or set.json.
+set_file="$(realpath "${EVAL_SET:-$(dirname "$0")/set.json}")"
 cd "$(dirname "$0")"
 target="${1:-manuals}"
 mkdir -p "$target/debs"
@@ -13,8 +15,8 @@ private_apt() {
   apt-get -o Dir::State::Lists="$apt_state/lists" -o Dir::Cache="$apt_state/cache" \
     -o Debug::NoLocking=1 "$@"
 }
-node -e '
-  const set = require("./set.json");
+SET_FILE="$set_file" node -e '
+  const set = require(process.env.SET_FILE);
   for (const d of set.documents)
     console.log([d.id, d.package, d.version, d.deb, d.debSha256, d.pathInDeb, d.pdfSha256].join("\t"));
 ' | while IFS=$'\t' read -r id pkg version deb debsha path pdfsha; do
