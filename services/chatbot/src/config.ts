@@ -42,7 +42,7 @@ const schema = z.object({
   // noise: README, "Retrieval quality"), BM25 and the embeddings fused with a dense model,
   // the embeddings alone where the store has no lexical index (Pinecone).
   RETRIEVAL: z.enum(['auto', 'hybrid', 'lexical', 'dense']).default('auto'),
-  RETRIEVAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.3),
+  RETRIEVAL_MIN_COVERAGE: z.coerce.number().min(0).max(1).default(0.15),
   RETRIEVAL_DENSE_WEIGHT: z.coerce.number().min(0).max(5).default(0.5),
   RETRIEVAL_MIN_SCORE: z.coerce.number().min(-1).max(1).default(0.12),
   MEMORY_TURNS: z.coerce.number().int().min(0).max(50).default(6),

@@ -251,7 +251,7 @@ describe('fusion and relevance', () => {
 });
 
 describe('English words (WordNet)', () => {
-  test('knows inflected and British forms, not product names or jargon', () => {
+  test('knows inflected, irregular and British forms, not product names or jargon', () => {
     for (const word of [
       'running',
       'bigger',
@@ -275,6 +275,9 @@ describe('English words (WordNet)', () => {
       'processes',
     ])
       assert.ok(isEnglishWord(tokenize(word)[0]), word);
+    // Irregular forms, from WordNet's exception lists.
+    for (const word of ['ran', 'went', 'taught', 'children', 'better', 'mice'])
+      assert.ok(isEnglishWord(word), word);
     for (const word of ['conda', 'jupyter', 'tooltip', 'kubectl', 'nvidia'])
       assert.ok(!isEnglishWord(word), word);
   });

