@@ -299,23 +299,25 @@ function contract(
       const first = crypto.randomUUID();
       const second = crypto.randomUUID();
       const elsewhere = crypto.randomUUID();
+      // [term, chunks holding it, of which in their text (not only titles)]
+      const counts = (...rows: [string, number, number][]) =>
+        new Map(
+          rows.map(([t, chunks, textChunks]) => [t, { chunks, textChunks }]),
+        );
       await store.insertDocument(
         doc('terms', first, 'sha-t1'),
         undefined,
-        new Map([
-          ['firmware', 3],
-          ['router', 7],
-        ]),
+        counts(['firmware', 3, 3], ['router', 7, 4]),
       );
       await store.insertDocument(
         doc('terms', second, 'sha-t2'),
         undefined,
-        new Map([['router', 2]]),
+        counts(['router', 2, 2]),
       );
       await store.insertDocument(
         doc('terms-other', elsewhere, 'sha-t3'),
         undefined,
-        new Map([['firmware', 5]]),
+        counts(['firmware', 5, 5]),
       );
       // A document stored without counts (before they were kept) adds no chunks.
       await store.insertDocument(doc('terms', crypto.randomUUID(), 'sha-t4'));
@@ -340,7 +342,7 @@ function contract(
           .sort(),
         [
           [first, 'firmware', 3, 7],
-          [first, 'router', 7, 7],
+          [first, 'router', 4, 7], // in the text of 4 of its 7 chunks
           [second, 'router', 2, 7],
         ].sort(),
       );

@@ -18,6 +18,7 @@ import {
   markedDocuments,
 } from '../src/retrieval/documentFocus.js';
 import { tokenize } from '../src/util/tokenize.js';
+import { documentTermChunks } from '../src/retrieval/sparse.js';
 import type { SearchHit } from '../src/vector/VectorStore.js';
 
 const PAGES = [
@@ -317,6 +318,20 @@ describe('documents a question points at', () => {
     // Only that document uses it, but on too few of its chunks to be its name.
     assert.equal(markedDocuments([count('gri', 'contour', 20)]).size, 0);
     assert.equal(markedDocuments([]).size, 0);
+  });
+
+  test("are found from the terms in their chunks' text: section titles repeat a chapter's words on every page", async () => {
+    const counts = await documentTermChunks([
+      {
+        text: 'The pump starts when the tank is full.',
+        section: 'Terminal types',
+      },
+      { text: 'Wire the terminal block first.', section: 'Terminal types' },
+      { text: 'Pumps: see above.' },
+    ]);
+    assert.deepEqual(counts.get('terminal'), { chunks: 2, textChunks: 1 });
+    assert.deepEqual(counts.get('pump'), { chunks: 2, textChunks: 2 });
+    assert.deepEqual(counts.get('type'), { chunks: 2, textChunks: 0 });
   });
 
   test('have their passages moved up, the others keep their order', () => {

@@ -13,7 +13,9 @@ const BOOST = 1.5;
 
 /**
  * The documents a question points at: those holding one of its terms on a
- * good share of their chunks that the other documents hardly use. That is
+ * good share of their chunks' text (not their section titles, which repeat
+ * a chapter's words, "Terminal types", over every page of it) that the
+ * other documents hardly use. That is
  * a product's name ("gri", "AMC", on every page's running header) or its
  * own vocabulary ("answer sheet" is Auto Multiple Choice's). In a collection
  * of several manuals a question naming one is about that one, though a

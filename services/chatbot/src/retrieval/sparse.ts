@@ -2,6 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import { tokenize } from '../util/tokenize.js';
 import { fnv1a } from '../util/hash.js';
 import type { TermStatistics, WeightedTerm } from './LexicalIndex.js';
+import type { TermChunks } from '../store/MetadataStore.js';
 
 /** A sparse vector as Pinecone takes it: uint32 indices, float values. */
 export interface SparseValues {
@@ -108,14 +109,23 @@ const COUNTED_PER_TURN = 100;
  * large document's commit.
  */
 export async function documentTermChunks(
-  texts: string[],
-): Promise<Map<string, number>> {
-  const chunks = new Map<string, number>();
-  for (let i = 0; i < texts.length; i++) {
+  chunks: { text: string; section?: string }[],
+): Promise<Map<string, TermChunks>> {
+  const counts = new Map<string, TermChunks>();
+  const count = (term: string) => {
+    let c = counts.get(term);
+    if (!c) counts.set(term, (c = { chunks: 0, textChunks: 0 }));
+    return c;
+  };
+  for (let i = 0; i < chunks.length; i++) {
     if (i > 0 && i % COUNTED_PER_TURN === 0) await setImmediate();
-    for (const term of termCounts(texts[i]).keys()) {
-      chunks.set(term, (chunks.get(term) ?? 0) + 1);
-    }
+    const inText = new Set(tokenize(chunks[i].text));
+    for (const term of inText) count(term).textChunks++;
+    for (const term of new Set([
+      ...inText,
+      ...tokenize(chunks[i].section ?? ''),
+    ]))
+      count(term).chunks++;
   }
-  return chunks;
+  return counts;
 }

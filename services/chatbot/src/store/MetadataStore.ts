@@ -71,7 +71,15 @@ export const INTERRUPTED_JOB_ERROR =
  * replica, the default) or PostgreSQL (shared by every replica, so the chart
  * can scale out). Vectors live in the VectorStore.
  */
-/** How many of a document's chunks hold a term, out of how many it has. */
+/** How many of a document's chunks hold a term: anywhere, and in their text. */
+export interface TermChunks {
+  /** In the text or the section titles: the collection's document frequency. */
+  chunks: number;
+  /** In the text itself: which documents a question names (documentFocus). */
+  textChunks: number;
+}
+
+/** How many of a document's chunks hold a term in their text, out of how many it has. */
 export interface DocumentTermCount {
   documentId: string;
   term: string;
@@ -113,7 +121,7 @@ export interface MetadataStore {
   insertDocument(
     doc: DocumentRecord,
     jobId?: string,
-    termChunks?: Map<string, number>,
+    termChunks?: Map<string, TermChunks>,
   ): Promise<boolean>;
   /**
    * The collection's document frequencies, from the term counts stored with

@@ -8,6 +8,7 @@ import {
   type DocumentRecord,
   type JobPatch,
   type MetadataStore,
+  type TermChunks,
 } from './MetadataStore.js';
 import { isUuid } from '../util/ids.js';
 import { migratePostgres } from './migrate.js';
@@ -189,7 +190,7 @@ export class PostgresMetadataStore implements MetadataStore {
   async insertDocument(
     doc: DocumentRecord,
     jobId?: string,
-    termChunks?: Map<string, number>,
+    termChunks?: Map<string, TermChunks>,
   ) {
     return this.transaction(async client => {
       if (jobId) {
@@ -216,13 +217,15 @@ export class PostgresMetadataStore implements MetadataStore {
       if (termChunks?.size) {
         // One statement for thousands of terms: arrays unnested server-side.
         await client.query(
-          `INSERT INTO document_terms (document_id, collection_id, term, chunks)
-           SELECT $1, $2, term, chunks FROM unnest($3::text[], $4::int[]) AS t(term, chunks)`,
+          `INSERT INTO document_terms (document_id, collection_id, term, chunks, text_chunks)
+           SELECT $1, $2, term, chunks, text_chunks
+           FROM unnest($3::text[], $4::int[], $5::int[]) AS t(term, chunks, text_chunks)`,
           [
             doc.id,
             doc.collectionId,
             [...termChunks.keys()],
-            [...termChunks.values()],
+            [...termChunks.values()].map(c => c.chunks),
+            [...termChunks.values()].map(c => c.textChunks),
           ],
         );
       }
@@ -254,7 +257,8 @@ export class PostgresMetadataStore implements MetadataStore {
       chunks: number;
       documentChunks: number;
     }>(
-      `SELECT t.document_id AS "documentId", t.term, t.chunks, d.chunks AS "documentChunks"
+      `SELECT t.document_id AS "documentId", t.term, coalesce(t.text_chunks, t.chunks) AS chunks,
+              d.chunks AS "documentChunks"
        FROM document_terms t JOIN documents d ON d.id = t.document_id
        WHERE t.collection_id = $1 AND t.term = ANY($2::text[])`,
       [collectionId, terms],

@@ -7,6 +7,7 @@ import {
   type ChatMessage,
   type DocumentRecord,
   type DocumentTermCount,
+  type TermChunks,
   type JobPatch,
   type JobRecord,
   type MetadataStore,
@@ -95,7 +96,7 @@ export class SqliteMetadataStore implements MetadataStore {
   async insertDocument(
     doc: DocumentRecord,
     jobId?: string,
-    termChunks?: Map<string, number>,
+    termChunks?: Map<string, TermChunks>,
   ) {
     return this.db.transaction(() =>
       this.insertDocumentSync(doc, jobId, termChunks),
@@ -117,7 +118,8 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async termsByDocument(collectionId: string, terms: string[]) {
     return this.stmt(
-      `SELECT t.document_id AS documentId, t.term, t.chunks, d.chunks AS documentChunks
+      `SELECT t.document_id AS documentId, t.term, coalesce(t.text_chunks, t.chunks) AS chunks,
+              d.chunks AS documentChunks
        FROM document_terms t JOIN documents d ON d.id = t.document_id
        WHERE t.collection_id = ? AND t.term IN (SELECT value FROM json_each(?))`,
     ).all(collectionId, JSON.stringify(terms)) as DocumentTermCount[];
@@ -127,7 +129,7 @@ export class SqliteMetadataStore implements MetadataStore {
   insertDocumentSync(
     doc: DocumentRecord,
     jobId?: string,
-    termChunks?: Map<string, number>,
+    termChunks?: Map<string, TermChunks>,
   ): boolean {
     if (jobId) {
       const claimed = this.stmt(
@@ -140,10 +142,10 @@ export class SqliteMetadataStore implements MetadataStore {
        VALUES (@id, @collectionId, @filename, @pages, @chunks, @bytes, @sha256, @createdAt)`,
     ).run(doc);
     const insertTerm = this.stmt(
-      'INSERT INTO document_terms (document_id, collection_id, term, chunks) VALUES (?, ?, ?, ?)',
+      'INSERT INTO document_terms (document_id, collection_id, term, chunks, text_chunks) VALUES (?, ?, ?, ?, ?)',
     );
-    for (const [term, chunks] of termChunks ?? []) {
-      insertTerm.run(doc.id, doc.collectionId, term, chunks);
+    for (const [term, { chunks, textChunks }] of termChunks ?? []) {
+      insertTerm.run(doc.id, doc.collectionId, term, chunks, textChunks);
     }
     return true;
   }

@@ -7,7 +7,7 @@ import type { SqliteMetadataStore } from '../../store/SqliteMetadataStore.js';
 import type { EmbeddedVectorStore } from '../../vector/EmbeddedVectorStore.js';
 import type { ChunkToStore } from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
-import { documentTermChunks, searchableText } from '../../retrieval/sparse.js';
+import { documentTermChunks } from '../../retrieval/sparse.js';
 
 /** Metadata and embedded vectors share one SQLite file: one transaction writes both. */
 export class SqliteDocumentCommit implements DocumentCommit {
@@ -25,7 +25,7 @@ export class SqliteDocumentCommit implements DocumentCommit {
     jobId?: string,
   ) {
     // Which documents a question names is read from these (Retriever).
-    const terms = await documentTermChunks(chunks.map(searchableText));
+    const terms = await documentTermChunks(chunks);
     const staged = this.vectors.stage(doc.collectionId, doc.id, chunks);
     this.db.transaction(() => {
       // Thrown inside the transaction, so the chunks roll back with it.

@@ -8,7 +8,7 @@ import type {
   UpsertingVectorStore,
 } from '../../vector/VectorStore.js';
 import type { DocumentCommit } from './DocumentCommit.js';
-import { documentTermChunks, searchableText } from '../../retrieval/sparse.js';
+import { documentTermChunks } from '../../retrieval/sparse.js';
 
 /**
  * Vectors in a separate store (Pinecone): they go first and the row last, so
@@ -31,7 +31,7 @@ export class VectorsThenRowCommit implements DocumentCommit {
     await this.vectors.upsertChunks(doc.collectionId, doc.id, chunks, onStored);
     // The collection's term counts come and go with the row: the store
     // keeps no text index, and retrieval weighs terms and declines by them.
-    const terms = await documentTermChunks(chunks.map(searchableText));
+    const terms = await documentTermChunks(chunks);
     if (!(await this.metadata.insertDocument(doc, jobId, terms)))
       throw new JobSettledElsewhere(jobId!);
   }

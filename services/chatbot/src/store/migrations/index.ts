@@ -5,6 +5,7 @@ import { sqliteJobsForeignKey } from './002_sqlite_jobs_foreign_key.js';
 import { sqliteChunksFts } from './003_sqlite_chunks_fts.js';
 import { documentTerms } from './004_document_terms.js';
 import { sqliteChunkSections } from './005_sqlite_chunk_sections.js';
+import { documentTermTextChunks } from './006_document_term_text_chunks.js';
 
 /**
  * The metadata schema's one history, for SQLite and PostgreSQL alike. Add a
@@ -17,6 +18,7 @@ export const MIGRATIONS: Migration[] = [
   sqliteChunksFts,
   documentTerms,
   sqliteChunkSections,
+  documentTermTextChunks,
 ];
 
 /** Migrations from this list rather than a directory, so dist/ and tsx agree. */
