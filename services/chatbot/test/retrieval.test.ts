@@ -19,6 +19,7 @@ import {
 } from '../src/retrieval/documentFocus.js';
 import { tokenize } from '../src/util/tokenize.js';
 import { documentTermChunks } from '../src/retrieval/sparse.js';
+import { queryTerms } from '../src/retrieval/queryTerms.js';
 import type { SearchHit } from '../src/vector/VectorStore.js';
 
 const PAGES = [
@@ -190,6 +191,17 @@ describe('the lexical index (SQLite FTS5)', () => {
     assert.deepEqual(
       lexical.search('c', [{ term: 'motor" OR "warranty', weight: 2 }], 5),
       [],
+    );
+  });
+});
+
+describe('question terms', () => {
+  test('leave out question words and what is left of contractions', () => {
+    assert.deepEqual(
+      queryTerms(
+        "How do I set it when the variable hasn't been set? I've tried.",
+      ),
+      ['set', 'variable', 'set', 'tried'],
     );
   });
 });

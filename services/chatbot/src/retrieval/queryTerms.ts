@@ -15,7 +15,12 @@ const QUESTION_STOPWORDS = new Set(
     'both each few more most other some such no nor not only own same so than too very can will just ' +
     'don should now also could would may might must shall get gets got make makes making made want ' +
     'wants need needs way ways use using used instead tell know like one ones thing things something ' +
-    'able possible there please'
+    'able possible there please himself herself yourselves ' +
+    // What tokenize() leaves of contractions (hasn't → hasn, I've → ve),
+    // as NLTK's list has them: found in one chunk of a manual, "hasn"
+    // weighed more than any real word of the question.
+    'll re ve ain aren couldn didn doesn hadn hasn haven isn ma mightn ' +
+    'mustn needn shan shouldn wasn weren won wouldn'
   ).split(' '),
 );
 
