@@ -382,16 +382,20 @@ describe('the retriever', () => {
     denseWeight: 0.5,
   };
   /** A retriever over a fresh collection of PAGES. */
-  const retriever = async (mode: 'hybrid' | 'lexical') => {
-    const { vectors, embeddings, lexical, metadata } = await collection();
-    return new Retriever(
-      vectors,
-      embeddings,
-      lexical,
+  /** A retriever over a collection, and the collection (to add documents to). */
+  const retrieverAndCollection = async (mode: 'hybrid' | 'lexical') => {
+    const c = await collection();
+    const r = new Retriever(
+      c.vectors,
+      c.embeddings,
+      c.lexical,
       { ...options, mode },
-      metadata,
+      c.metadata,
     );
+    return { r, ...c };
   };
+  const retriever = async (mode: 'hybrid' | 'lexical') =>
+    (await retrieverAndCollection(mode)).r;
 
   test('hybrid finds the page for a question worded like the page', async () => {
     const r = await retriever('hybrid');
@@ -473,18 +477,11 @@ describe('the retriever', () => {
   });
 
   test('searches a word the documents never use through its WordNet relatives they do use', async () => {
-    const { vectors, embeddings, lexical, metadata, add } = await collection();
+    const { r, lexical, add } = await retrieverAndCollection('lexical');
     await add('c', 'display', [
       'Menu colours: the menu background and the menu border are dark or light.',
       'Menu text: the menu font is Courier or Helvetica.',
     ]);
-    const r = new Retriever(
-      vectors,
-      embeddings,
-      lexical,
-      { ...options, mode: 'lexical' },
-      metadata,
-    );
     const question = 'Which typefaces can the menu show?';
     // "menu" alone ranks the colours page first (three menus to one).
     const menu = lexical.search('c', [{ term: 'menu', weight: 2 }], 2);
@@ -497,7 +494,7 @@ describe('the retriever', () => {
   });
 
   test('favours the document a question names over a closer match in another', async () => {
-    const { vectors, embeddings, lexical, metadata, add } = await collection();
+    const { r, lexical, add } = await retrieverAndCollection('lexical');
     await add('c', 'pump', [
       'Pump: the pump starts when the tank is full.',
       'Pump care: replace the pump mesh filter yearly.',
@@ -507,13 +504,6 @@ describe('the retriever', () => {
     const terms = weightedTerms(question, question);
     // By BM25 alone the controller manual's filter page comes first.
     assert.equal(lexical.search('c', terms, 3)[0].documentId, 'manual');
-    const r = new Retriever(
-      vectors,
-      embeddings,
-      lexical,
-      { ...options, mode: 'lexical' },
-      metadata,
-    );
     const found = await r.retrieve('c', question, question);
     assert.deepEqual(
       [found.hits[0].documentId, found.hits[0].page],
