@@ -46,7 +46,7 @@ chatbot_service_suite() {
     cd services/chatbot &&
       export CHATBOT_TEST_DATABASE_URL="postgres://chatbot_test:$password@127.0.0.1:$PGTEST_PORT/postgres" &&
       npm run --silent typecheck && npm run --silent build && npm run --silent test:coverage && npm run --silent eval:smoke &&
-      npm run --silent eval && npm run --silent eval:validation
+      npm run --silent eval && npm run --silent eval:validation && npm run --silent eval:test
   )
   rc=$?
   stop_test_postgres

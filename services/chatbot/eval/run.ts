@@ -143,7 +143,10 @@ try {
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
   ].join('\n');
   console.log(table);
-  for (const miss of scores.misses) console.log(`  ${miss}`);
+  // The test set's misses are not printed: nobody should tune on them.
+  if (process.env.EVAL_SHOW_MISSES !== 'false') {
+    for (const miss of scores.misses) console.log(`  ${miss}`);
+  }
 
   const results = process.env.EVAL_RESULTS_DIR ?? path.join(here, 'results');
   fs.mkdirSync(results, { recursive: true });
