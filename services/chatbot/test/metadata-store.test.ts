@@ -331,25 +331,33 @@ function contract(
         ['firmware', 3],
         ['router', 9],
       ]);
-      const byDocument = await store.termsByDocument('terms', [
+      const byDocument = await store.documentTermCounts('terms', [
         'firmware',
         'router',
         'unicorn',
       ]);
       assert.deepEqual(
-        byDocument
-          .map(r => [r.documentId, r.term, r.chunks, r.documentChunks])
-          .sort(),
+        byDocument.terms.map(r => [r.documentId, r.term, r.chunks]).sort(),
         [
-          [first, 'firmware', 3, 7],
-          [first, 'router', 4, 7], // in the text of 4 of its 7 chunks
-          [second, 'router', 2, 7],
+          [first, 'firmware', 3],
+          [first, 'router', 4], // in the text of 4 of its chunks
+          [second, 'router', 2],
         ].sort(),
+      );
+      // Every document, the one stored without counts too.
+      assert.equal(byDocument.documents.length, 3);
+      assert.deepEqual(
+        byDocument.documents.map(d => [d.chunks, d.counted]).sort(),
+        [
+          [7, false],
+          [7, true],
+          [7, true],
+        ],
       );
       assert.ok(await store.deleteDocument('terms', first));
       assert.deepEqual(
-        (await store.termsByDocument('terms', ['firmware'])).length,
-        0,
+        (await store.documentTermCounts('terms', ['firmware'])).terms,
+        [],
       );
       const after = await store.termStatistics('terms', ['firmware', 'router']);
       assert.equal(after.chunks, 7);

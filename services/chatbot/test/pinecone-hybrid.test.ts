@@ -114,6 +114,20 @@ describe('Pinecone sparse-dense retrieval', () => {
     assert.ok(body.sparseVector.values[i] > 0);
   });
 
+  test('sends the WordNet relatives the collection uses of a word it never does', async () => {
+    // "warmth" is on no page; "heat", its first relative, is on 39.
+    await chat(svc.url, 'routers', {
+      message: 'Should the router be kept from warmth?',
+    });
+    const { body } = queries().at(-1)!;
+    const { indices, values } = body.sparseVector;
+    assert.ok(!indices.includes(termIndex('warmth')));
+    const heat = indices.indexOf(termIndex('heat'));
+    assert.ok(heat >= 0, 'the relative is in the sparse half');
+    const router = indices.indexOf(termIndex('router'));
+    assert.ok(values[heat] > 0 && values[heat] < values[router]);
+  });
+
   test('declines a question naming what the collection never mentions, without querying Pinecone', async () => {
     const before = queries().length;
     const { events } = await chat(svc.url, 'routers', {

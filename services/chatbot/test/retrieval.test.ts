@@ -20,6 +20,7 @@ import {
 import { tokenize } from '../src/util/tokenize.js';
 import { documentTermChunks } from '../src/retrieval/sparse.js';
 import { queryTerms } from '../src/retrieval/queryTerms.js';
+import { relatedTerms } from '../src/retrieval/relatedTerms.js';
 import type { SearchHit } from '../src/vector/VectorStore.js';
 
 const PAGES = [
@@ -306,30 +307,160 @@ describe('English words (WordNet)', () => {
   });
 });
 
+describe('WordNet relatives of words the collection never uses', () => {
+  /** A collection using these words, each in 5 of 100 chunks. */
+  const collectionUsing = (...words: string[]) => {
+    const frequencies = new Map(words.map(w => [w, 5]));
+    const counted: string[][] = [];
+    return {
+      statistics: (terms: string[]) => {
+        counted.push(terms);
+        return {
+          chunks: 100,
+          frequencies: new Map(
+            terms.filter(t => frequencies.has(t)).map(t => [t, 5]),
+          ),
+        };
+      },
+      counted,
+    };
+  };
+
+  test("are searched at half weight for the question's own absent words only", async () => {
+    const c = collectionUsing('menu', 'font', 'face', 'type', 'bold');
+    const terms = [
+      { term: 'typeface', weight: 2 as const },
+      { term: 'menu', weight: 2 as const },
+      { term: 'marker', weight: 1 as const }, // carried from an earlier turn
+    ];
+    const related = await relatedTerms(
+      terms,
+      c.statistics(terms.map(t => t.term)),
+      c.statistics,
+    );
+    // The first three relatives the collection uses; menu is used, so kept as is.
+    assert.deepEqual(related.terms, [
+      { term: 'font', weight: 1 },
+      { term: 'face', weight: 1 },
+      { term: 'type', weight: 1 },
+    ]);
+    assert.equal(related.statistics.frequencies.get('font'), 5);
+    assert.equal(related.statistics.frequencies.get('menu'), 5);
+    // Only typeface's relatives were counted: not menu's, not the carried marker's.
+    const tried = c.counted[1];
+    assert.ok(tried.includes('font'));
+    for (const word of ['menu', 'marker'])
+      assert.ok(!tried.includes(relatedWords(word)[0]), word);
+  });
+
+  test('are looked up for six absent words at most, twelve relatives each', async () => {
+    const c = collectionUsing();
+    const absent = [
+      'typeface',
+      'marker',
+      'bigger',
+      'colleague',
+      'warmth',
+      'appliance',
+      'bubble',
+      'wire',
+    ].map(term => ({ term, weight: 2 as const }));
+    const related = await relatedTerms(
+      absent,
+      c.statistics(absent.map(t => t.term)),
+      c.statistics,
+    );
+    assert.deepEqual(related.terms, []);
+    assert.equal(c.counted.length, 2);
+    const tried = c.counted[1];
+    assert.ok(tried.length <= 6 * 12, String(tried.length));
+    assert.ok(tried.includes('heat')); // warmth, the fifth
+    assert.ok(tried.includes('gadget')); // appliance, the sixth, is in
+    assert.ok(!tried.includes('globule')); // bubble, the seventh, is not
+  });
+});
+
 describe('documents a question points at', () => {
-  const count = (
-    documentId: string,
-    term: string,
-    chunks: number,
-    documentChunks = 100,
-  ) => ({ documentId, term, chunks, documentChunks });
+  /** Documents of 100 chunks, all counted unless told; [document, term, chunks]. */
+  const counts = (
+    rows: [string, string, number][],
+    documents: { documentId: string; chunks?: number; counted?: boolean }[] = [
+      { documentId: 'gri' },
+      { documentId: 'r' },
+    ],
+  ) => ({
+    documents: documents.map(d => ({ chunks: 100, counted: true, ...d })),
+    terms: rows.map(([documentId, term, chunks]) => ({
+      documentId,
+      term,
+      chunks,
+    })),
+  });
 
   test('are those holding a term on many of their chunks that the others hardly use', () => {
     // gri: on every page of its manual, nowhere else; plot: everywhere.
+    const question = counts([
+      ['gri', 'gri', 90],
+      ['r', 'gri', 2],
+      ['gri', 'plot', 60],
+      ['r', 'plot', 40],
+    ]);
+    assert.deepEqual([...markedDocuments(question)], ['gri']);
+    // Only that document uses it, but on too few of its chunks to be its name.
+    assert.equal(markedDocuments(counts([['gri', 'contour', 20]])).size, 0);
+    assert.equal(markedDocuments(counts([])).size, 0);
+  });
+
+  test('are judged by rates, so a long manual does not win over a short guide for using a word more in all', () => {
+    const documents = [
+      { documentId: 'manual', chunks: 1000 },
+      { documentId: 'guide', chunks: 20 },
+    ];
+    // 400 of 1,000 chunks against 10 of 20: neither is the word's owner.
+    assert.equal(
+      markedDocuments(
+        counts(
+          [
+            ['manual', 'printer', 400],
+            ['guide', 'printer', 10],
+          ],
+          documents,
+        ),
+      ).size,
+      0,
+    );
+    // The guide's name, in 15 of its 20 chunks and 3 of the manual's 1,000.
     assert.deepEqual(
       [
-        ...markedDocuments([
-          count('gri', 'gri', 90),
-          count('r', 'gri', 2),
-          count('gri', 'plot', 60),
-          count('r', 'plot', 40),
-        ]),
+        ...markedDocuments(
+          counts(
+            [
+              ['guide', 'lathe', 15],
+              ['manual', 'lathe', 3],
+            ],
+            documents,
+          ),
+        ),
       ],
-      ['gri'],
+      ['guide'],
     );
-    // Only that document uses it, but on too few of its chunks to be its name.
-    assert.equal(markedDocuments([count('gri', 'contour', 20)]).size, 0);
-    assert.equal(markedDocuments([]).size, 0);
+  });
+
+  test('are none while a document has no term counts (its use of the word is unknown), or the collection has one document', () => {
+    const rows: [string, string, number][] = [['gri', 'gri', 90]];
+    assert.equal(
+      markedDocuments(
+        counts(rows, [
+          { documentId: 'gri' },
+          { documentId: 'r', counted: false },
+        ]),
+      ).size,
+      0,
+    );
+    assert.equal(
+      markedDocuments(counts(rows, [{ documentId: 'gri' }])).size,
+      0,
+    );
   });
 
   test("are found from the terms in their chunks' text: section titles repeat a chapter's words on every page", async () => {

@@ -9,9 +9,10 @@ import type {
 import { bestPerPage, reciprocalRankFusion } from './fusion.js';
 import { coverage, namedTerms } from './relevance.js';
 import { encodeQuery, type SparseValues } from './sparse.js';
-import { isEnglishWord, relatedWords } from './englishWords.js';
+import { isEnglishWord } from './englishWords.js';
+import { relatedTerms } from './relatedTerms.js';
 import { favourDocuments, markedDocuments } from './documentFocus.js';
-import type { DocumentTermCount } from '../store/MetadataStore.js';
+import type { DocumentTermCounts } from '../store/MetadataStore.js';
 
 /**
  * Term counts the metadata store keeps with each document: the collection's
@@ -23,10 +24,10 @@ export interface TermCounts {
     collectionId: string,
     terms: string[],
   ): Promise<TermStatistics>;
-  termsByDocument(
+  documentTermCounts(
     collectionId: string,
     terms: string[],
-  ): Promise<DocumentTermCount[]>;
+  ): Promise<DocumentTermCounts>;
 }
 
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
@@ -56,12 +57,8 @@ export interface Retrieval {
 
 /** How many candidates each list contributes before fusion. */
 const CANDIDATES = 30;
-/** WordNet relatives searched in place of a word the collection lacks, at most. */
-const RELATED_TERMS = 3;
-/** ...found among its first this many relatives... */
-const RELATED_TRIED = 12;
-/** ...for this many such words at most: each costs a count per relative tried. */
-const WORDS_EXPANDED = 6;
+/** How many of a question's terms may name the document it is about. */
+const NAMING_TERMS = 32;
 
 /**
  * Finds the passages for a question: BM25 over the collection's chunks
@@ -160,7 +157,9 @@ export class Retriever {
     statistics: TermStatistics,
     standalone: string,
   ): Promise<SearchHit[]> {
-    const related = await this.relatedTerms(collectionId, terms, statistics);
+    const related = await relatedTerms(terms, statistics, words =>
+      this.termStatistics(collectionId, words),
+    );
     const searched = [...terms, ...related.terms];
     const candidates = this.lexical
       ? await this.fused(this.lexical, collectionId, searched, standalone)
@@ -169,9 +168,16 @@ export class Retriever {
           standalone,
           encodeQuery(searched, related.statistics),
         );
-    const marked = markedDocuments(
-      (await this.termCounts?.termsByDocument(collectionId, distinct)) ?? [],
-    );
+    // The question's first terms (its own come first): a row per document
+    // and term is read, which a 4,000-character question should not scale.
+    const marked = this.termCounts
+      ? markedDocuments(
+          await this.termCounts.documentTermCounts(
+            collectionId,
+            distinct.slice(0, NAMING_TERMS),
+          ),
+        )
+      : new Set<string>();
     return bestPerPage(favourDocuments(candidates, marked), this.options.topK);
   }
 
@@ -179,51 +185,6 @@ export class Retriever {
     return this.lexical
       ? this.lexical.termStatistics(terms)
       : this.termCounts!.termStatistics(collectionId, terms);
-  }
-
-  /**
-   * A question's word that the collection never uses but English knows is
-   * most often a paraphrase ("typefaces" where the manual says "fonts"): its
-   * WordNet synonyms, broader and narrower words that the collection does use
-   * are searched as well, weighing half. Words it uses are left alone:
-   * expanding every word lost 0.02 hit@5 on the real-manual eval; this
-   * gained 0.01 (follow-up hit@5 0.63 -> 0.75).
-   */
-  private async relatedTerms(
-    collectionId: string,
-    terms: WeightedTerm[],
-    statistics: TermStatistics,
-  ): Promise<{ terms: WeightedTerm[]; statistics: TermStatistics }> {
-    const own = new Set(terms.map(t => t.term));
-    const absent = terms
-      .filter(t => t.weight === 2 && !statistics.frequencies.get(t.term))
-      .slice(0, WORDS_EXPANDED);
-    const relatives = absent.map(t =>
-      relatedWords(t.term)
-        .slice(0, RELATED_TRIED)
-        .flatMap(word => {
-          const term = queryTerms(word);
-          return term.length === 1 && !own.has(term[0]) ? term : [];
-        }),
-    );
-    const tried = [...new Set(relatives.flat())];
-    if (tried.length === 0) return { terms: [], statistics };
-    const counts = await this.termStatistics(collectionId, tried);
-    const found = new Set(
-      relatives.flatMap(words =>
-        words.filter(w => counts.frequencies.get(w)).slice(0, RELATED_TERMS),
-      ),
-    );
-    return {
-      terms: [...found].map(term => ({ term, weight: 1 as const })),
-      statistics: {
-        chunks: statistics.chunks,
-        frequencies: new Map([
-          ...statistics.frequencies,
-          ...counts.frequencies,
-        ]),
-      },
-    };
   }
 
   /** BM25 from the lexical index, fused with the dense list in hybrid mode. */

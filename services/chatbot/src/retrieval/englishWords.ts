@@ -54,9 +54,14 @@ function senses(lemma: string): [PartOfSpeech, number[]][] {
       const key = text.slice(start, text.indexOf(' ', start));
       if (key === lemma) {
         // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt offset...
-        const fields = text.slice(start, text.indexOf('\n', start)).split(' ');
+        const fields = text
+          .slice(start, text.indexOf('\n', start))
+          .trimEnd()
+          .split(' ');
         const at = 6 + Number(fields[3]);
-        found.push([pos, fields.slice(at, at + SENSES_KEPT).map(Number)]);
+        // synset_cnt offsets follow; a one-sense word has just one.
+        const kept = Math.min(SENSES_KEPT, Number(fields[2]));
+        found.push([pos, fields.slice(at, at + kept).map(Number)]);
         break;
       }
       // Header lines (leading spaces) sort first.
@@ -172,8 +177,9 @@ function synset(pos: PartOfSpeech, offset: number) {
   // offset lex_filenum ss_type w_cnt word lex_id... p_cnt ptr... | gloss
   const fields = line.slice(0, line.indexOf(' | ')).split(' ');
   const count = parseInt(fields[3], 16);
+  // An adjective may carry a syntactic marker: galore(ip), elect(p).
   const words = Array.from({ length: count }, (_, i) =>
-    fields[4 + 2 * i].toLowerCase(),
+    fields[4 + 2 * i].toLowerCase().replace(/\([a-z]+\)$/, ''),
   );
   const pointerAt = 5 + 2 * count;
   const pointers = Array.from(
@@ -191,22 +197,30 @@ function synset(pos: PartOfSpeech, offset: number) {
  * Words WordNet relates to a word, closest first: for each of its lemmas'
  * first senses, the synonyms, then the broader (hypernym) and narrower
  * (hyponym) words: typeface → font, type, boldface; marker → grade, label.
- * Single words only (WordNet's collocations are joined by _).
+ * Single words only (WordNet's collocations are joined by _); at most
+ * `limit`, reading no further synsets once it has them.
  */
-export function relatedWords(word: string): string[] {
+export function relatedWords(word: string, limit = Infinity): string[] {
   const own = new Set(forms(word));
   const related = new Set<string>();
+  const add = (words: string[]) => {
+    for (const w of words) {
+      if (related.size < limit && /^[a-z]+$/.test(w) && !own.has(w))
+        related.add(w);
+    }
+    return related.size < limit;
+  };
   for (const form of own) {
     for (const [pos, offsets] of senses(form)) {
       for (const offset of offsets) {
         const { words, pointers } = synset(pos, offset);
-        for (const w of words) related.add(w);
+        if (!add(words)) return [...related];
         for (const p of pointers) {
           if (p.symbol !== '@' && p.symbol !== '~') continue;
-          for (const w of synset(p.pos, p.offset).words) related.add(w);
+          if (!add(synset(p.pos, p.offset).words)) return [...related];
         }
       }
     }
   }
-  return [...related].filter(w => /^[a-z]+$/.test(w) && !own.has(w));
+  return [...related];
 }

@@ -66,11 +66,6 @@ export class UnknownCollection extends Error {
 export const INTERRUPTED_JOB_ERROR =
   'interrupted: the service restarted before ingestion finished; upload the file again';
 
-/**
- * Collections, documents, ingestion jobs and conversation memory. SQLite (one
- * replica, the default) or PostgreSQL (shared by every replica, so the chart
- * can scale out). Vectors live in the VectorStore.
- */
 /** How many of a document's chunks hold a term: anywhere, and in their text. */
 export interface TermChunks {
   /** In the text or the section titles: the collection's document frequency. */
@@ -79,14 +74,19 @@ export interface TermChunks {
   textChunks: number;
 }
 
-/** How many of a document's chunks hold a term in their text, out of how many it has. */
-export interface DocumentTermCount {
-  documentId: string;
-  term: string;
-  chunks: number;
-  documentChunks: number;
+/** Some terms' use across a collection's documents (documentFocus). */
+export interface DocumentTermCounts {
+  /** Every document of the collection, and whether it was stored with term counts. */
+  documents: { documentId: string; chunks: number; counted: boolean }[];
+  /** How many of a document's chunks hold a term in their text; none, no row. */
+  terms: { documentId: string; term: string; chunks: number }[];
 }
 
+/**
+ * Collections, documents, ingestion jobs and conversation memory. SQLite (one
+ * replica, the default) or PostgreSQL (shared by every replica, so the chart
+ * can scale out). Vectors live in the VectorStore.
+ */
 export interface MetadataStore {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -132,14 +132,11 @@ export interface MetadataStore {
     collectionId: string,
     terms: string[],
   ): Promise<TermStatistics>;
-  /**
-   * Per document of the collection stored with term counts: how many of its
-   * chunks hold each of these terms (documents holding none are left out).
-   */
-  termsByDocument(
+  /** The collection's documents, and how many chunks of each hold these terms in their text. */
+  documentTermCounts(
     collectionId: string,
     terms: string[],
-  ): Promise<DocumentTermCount[]>;
+  ): Promise<DocumentTermCounts>;
   deleteDocument(collectionId: string, id: string): Promise<boolean>;
 
   /** Throws DuplicatePendingUpload or UnknownCollection. */

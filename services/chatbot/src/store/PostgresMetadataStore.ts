@@ -250,20 +250,27 @@ export class PostgresMetadataStore implements MetadataStore {
     };
   }
 
-  async termsByDocument(collectionId: string, terms: string[]) {
+  async documentTermCounts(collectionId: string, terms: string[]) {
+    const documents = await this.rows<{
+      documentId: string;
+      chunks: number;
+      counted: boolean;
+    }>(
+      `SELECT id AS "documentId", chunks,
+              EXISTS (SELECT 1 FROM document_terms t WHERE t.document_id = d.id) AS counted
+       FROM documents d WHERE collection_id = $1`,
+      [collectionId],
+    );
     const rows = await this.rows<{
       documentId: string;
       term: string;
       chunks: number;
-      documentChunks: number;
     }>(
-      `SELECT t.document_id AS "documentId", t.term, coalesce(t.text_chunks, t.chunks) AS chunks,
-              d.chunks AS "documentChunks"
-       FROM document_terms t JOIN documents d ON d.id = t.document_id
-       WHERE t.collection_id = $1 AND t.term = ANY($2::text[])`,
+      `SELECT document_id AS "documentId", term, coalesce(text_chunks, chunks) AS chunks
+       FROM document_terms WHERE collection_id = $1 AND term = ANY($2::text[])`,
       [collectionId, terms],
     );
-    return rows;
+    return { documents, terms: rows };
   }
 
   async deleteDocument(collectionId: string, id: string) {

@@ -6,7 +6,7 @@ import {
   UnknownCollection,
   type ChatMessage,
   type DocumentRecord,
-  type DocumentTermCount,
+  type DocumentTermCounts,
   type TermChunks,
   type JobPatch,
   type JobRecord,
@@ -116,13 +116,25 @@ export class SqliteMetadataStore implements MetadataStore {
     return { chunks, frequencies: new Map(rows.map(r => [r.term, r.n])) };
   }
 
-  async termsByDocument(collectionId: string, terms: string[]) {
-    return this.stmt(
-      `SELECT t.document_id AS documentId, t.term, coalesce(t.text_chunks, t.chunks) AS chunks,
-              d.chunks AS documentChunks
-       FROM document_terms t JOIN documents d ON d.id = t.document_id
-       WHERE t.collection_id = ? AND t.term IN (SELECT value FROM json_each(?))`,
-    ).all(collectionId, JSON.stringify(terms)) as DocumentTermCount[];
+  async documentTermCounts(collectionId: string, terms: string[]) {
+    const documents = this.stmt(
+      `SELECT id AS documentId, chunks,
+              EXISTS (SELECT 1 FROM document_terms t WHERE t.document_id = d.id) AS counted
+       FROM documents d WHERE collection_id = ?`,
+    ).all(collectionId) as {
+      documentId: string;
+      chunks: number;
+      counted: 0 | 1;
+    }[];
+    const rows = this.stmt(
+      `SELECT document_id AS documentId, term, coalesce(text_chunks, chunks) AS chunks
+       FROM document_terms
+       WHERE collection_id = ? AND term IN (SELECT value FROM json_each(?))`,
+    ).all(collectionId, JSON.stringify(terms)) as DocumentTermCounts['terms'];
+    return {
+      documents: documents.map(d => ({ ...d, counted: d.counted === 1 })),
+      terms: rows,
+    };
   }
 
   /** For ingest/commit/SqliteDocumentCommit, inside the transaction that stores the chunks. */
