@@ -12,23 +12,17 @@ import { encodeQuery, type SparseValues } from './sparse.js';
 import { isEnglishWord } from './englishWords.js';
 import { relatedTerms } from './relatedTerms.js';
 import { favourDocuments, markedDocuments } from './documentFocus.js';
-import type { DocumentTermCounts } from '../store/MetadataStore.js';
+import type { MetadataStore } from '../store/MetadataStore.js';
 
 /**
  * Term counts the metadata store keeps with each document: the collection's
  * document frequencies for a store with no text index (Pinecone), and which
  * documents a question points at (any store).
  */
-export interface TermCounts {
-  termStatistics(
-    collectionId: string,
-    terms: string[],
-  ): Promise<TermStatistics>;
-  documentTermCounts(
-    collectionId: string,
-    terms: string[],
-  ): Promise<DocumentTermCounts>;
-}
+export type TermCounts = Pick<
+  MetadataStore,
+  'termStatistics' | 'documentTermCounts'
+>;
 
 export type RetrievalMode = 'hybrid' | 'lexical' | 'dense';
 
