@@ -17,6 +17,10 @@ import {
   favourDocuments,
   markedDocuments,
 } from '../src/retrieval/documentFocus.js';
+import {
+  demoteNavigation,
+  isNavigation,
+} from '../src/retrieval/navigationPages.js';
 import { tokenize } from '../src/util/tokenize.js';
 import { documentTermChunks } from '../src/retrieval/sparse.js';
 import { queryTerms } from '../src/retrieval/queryTerms.js';
@@ -493,6 +497,60 @@ describe('documents a question points at', () => {
   });
 });
 
+describe('contents and index pages', () => {
+  test('are told by their entries: dot leaders or lines ending in page numbers', () => {
+    // As pdf.js gives them: Texinfo's contents and index, makeindex's index.
+    assert.ok(
+      isNavigation(
+        '19 License . . . . . . . . . . . 243\nIndex, general . . . . . . . . 253\nIndex of commands . . . . . 267',
+      ),
+    );
+    assert.ok(
+      isNavigation(
+        'convert grid to image command . . . . . . 79   deprecated commands. . . . . . 217\ndescent rpn operator . . . . . . 164',
+      ),
+    );
+    assert.ok(
+      isNavigation(
+        '308 INDEX\nmp, 251, 263, 268\nmttics, 172\nmultiplot, 55, 89, 172',
+      ),
+    );
+    // Not prose citing pages, code with dots, or CSV rows.
+    assert.ok(
+      !isNavigation(
+        'See Section 9.3 [Set Page], page 126. Fonts are set on page 135, 136.',
+      ),
+    );
+    assert.ok(
+      !isNavigation(
+        'if {rpn .1intercept. ..xright.. .1slope. * + ..ytop.. <}\ndraw line from ..xleft.. .1 to .2',
+      ),
+    );
+    assert.ok(
+      !isNavigation(
+        'Boulix,Jojo,001\nGolin,André,002\nMoniuszko,Stanisław,003',
+      ),
+    );
+  });
+
+  test('keep half their score, so the pages they list come first', () => {
+    const index = {
+      ...hit('index', 4),
+      text: 'font size . . . . . 135\nfonts . . . . . 31\nformat . . . . . 40',
+    };
+    const hits = [index, hit('p135', 3), hit('p31', 1.5), hit('dense', -0.1)];
+    assert.deepEqual(
+      demoteNavigation(hits).map(h => [h.chunkId, h.score]),
+      [
+        ['p135', 3],
+        ['index', 2],
+        ['p31', 1.5],
+        ['dense', -0.1],
+      ],
+    );
+  });
+});
+
 describe('names in a question', () => {
   test('are capitalised words inside the sentence, acronyms and letters with digits', () => {
     assert.deepEqual(
@@ -639,6 +697,29 @@ describe('the retriever', () => {
     assert.deepEqual(
       [found.hits[0].documentId, found.hits[0].page],
       ['pump', 2],
+    );
+  });
+
+  test('cites the page an index points at before the index', async () => {
+    const { r, lexical, add } = await retrieverAndCollection('lexical');
+    await add('c', 'guide', [
+      'Index: motor cooling . . . . . 2\nmotor overheating . . . . . 2\nmotor restart . . . . . 3',
+      'If the motor is hot, let the motor cool for an hour.',
+      'Restart it with the green button.',
+    ]);
+    const question =
+      'What should I do when the motor overheats and needs cooling?';
+    const terms = weightedTerms(question, question);
+    // BM25 alone puts the index first: it holds every word.
+    assert.deepEqual(
+      lexical.search('c', terms, 1).map(h => [h.documentId, h.page]),
+      [['guide', 1]],
+    );
+    const found = await r.retrieve('c', question, question);
+    const pages = found.hits.map(h => `${h.documentId}:${h.page}`);
+    assert.ok(
+      pages.indexOf('guide:2') < pages.indexOf('guide:1'),
+      pages.join(' '),
     );
   });
 

@@ -12,6 +12,7 @@ import { encodeQuery, type SparseValues } from './sparse.js';
 import { isEnglishWord } from './englishWords.js';
 import { relatedTerms } from './relatedTerms.js';
 import { favourDocuments, markedDocuments } from './documentFocus.js';
+import { demoteNavigation } from './navigationPages.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 
 /**
@@ -172,7 +173,10 @@ export class Retriever {
           ),
         )
       : new Set<string>();
-    return bestPerPage(favourDocuments(candidates, marked), this.options.topK);
+    return bestPerPage(
+      demoteNavigation(favourDocuments(candidates, marked)),
+      this.options.topK,
+    );
   }
 
   private async termStatistics(collectionId: string, terms: string[]) {
