@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { PdfParser } from '../src/ingest/PdfParser.js';
 import { PdfRejected } from '../src/ingest/pdf.js';
-import { debianManual, parentCyclePdf, textPdf } from './helpers/pdfs.js';
+import {
+  MAX_INFLATED_STREAM_BYTES,
+  overInflatedStream,
+} from '../src/ingest/inflatedStreams.js';
+import {
+  debianManual,
+  deflatedPdf,
+  parentCyclePdf,
+  textPdf,
+} from './helpers/pdfs.js';
 
 let manual: Uint8Array;
 const one = new PdfParser(1);
@@ -94,6 +103,46 @@ test('a rejection from any thread rejects the document, and the pool keeps worki
       error instanceof PdfRejected && error.reason === 'corrupt',
   );
   assert.equal((await two.parse(manual, { maxPages: 5000 })).numPages, 311);
+});
+
+test('a decompression bomb is rejected before pdf.js inflates it, and the pool keeps working', async () => {
+  const text = Buffer.from('BT /F1 12 Tf 72 720 Td (Tiny upload) Tj ET\n');
+  const bomb = deflatedPdf(
+    Buffer.concat([text, Buffer.alloc(MAX_INFLATED_STREAM_BYTES + 1, ' ')]),
+    1,
+  );
+  assert.ok(bomb.length < MAX_INFLATED_STREAM_BYTES / 100, 'a small upload');
+  const before = process.memoryUsage().rss;
+  await assert.rejects(one.parse(bomb, { maxPages: 10 }), (error: unknown) => {
+    assert.ok(error instanceof PdfRejected);
+    assert.equal(error.reason, 'decompression_bomb');
+    assert.match(error.message, /inflates past 128 MB/);
+    return true;
+  });
+  // pdf.js inflating it whole would take the process past 300 MB more.
+  assert.ok(process.memoryUsage().rss - before < 2 * MAX_INFLATED_STREAM_BYTES);
+  assert.deepEqual(
+    (await one.parse(deflatedPdf(text), { maxPages: 10 })).pages,
+    [{ page: 1, text: 'Tiny upload' }],
+  );
+});
+
+test('only FlateDecode streams that could pass the limit are inflated to check', () => {
+  const spaces = (n: number) => Buffer.alloc(n, ' ');
+  assert.equal(
+    overInflatedStream(deflatedPdf(spaces(2_000_000)), 4_000_000),
+    undefined,
+  );
+  assert.ok(overInflatedStream(deflatedPdf(spaces(2_000_000)), 1_000_000)! > 0);
+  // An image is never decoded for its text; an uncompressed stream cannot grow.
+  const image = deflatedPdf(spaces(2_000_000))
+    .toString('latin1')
+    .replace('/Filter /FlateDecode', '/Subtype /Image /Filter /FlateDecode');
+  assert.equal(
+    overInflatedStream(Buffer.from(image, 'latin1'), 1_000_000),
+    undefined,
+  );
+  assert.equal(overInflatedStream(manual), undefined, 'a real manual passes');
 });
 
 test('a failing progress callback fails the parse instead of crashing the process', async () => {

@@ -35,17 +35,19 @@ const pages = Array.from({ length: 40 }, (_, i) =>
 );
 const queries = () => pinecone.calls.filter(c => c.path === '/query');
 
+const serviceEnv = {
+  ...PINECONE_ENV,
+  EMBEDDINGS_PROVIDER: 'openai',
+  EMBEDDINGS_BASE_URL: EMBED_BASE,
+  EMBEDDINGS_MODEL: 'BAAI/bge-small-en-v1.5',
+  PINECONE_SPARSE_ALPHA: '0.25',
+  CHUNK_SIZE: '200',
+  CHUNK_OVERLAP: '20',
+};
+
 before(async () => {
   server.listen({ onUnhandledRequest: 'bypass' });
-  svc = await startService({
-    ...PINECONE_ENV,
-    EMBEDDINGS_PROVIDER: 'openai',
-    EMBEDDINGS_BASE_URL: EMBED_BASE,
-    EMBEDDINGS_MODEL: 'BAAI/bge-small-en-v1.5',
-    PINECONE_SPARSE_ALPHA: '0.25',
-    CHUNK_SIZE: '200',
-    CHUNK_OVERLAP: '20',
-  });
+  svc = await startService(serviceEnv);
   await api(svc.url, 'PUT', '/v1/collections/routers');
   const job = await ingestInto(
     svc.url,
@@ -154,6 +156,48 @@ describe('Pinecone sparse-dense retrieval', () => {
       18,
     );
     assert.ok(queries().at(-1)!.body.sparseVector);
+  });
+
+  test('an index that refuses sparse records (not dotproduct) is written and then searched dense only', async () => {
+    const store = new FakePinecone();
+    const server2 = setupServer(
+      ...store.handlers(),
+      embeddingsHandler(() => FLAT),
+    );
+    server.close();
+    server2.listen({ onUnhandledRequest: 'bypass' });
+    const cosine = await startService(serviceEnv);
+    try {
+      await api(cosine.url, 'PUT', '/v1/collections/routers');
+      const job = await ingestInto(
+        cosine.url,
+        'routers',
+        'router-manual.pdf',
+        await textPdf(pages),
+      );
+      assert.equal(job.status, 'succeeded', job.error);
+      const upserts = store.calls.filter(c => c.path === '/vectors/upsert');
+      assert.ok(upserts[0].body.vectors[0].sparseValues, 'tried sparse first');
+      assert.ok(
+        upserts.slice(1).every(c => !c.body.vectors[0].sparseValues),
+        'then dense only',
+      );
+      assert.equal(store.ns('routers').size, job.progress.chunksStored);
+      const { events } = await chat(cosine.url, 'routers', {
+        message: 'How do I upload new firmware?',
+      });
+      assert.ok(events.find(e => e.event === 'done'));
+      const queries = store.calls.filter(c => c.path === '/query');
+      assert.deepEqual(
+        queries.map(c => Boolean(c.body.sparseVector)),
+        [false],
+        'no sparse query tried',
+      );
+    } finally {
+      await cosine.close();
+      server2.close();
+      server.listen({ onUnhandledRequest: 'bypass' });
+    }
   });
 
   test('an index that refuses sparse queries (not dotproduct) is searched dense only, once told', async () => {

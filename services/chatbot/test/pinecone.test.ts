@@ -12,14 +12,20 @@ import { textPdf } from './helpers/pdfs.js';
 import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
 import { EMBED_BASE, embeddingsHandler } from './fakes/openai.js';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
-import { PINECONE_UPSERT_BATCH } from '../src/vector/PineconeVectorStore.js';
+import {
+  PINECONE_UPSERT_BATCH,
+  PINECONE_UPSERT_BYTES,
+  upsertBatches,
+} from '../src/vector/PineconeVectorStore.js';
 
 const pinecone = new FakePinecone();
+pinecone.metric = 'dotproduct';
 const embedRequests: any[] = [];
 const hashing = new HashingEmbeddings(64);
+let embed = (text: string) => hashing.embed(text);
 const server = setupServer(
   ...pinecone.handlers(),
-  embeddingsHandler(t => hashing.embed(t), embedRequests),
+  embeddingsHandler(t => embed(t), embedRequests),
 );
 let svc: RunningService;
 
@@ -153,6 +159,75 @@ describe('Pinecone vector store with OpenAI-compatible embeddings', () => {
       204,
     );
     assert.equal(pinecone.ns('routers').size, 0);
+  });
+
+  test('records that pass 2 MB a hundred at a time go in smaller upserts', async () => {
+    // text-embedding-3-small's 1,536 dimensions, none zero, as a real
+    // model's are: 100 records are ~3.5 MB of JSON.
+    const wide = new HashingEmbeddings(1536);
+    embed = text => wide.embed(text).map((x, i) => x + Math.sin(i) / 1000);
+    try {
+      await api(svc.url, 'PUT', '/v1/collections/wide');
+      const before = pinecone.calls.length;
+      const job = await ingest('wide', 'wide.pdf', manualPages);
+      assert.equal(job.status, 'succeeded', job.error);
+      const upserts = pinecone.calls
+        .slice(before)
+        .filter(c => c.path === '/vectors/upsert');
+      const sizes = upserts.map(c => Buffer.byteLength(JSON.stringify(c.body)));
+      assert.ok(
+        sizes.every(n => n < 2 * 1024 * 1024),
+        `request sizes ${sizes}`,
+      );
+      assert.ok(
+        upserts.some(c => c.body.vectors.length < PINECONE_UPSERT_BATCH),
+      );
+      assert.equal(pinecone.ns('wide').size, job.progress.chunksStored);
+    } finally {
+      embed = text => hashing.embed(text);
+    }
+  });
+
+  test('batches end at a hundred records or before their JSON passes the byte budget', () => {
+    const sizes = (bytes: number[]) =>
+      [...upsertBatches(bytes, n => ({ pad: 'x'.repeat(n) }))].map(
+        b => b.length,
+      );
+    assert.deepEqual(sizes(Array(250).fill(10)), [100, 100, 50]);
+    const third = Math.floor(PINECONE_UPSERT_BYTES / 3);
+    assert.deepEqual(sizes([third, third, third, third, third]), [2, 2, 1]);
+    // A record larger than the budget still goes, alone.
+    assert.deepEqual(sizes([10, PINECONE_UPSERT_BYTES * 2, 10]), [1, 1, 1]);
+    assert.deepEqual(sizes([]), []);
+  });
+
+  test('deleting a collection that holds no vectors succeeds (Pinecone answers 404)', async () => {
+    await api(svc.url, 'PUT', '/v1/collections/empty');
+    const { status } = await api(svc.url, 'DELETE', '/v1/collections/empty');
+    assert.equal(status, 204);
+    assert.equal(
+      pinecone.calls.filter(c => c.path === '/vectors/delete').at(-1)!.body
+        .namespace,
+      'empty',
+    );
+    assert.equal(
+      (await api(svc.url, 'GET', '/v1/collections/empty/documents')).status,
+      404,
+    );
+  });
+
+  test('a document whose vectors cannot be deleted stays listed, to delete again', async () => {
+    await api(svc.url, 'PUT', '/v1/collections/keep');
+    const job = await ingest('keep', 'keep.pdf', ['Antenna alignment notes.']);
+    assert.equal(job.status, 'succeeded', job.error);
+    const path = `/v1/collections/keep/documents/${job.documentId}`;
+    pinecone.failures['/vectors/delete'] = [500, 500, 500, 500];
+    assert.equal((await api(svc.url, 'DELETE', path)).status, 502);
+    assert.equal((await api(svc.url, 'GET', path)).status, 200);
+    assert.equal(pinecone.ns('keep').size, 1);
+    assert.equal((await api(svc.url, 'DELETE', path)).status, 204);
+    assert.equal((await api(svc.url, 'GET', path)).status, 404);
+    assert.equal(pinecone.ns('keep').size, 0);
   });
 
   test('readiness reflects Pinecone', async () => {

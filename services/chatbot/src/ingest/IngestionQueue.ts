@@ -232,25 +232,23 @@ export class IngestionQueue {
           log.warn(
             'job settled by another replica while held here (lease lapsed); dropping its work',
           );
-          await this.vectors
-            .deleteDocument(job.collectionId, job.documentId)
-            .catch(() => undefined);
+          await this.removeVectors(job, log);
           return;
         }
         const reason = error instanceof PdfRejected ? error.reason : 'upstream';
-        const message =
-          error instanceof PdfRejected
-            ? error.message
-            : `ingestion failed: ${
-                (error as Error).message
-              }; nothing was stored, upload the file again`;
         this.metrics.ingestionFailures.inc({ reason });
         span.recordException(error as Error);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
         log.warn({ reason, err: error }, 'ingestion failed');
-        await this.vectors
-          .deleteDocument(job.collectionId, job.documentId)
-          .catch(() => undefined);
+        const removed = await this.removeVectors(job, log);
+        const message =
+          error instanceof PdfRejected
+            ? error.message
+            : `ingestion failed: ${(error as Error).message}; ${
+                removed
+                  ? 'nothing was stored'
+                  : 'the document is not listed, though some of its passages may remain in the vector store (answers never cite them)'
+              }. Upload the file again`;
         await this.metadata
           .updateJob(job.id, { status: 'failed', error: message })
 
@@ -265,5 +263,19 @@ export class IngestionQueue {
         await fs.rm(path, { force: true });
       }
     });
+  }
+
+  /** A failed or abandoned upload's vectors; false, and a warning, when the store refuses. */
+  private async removeVectors(job: JobRecord, log: Logger): Promise<boolean> {
+    try {
+      await this.vectors.deleteDocument(job.collectionId, job.documentId);
+      return true;
+    } catch (err) {
+      log.warn(
+        { err },
+        "could not remove the failed upload's vectors; they stay in the store, never cited (delete them by the documentId filter)",
+      );
+      return false;
+    }
   }
 }

@@ -7,6 +7,10 @@
 import type { MessagePort } from 'node:worker_threads';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ParsedPage, PdfRejectionReason } from './pdf.js';
+import {
+  MAX_INFLATED_STREAM_BYTES,
+  overInflatedStream,
+} from './inflatedStreams.js';
 
 export interface ExtractTask {
   data: Uint8Array;
@@ -39,6 +43,16 @@ export default async function extractText({
   maxPages,
   progress,
 }: ExtractTask): Promise<ExtractResult> {
+  const bomb = overInflatedStream(data);
+  if (bomb !== undefined) {
+    progress.close();
+    return rejected(
+      'decompression_bomb',
+      `the PDF has a compressed stream (at byte ${bomb}) that inflates past ${
+        MAX_INFLATED_STREAM_BYTES / 1024 / 1024
+      } MB; no real document needs that, so it is not read`,
+    );
+  }
   const task = getDocument({
     data,
     disableFontFace: true,

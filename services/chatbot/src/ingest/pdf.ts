@@ -2,7 +2,8 @@ export type PdfRejectionReason =
   | 'encrypted'
   | 'corrupt'
   | 'no_text'
-  | 'too_many_pages';
+  | 'too_many_pages'
+  | 'decompression_bomb';
 
 /** Why a PDF could not be ingested, in words a person can act on. */
 export class PdfRejected extends Error {

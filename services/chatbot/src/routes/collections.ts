@@ -38,10 +38,10 @@ export function collectionRoutes(
 
   router.delete('/:collectionId', requireCollection, async (req, res) => {
     const id = req.params.collectionId as string;
-    // The rows go first, as for a document: from then on nothing searches
-    // the collection, even if removing its vectors from the store fails.
-    await metadata.deleteCollection(id);
+    // Vectors first, as for a document: if the store fails, the collection
+    // is still there to delete again, not gone with its vectors left behind.
     await vectors.deleteCollection(id);
+    await metadata.deleteCollection(id);
     res.status(204).end();
   });
 

@@ -207,10 +207,11 @@ export function documentRoutes(
         `document ${documentId} not found in collection ${collectionId}`,
       );
     }
-    // The row goes first: from then on searches ignore the document's
-    // vectors even if removing them from the store fails.
-    await metadata.deleteDocument(collectionId, documentId);
+    // Vectors first: if the store fails, the document is still listed and
+    // the same DELETE can be sent again; the other way round, its vectors
+    // would be left in the store with nothing pointing at them.
     await vectors.deleteDocument(collectionId, documentId);
+    await metadata.deleteDocument(collectionId, documentId);
     res.status(204).end();
   });
 

@@ -21,9 +21,13 @@ type ChunkMetadata = {
 
 /**
  * Pinecone's documented limit is 2 MB or 1,000 records per upsert request,
- * and it recommends batches of about 100 for vectors with metadata.
+ * and it recommends batches of about 100 for vectors with metadata. At 1,536
+ * dimensions (text-embedding-3-small) 100 records are about 3.5 MB, so a
+ * batch also ends before its JSON passes PINECONE_UPSERT_BYTES, leaving room
+ * for the request's envelope.
  */
 export const PINECONE_UPSERT_BATCH = 100;
+export const PINECONE_UPSERT_BYTES = 1_500_000;
 const METADATA_TEXT_LIMIT = 8_000; // metadata is capped at 40 KB per record
 
 export interface PineconeOptions {
@@ -34,8 +38,8 @@ export interface PineconeOptions {
   timeoutMs: number;
   /**
    * Sparse-dense records and queries (BM25 sparse values; needs a
-   * `dotproduct` index). An index that refuses sparse queries is searched
-   * dense only, with a warning.
+   * `dotproduct` index). An index that refuses sparse values is written and
+   * searched dense only, with a warning.
    */
   sparse: boolean;
   /** The dense half's weight in a hybrid query, 0..1; the sparse half gets the rest. */
@@ -53,8 +57,9 @@ export interface PineconeOptions {
 export class PineconeVectorStore implements UpsertingVectorStore {
   readonly name = 'pinecone';
   private readonly index: Index<ChunkMetadata>;
-  /** Off once the index refused a sparse query (not a dotproduct index). */
+  /** Off once the index refused sparse values (not a dotproduct index). */
   private sparseQueries: boolean;
+  private sparseRecords: boolean;
 
   constructor(
     private readonly options: PineconeOptions,
@@ -65,6 +70,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
       host: options.indexHost,
     });
     this.sparseQueries = options.sparse;
+    this.sparseRecords = options.sparse;
   }
 
   /** Whether searches take a sparse (BM25) half: the retriever builds one only then. */
@@ -79,25 +85,44 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     onStored: (n: number) => void | Promise<void>,
   ) {
     const ns = this.index.namespace(collectionId);
-    for (let i = 0; i < chunks.length; i += PINECONE_UPSERT_BATCH) {
-      const batch = chunks.slice(i, i + PINECONE_UPSERT_BATCH);
-      await this.call('upsert', () =>
-        ns.upsert({
-          records: batch.map(c => ({
-            id: c.id,
-            values: c.vector,
-            ...(this.options.sparse ? sparseValues(searchableText(c)) : {}),
-            metadata: {
-              documentId,
-              page: c.page,
-              text: c.text.slice(0, METADATA_TEXT_LIMIT),
-              ...(c.section && { section: c.section }),
-            },
-          })),
-        }),
+    const upsert = (batch: ChunkToStore[]) =>
+      this.call('upsert', () =>
+        ns.upsert({ records: batch.map(c => this.record(documentId, c)) }),
       );
+    for (const batch of upsertBatches(chunks, c =>
+      this.record(documentId, c),
+    )) {
+      await upsert(batch).catch(error => {
+        if (!this.sparseRecords || !refusedSparse(error)) throw error;
+        this.refuseSparse(error);
+        return upsert(batch);
+      });
       await onStored(batch.length);
     }
+  }
+
+  private record(documentId: string, c: ChunkToStore) {
+    return {
+      id: c.id,
+      values: c.vector,
+      ...(this.sparseRecords ? sparseValues(searchableText(c)) : {}),
+      metadata: {
+        documentId,
+        page: c.page,
+        text: c.text.slice(0, METADATA_TEXT_LIMIT),
+        ...(c.section && { section: c.section }),
+      },
+    };
+  }
+
+  /** The index is not dotproduct: from now on it is written and searched dense only. */
+  private refuseSparse(error: unknown) {
+    this.sparseRecords = false;
+    this.sparseQueries = false;
+    this.logger.warn(
+      { provider: 'pinecone', err: error },
+      `Pinecone index ${this.options.indexName} refuses sparse values (its metric must be dotproduct): writing and searching dense only`,
+    );
   }
 
   async deleteDocument(collectionId: string, documentId: string) {
@@ -105,13 +130,13 @@ export class PineconeVectorStore implements UpsertingVectorStore {
       this.index
         .namespace(collectionId)
         .deleteMany({ filter: { documentId: { $eq: documentId } } }),
-    );
+    ).catch(unlessNamespaceMissing);
   }
 
   async deleteCollection(collectionId: string) {
     await this.call('delete', () =>
       this.index.namespace(collectionId).deleteAll(),
-    );
+    ).catch(unlessNamespaceMissing);
   }
 
   /**
@@ -148,11 +173,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     const hybrid = this.sparseQueries && sparse !== undefined;
     const result = await query(hybrid).catch(error => {
       if (!hybrid || !refusedSparse(error)) throw error;
-      this.sparseQueries = false;
-      this.logger.warn(
-        { provider: 'pinecone', err: error },
-        `Pinecone index ${this.options.indexName} refuses sparse queries (its metric must be dotproduct): searching dense only`,
-      );
+      this.refuseSparse(error);
       return query(false);
     });
     return result.matches
@@ -197,8 +218,45 @@ function sparseValues(text: string) {
 }
 
 /**
- * Pinecone answers 400 to a sparse query on an index whose metric is not
- * dotproduct. The SDK gives 400 and 403 one error name, so the message must
+ * Chunks in upsert requests of at most PINECONE_UPSERT_BATCH records and
+ * about PINECONE_UPSERT_BYTES of JSON (a record alone may be larger: its
+ * metadata text is capped, its vector is what it is).
+ */
+export function* upsertBatches<T>(
+  chunks: T[],
+  record: (chunk: T) => object,
+): Generator<T[]> {
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const chunk of chunks) {
+    const size = Buffer.byteLength(JSON.stringify(record(chunk)));
+    if (
+      batch.length > 0 &&
+      (batch.length === PINECONE_UPSERT_BATCH ||
+        bytes + size > PINECONE_UPSERT_BYTES)
+    ) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(chunk);
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * Deleting from a namespace that holds nothing (a collection never given a
+ * document, or one already emptied) answers 404: there is nothing to delete.
+ */
+function unlessNamespaceMissing(error: unknown) {
+  const cause = (error as { cause?: { name?: string } }).cause;
+  if (cause?.name !== 'PineconeNotFoundError') throw error;
+}
+
+/**
+ * Pinecone answers 400 to sparse values, in a record or a query, on an index
+ * whose metric is not dotproduct. The SDK gives 400 and 403 one error name, so the message must
  * say it is about sparse values too; anything else is a real failure.
  */
 function refusedSparse(error: unknown) {

@@ -7,8 +7,10 @@ import { delay, http, HttpResponse } from 'msw';
  * {filter | ids | deleteAll, namespace}, POST /describe_index_stats.
  * Records live in memory per namespace; query scores by cosine similarity,
  * or, on a `dotproduct` index, by dense plus sparse dot products. As the
- * docs say, only a dotproduct index takes sparse queries (400 otherwise),
- * and a sparse vector holds at most 1,000 uint32 indices, each with a value.
+ * docs say, only a dotproduct index takes sparse values, in records or
+ * queries (400 otherwise); a sparse vector holds at most 1,000 uint32
+ * indices, each with a value; an upsert request is at most 2 MB; and
+ * deleting from a namespace that holds nothing answers 404.
  */
 const PINECONE_HOST = 'https://chatbot-index-abc123.svc.test.pinecone.io';
 
@@ -56,9 +58,13 @@ export class FakePinecone {
   embed: (text: string) => number[] = () => [1, 0, 0, 0];
 
   handlers() {
-    const route = (path: string, fn: (body: any) => object | Response) =>
+    const route = (
+      path: string,
+      fn: (body: any, bytes: number) => object | Response,
+    ) =>
       http.post(`${PINECONE_HOST}${path}`, async ({ request }) => {
-        const body = await request.json();
+        const raw = await request.text();
+        const body = JSON.parse(raw);
         this.calls.push({ path, body, at: performance.now() });
         if (this.stalls[path] && this.stalls[path]-- > 0)
           await delay('infinite');
@@ -80,7 +86,7 @@ export class FakePinecone {
             { status },
           );
         }
-        const answer = fn(body);
+        const answer = fn(body, Buffer.byteLength(raw));
         return answer instanceof Response ? answer : HttpResponse.json(answer);
       });
     const invalid = (message: string) =>
@@ -113,7 +119,18 @@ export class FakePinecone {
           usage: { total_tokens: body.inputs.length * 10 },
         });
       }),
-      route('/vectors/upsert', body => {
+      route('/vectors/upsert', (body, bytes) => {
+        if (bytes > 2 * 1024 * 1024)
+          return invalid(
+            `Request size ${(bytes / 1024 / 1024).toFixed(
+              1,
+            )}MB exceeds the maximum supported size of 2MB`,
+          );
+        if (
+          this.metric !== 'dotproduct' &&
+          body.vectors.some((v: Rec) => v.sparseValues)
+        )
+          return invalid('Index configuration does not support sparse values');
         for (const v of body.vectors) {
           const problem = sparseProblem(v.sparseValues);
           if (problem) return invalid(problem);
@@ -151,6 +168,11 @@ export class FakePinecone {
         };
       }),
       route('/vectors/delete', body => {
+        if (!this.namespaces.get(body.namespace ?? '')?.size)
+          return HttpResponse.json(
+            { code: 5, message: 'Namespace not found', details: [] },
+            { status: 404 },
+          );
         const ns = this.ns(body.namespace);
         if (body.deleteAll) ns.clear();
         for (const id of body.ids ?? []) ns.delete(id);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 
 /** A real PDF, one page per string, written by pdf-lib with a standard font. */
@@ -114,19 +115,51 @@ export function parentCyclePdf(): Buffer {
     '<< /Type /Pages /Parent 12 0 R /Kids [10 0 R 12 0 R] /Count 1 >>',
     '<< /Type /Pages /Parent 11 0 R /Kids [11 0 R] /Count 1 >>',
   ];
-  let out = '%PDF-1.7\n';
+  return pdfOf(objects);
+}
+
+/**
+ * A one-page PDF whose content stream is `content` deflated (FlateDecode):
+ * with a large run of spaces after the text, a decompression bomb.
+ */
+export function deflatedPdf(content: Buffer, level = 9): Buffer {
+  const deflated = zlib.deflateSync(content, { level });
+  return pdfOf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    Buffer.concat([
+      Buffer.from(
+        `<< /Length ${deflated.length} /Filter /FlateDecode >>\nstream\n`,
+      ),
+      deflated,
+      Buffer.from('\nendstream'),
+    ]),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]);
+}
+
+/** Numbered objects, an xref table and a trailer whose root is object 1. */
+function pdfOf(objects: (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n')];
+  let length = parts[0].length;
   const offsets = objects.map((body, i) => {
-    const at = Buffer.byteLength(out);
-    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    const at = length;
+    for (const part of [`${i + 1} 0 obj\n`, body, '\nendobj\n']) {
+      const bytes =
+        typeof part === 'string' ? Buffer.from(part, 'latin1') : part;
+      parts.push(bytes);
+      length += bytes.length;
+    }
     return at;
   });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const at of offsets) out += `${String(at).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${
+  let tail = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const at of offsets)
+    tail += `${String(at).padStart(10, '0')} 00000 n \n`;
+  tail += `trailer\n<< /Size ${
     objects.length + 1
-  } /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
+  } /Root 1 0 R >>\nstartxref\n${length}\n%%EOF\n`;
+  return Buffer.concat([...parts, Buffer.from(tail, 'latin1')]);
 }
 
 function stream(content: string) {
