@@ -305,6 +305,86 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     );
   });
 
+  test('[DONE] without a finish_reason ends the answer, and chunks without choices are skipped', async () => {
+    const frame = (data: object) => `data: ${JSON.stringify(data)}\n\n`;
+    const delta = (content: string) => ({
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta: { content } }],
+    });
+    server.use(
+      http.post(
+        `${LLM_BASE}/chat/completions`,
+        () =>
+          new HttpResponse(
+            frame(delta('Hold ')) +
+              frame({}) +
+              frame({ object: 'chat.completion.chunk', id: 'keep-alive' }) +
+              frame(delta('it.')) +
+              'data: [DONE]\n\n',
+            { headers: { 'content-type': 'text/event-stream' } },
+          ),
+      ),
+    );
+    const { events, answer } = await chat(svc.url, 'docs', question);
+    assert.equal(answer, 'Hold it.');
+    assert.equal(events.at(-1)!.event, 'done');
+  });
+
+  test("a whole JSON body where a stream was asked for ends the answer with the server's words", async () => {
+    for (const [body, expected] of [
+      [
+        { error: { message: 'model not loaded yet' } },
+        /answered 200: model not loaded yet/,
+      ],
+      [
+        {
+          object: 'chat.completion',
+          choices: [{ message: { role: 'assistant', content: 'Hi' } }],
+        },
+        /one JSON body \(chat\.completion\) instead of a stream; check that the server supports "stream": true/,
+      ],
+    ] as const) {
+      let calls = 0;
+      server.use(
+        http.post(`${LLM_BASE}/chat/completions`, () => {
+          calls++;
+          return HttpResponse.json(body);
+        }),
+      );
+      const { events } = await chat(svc.url, 'docs', question);
+      assert.equal(events.at(-1)!.event, 'error');
+      assert.match(events.at(-1)!.data.message, expected);
+      assert.equal(
+        calls,
+        1,
+        'not retried: the same request gets the same body',
+      );
+    }
+  });
+
+  test('a Retry-After longer than UPSTREAM_TIMEOUT_MS is waited out, and the retry gets its own clock', async t => {
+    let calls = 0;
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        ++calls === 1
+          ? HttpResponse.json(
+              { error: { message: 'Rate limit reached' } },
+              { status: 429, headers: { 'retry-after': '0.7' } },
+            )
+          : sseResponse({ tokens: ['OK'] }, request.signal),
+      ),
+    );
+    const quick = await serviceWith(t, {
+      LLM_BASE_URL: LLM_BASE,
+      UPSTREAM_TIMEOUT_MS: '400',
+      UPSTREAM_RETRIES: '1',
+    });
+    const { answer, events } = await chat(quick.url, 'docs', question);
+    assert.equal(calls, 2);
+    assert.equal(answer, 'OK');
+    assert.equal(events.at(-1)!.event, 'done');
+  });
+
   test('cancels the upstream LLM call when the client disconnects', async t => {
     let upstreamAborted = false;
     const llm = await realSocketModel(t, {

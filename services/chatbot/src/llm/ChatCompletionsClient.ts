@@ -75,7 +75,25 @@ export class ChatCompletionsClient {
         },
         res => {
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve(res);
+          const type = String(res.headers['content-type'] ?? '');
+          if (status >= 200 && status < 300 && !/json/i.test(type))
+            return resolve(res);
+          if (status >= 200 && status < 300) {
+            // A whole JSON body where a stream was asked for: an error some
+            // proxies send with 200, or a server that ignores `stream`.
+            readSome(res, MAX_ERROR_BODY).then(
+              text =>
+                reject(
+                  new ModelServerStatusError(
+                    status,
+                    notAStream(text),
+                    undefined,
+                  ),
+                ),
+              reject,
+            );
+            return;
+          }
           readSome(res, MAX_ERROR_BODY).then(
             text =>
               reject(
@@ -104,6 +122,8 @@ export class ChatCompletionsClient {
   async *chunks(
     res: IncomingMessage,
     signal: AbortSignal,
+    /** Set when `[DONE]` arrives: the server's own end of the answer. */
+    stream: { done: boolean } = { done: false },
   ): AsyncGenerator<ChatCompletionChunk> {
     res.setEncoding('utf8');
     const frames: EventSourceMessage[] = [];
@@ -115,6 +135,7 @@ export class ChatCompletionsClient {
         for (const frame of frames.splice(0)) {
           if (frame.data === '[DONE]') {
             done = true;
+            stream.done = true;
             return;
           }
           yield parseChunk(frame);
@@ -208,6 +229,21 @@ async function readSome(res: IncomingMessage, limit: number): Promise<string> {
     }
   }
   return text.slice(0, limit);
+}
+
+/** What a JSON body sent instead of the asked-for stream says. */
+function notAStream(text: string): string {
+  let body: { error?: unknown; object?: string } | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON after all */
+  }
+  return body?.error
+    ? errorDetail(text)
+    : `one JSON body (${
+        body?.object ?? 'not a chunk'
+      }) instead of a stream; check that the server supports "stream": true`;
 }
 
 /** `{error: {message}}` (OpenAI, vLLM), `{error: "..."}` (TGI), `{message}`, or the text itself. */

@@ -95,7 +95,7 @@ export class OpenAICompatibleChat implements ChatProvider {
         { signal },
       ),
     );
-    const text = reply.choices[0]?.message?.content?.trim() ?? '';
+    const text = reply.choices?.[0]?.message?.content?.trim() ?? '';
     return text.length > 0 ? text : question;
   }
 
@@ -116,12 +116,16 @@ export class OpenAICompatibleChat implements ChatProvider {
         content: `Context:\n${context}\n\nQuestion: ${question}`,
       },
     ];
-    // One clock for connecting, the first token and every pause after it.
-    const idle = new IdleTimeout(this.options.timeoutMs);
-    const requestSignal = AbortSignal.any([signal, idle.signal]);
+    // One clock per attempt, for connecting, the first token and every
+    // pause after it: a retry after a server's Retry-After starts afresh.
+    let idle = new IdleTimeout(this.options.timeoutMs);
+    let requestSignal = signal;
     try {
-      const res = await this.retrying(signal, () =>
-        this.answers.open(
+      const res = await this.retrying(signal, () => {
+        idle.stop();
+        idle = new IdleTimeout(this.options.timeoutMs);
+        requestSignal = AbortSignal.any([signal, idle.signal]);
+        return this.answers.open(
           {
             model: this.options.model,
             messages,
@@ -133,12 +137,18 @@ export class OpenAICompatibleChat implements ChatProvider {
               : { stream_options: { include_usage: true } }),
           },
           requestSignal,
-        ),
-      );
+        );
+      });
+      const stream = { done: false };
       let finished = false;
-      for await (const chunk of this.answers.chunks(res, requestSignal)) {
+      for await (const chunk of this.answers.chunks(
+        res,
+        requestSignal,
+        stream,
+      )) {
         idle.touch();
-        const choice = chunk.choices[0];
+        // Some servers send chunks without choices (usage only, keep-alives).
+        const choice = chunk.choices?.[0];
         if (choice?.delta?.content)
           yield { type: 'token', text: choice.delta.content };
         if (choice?.finish_reason) finished = true;
@@ -150,8 +160,9 @@ export class OpenAICompatibleChat implements ChatProvider {
           };
         }
       }
-      // A connection closed mid-answer can look like a normal end of stream.
-      if (!finished && !signal.aborted) {
+      // A connection closed mid-answer can look like a normal end of
+      // stream; a finish_reason or the [DONE] marker says it was not.
+      if (!finished && !stream.done && !signal.aborted) {
         throw new Error(
           'the model server closed the stream before the answer was complete',
         );
