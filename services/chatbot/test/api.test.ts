@@ -12,7 +12,12 @@ import {
   waitForJob,
   type RunningService,
 } from './helpers/service.js';
-import { encrypt, imageOnlyPdf, textPdf } from './helpers/pdfs.js';
+import {
+  debianManual,
+  encrypt,
+  imageOnlyPdf,
+  textPdf,
+} from './helpers/pdfs.js';
 import type { SqliteMetadataStore } from '../src/store/SqliteMetadataStore.js';
 
 const ROUTER_MANUAL = [
@@ -190,6 +195,47 @@ describe('ingestion', () => {
     assert.equal(job.filename, 'passwd<img src=x>.pdf');
     // Uploads are stored under service-generated names and removed after ingestion.
     assert.deepEqual(fs.readdirSync(path.join(svc.dataDir, 'uploads')), []);
+  });
+
+  test('a document still being ingested cannot be deleted yet (409), and can be once its job finished', async () => {
+    // A 311-page manual: its ingestion takes long enough to ask during it.
+    const big = await startService();
+    try {
+      await api(big.url, 'PUT', '/v1/collections/kitchen');
+      const { status, body } = await upload(big.url, 'kitchen', [
+        { name: 'manual.pdf', data: fs.readFileSync(debianManual()) },
+      ]);
+      assert.equal(status, 202);
+      const [{ id: jobId, documentId }] = body.jobs;
+      const path = `/v1/collections/kitchen/documents/${documentId}`;
+      const early = await api(big.url, 'DELETE', path);
+      assert.equal(early.status, 409);
+      assert.match(
+        early.body.error.message,
+        new RegExp(
+          `is still being ingested \\(job ${jobId}, (queued|running)\\); delete it once the job has finished`,
+        ),
+      );
+      const job = await waitForJob(big.url, 'kitchen', jobId);
+      assert.equal(job.status, 'succeeded');
+      assert.equal((await api(big.url, 'DELETE', path)).status, 204);
+      assert.equal((await api(big.url, 'DELETE', path)).status, 404);
+    } finally {
+      await big.close();
+    }
+  });
+
+  test('cuts a long filename at 200 characters, never inside one', async () => {
+    const name = `x${'😀'.repeat(250)}.pdf`;
+    const { status, body } = await upload(svc.url, 'kitchen', [
+      { name, data: await textPdf(['Crêpes need a thin batter.']) },
+    ]);
+    assert.equal(status, 202);
+    const [{ filename }] = body.jobs;
+    assert.equal(Array.from(filename).length, 200);
+    assert.equal(filename, `x${'😀'.repeat(199)}`);
+    const job = await waitForJob(svc.url, 'kitchen', body.jobs[0].id);
+    assert.equal(job.filename, filename, 'stored as answered');
   });
 
   test('answers 404 for unknown collections, documents and jobs, and 400 for a bad slug', async () => {

@@ -233,6 +233,23 @@ describe('responses match openapi.yaml', () => {
     );
   });
 
+  test('a chat body sent as a form or as text is told to be JSON', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const res = await fetch(`${svc.url}/v1/collections/contract/chat`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': type },
+        body: '{"message":"hi"}',
+      });
+      assert.equal(res.status, 400);
+      assert.match(
+        (await res.json()).error.message,
+        new RegExp(
+          `send the chat as JSON with Content-Type: application/json \\(got ${type}\\)`,
+        ),
+      );
+    }
+  });
+
   test('503 and 429 say when to come back (Retry-After) in the declared shape', async () => {
     const limited = await startService({ RATE_LIMIT_PER_MINUTE: '1' });
     try {

@@ -385,6 +385,27 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.equal(events.at(-1)!.event, 'done');
   });
 
+  test('a collection deleted while its answer streams ends the answer saying so', async t => {
+    const llm = await realSocketModel(t, {
+      tokens: Array.from({ length: 20 }, (_, i) => `t${i} `),
+      intervalMs: 25,
+    });
+    const deleting = await serviceWith(t, { LLM_BASE_URL: llm.url });
+    const answering = chat(deleting.url, 'docs', question);
+    await new Promise(r => setTimeout(r, 150));
+    assert.equal(
+      (await api(deleting.url, 'DELETE', '/v1/collections/docs')).status,
+      204,
+    );
+    const { events, answer } = await answering;
+    assert.equal(answer.split(' ').length, 21, 'the answer was delivered');
+    assert.equal(events.at(-1)!.event, 'error');
+    assert.match(
+      events.at(-1)!.data.message,
+      /collection docs was deleted while this answer was streaming; the conversation was not saved/,
+    );
+  });
+
   test('cancels the upstream LLM call when the client disconnects', async t => {
     let upstreamAborted = false;
     const llm = await realSocketModel(t, {

@@ -141,6 +141,14 @@ function contract(
         await store.pendingJobWithHash('jobs', 'sha-other'),
         undefined,
       );
+      assert.equal(
+        (await store.pendingJobForDocument('jobs', job.documentId))?.id,
+        job.id,
+      );
+      assert.equal(
+        await store.pendingJobForDocument('other', job.documentId),
+        undefined,
+      );
       await store.updateJob(job.id, {
         status: 'failed',
         error: 'the PDF is corrupt',
@@ -148,6 +156,10 @@ function contract(
       assert.equal((await store.getJob(job.id))!.error, 'the PDF is corrupt');
       assert.equal(
         await store.pendingJobWithHash('jobs', 'sha-big'),
+        undefined,
+      );
+      assert.equal(
+        await store.pendingJobForDocument('jobs', job.documentId),
         undefined,
       );
     });

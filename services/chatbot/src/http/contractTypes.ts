@@ -75,7 +75,10 @@ export interface paths {
         get: operations["getDocument"];
         put?: never;
         post?: never;
-        /** Delete a document and all of its chunks */
+        /**
+         * Delete a document and all of its chunks
+         * @description A document still being ingested is not listed yet, and cannot be deleted until its job has finished (409).
+         */
         delete: operations["deleteDocument"];
         options?: never;
         head?: never;
@@ -347,7 +350,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The same file is already in, or being ingested into, the collection */
+        /** @description The same file is already in, or being ingested into, the collection; or the document is still being ingested */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -591,6 +594,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     getJob: {

@@ -33,7 +33,9 @@ export function displayFilename(original: string): string {
   const clean = base
     .replace(/[\p{Cc}\p{Cf}]/gu, '')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 200);
-  return clean && clean !== '.' && clean !== '..' ? clean : 'document.pdf';
+    .trim();
+  // 200 characters, not UTF-16 units: a cut inside an emoji would leave
+  // half of it, which the database stores as U+FFFD.
+  const short = Array.from(clean).slice(0, 200).join('');
+  return short && short !== '.' && short !== '..' ? short : 'document.pdf';
 }

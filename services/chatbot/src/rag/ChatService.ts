@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { Retriever } from '../retrieval/Retriever.js';
 import type { components } from '../http/contractTypes.js';
+import { notFound } from '../errors.js';
 import {
   NO_ANSWER,
   type ChatProvider,
@@ -199,10 +200,23 @@ export class ChatService {
     }
     if (signal.aborted) return;
 
-    await this.metadata.appendMessages(conversationId, [
-      { role: 'user', content: message },
-      { role: 'assistant', content: answer },
-    ]);
+    await this.metadata
+      .appendMessages(conversationId, [
+        { role: 'user', content: message },
+        { role: 'assistant', content: answer },
+      ])
+      .catch(async error => {
+        // Deleted while the answer streamed, its conversation with it.
+        if (
+          await this.metadata
+            .conversationInCollection(conversationId, collectionId)
+            .catch(() => true)
+        )
+          throw error;
+        throw notFound(
+          `collection ${collectionId} was deleted while this answer was streaming; the conversation was not saved`,
+        );
+      });
     yield {
       event: 'done',
       data: {

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { ChatService } from '../rag/ChatService.js';
 import {
+  badRequest,
   HttpError,
   notFound,
   serviceUnavailable,
@@ -49,6 +50,14 @@ export function chatRoutes(
 
   router.post('/', requireCollection, async (req, res) => {
     const collectionId = req.params.collectionId as string;
+    // express.json() leaves any other body unread: say so, not "message is required".
+    // (req.is is null without a body, false with one of another type.)
+    if (req.is('application/json') === false)
+      throw badRequest(
+        `send the chat as JSON with Content-Type: application/json (got ${
+          req.headers['content-type'] ?? 'no Content-Type'
+        })`,
+      );
     const body = assertMatches<components['schemas']['ChatRequest']>(
       'ChatRequest',
       req.body ?? {},

@@ -203,6 +203,14 @@ export function documentRoutes(
         assertUuid(documentId, 'document'),
       ))
     ) {
+      const pending = await metadata.pendingJobForDocument(
+        collectionId,
+        documentId,
+      );
+      if (pending)
+        throw conflict(
+          `document ${documentId} is still being ingested (job ${pending.id}, ${pending.status}); delete it once the job has finished`,
+        );
       throw notFound(
         `document ${documentId} not found in collection ${collectionId}`,
       );

@@ -163,6 +163,11 @@ export interface MetadataStore {
     collectionId: string,
     sha256: string,
   ): Promise<JobRecord | undefined>;
+  /** The queued or running job that will write this document, if any. */
+  pendingJobForDocument(
+    collectionId: string,
+    documentId: string,
+  ): Promise<JobRecord | undefined>;
 
   startConversation(collectionId: string): Promise<string>;
   conversationInCollection(id: string, collectionId: string): Promise<boolean>;

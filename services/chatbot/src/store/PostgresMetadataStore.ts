@@ -351,6 +351,14 @@ export class PostgresMetadataStore implements MetadataStore {
     return row ? jobFromRow(row) : undefined;
   }
 
+  async pendingJobForDocument(collectionId: string, documentId: string) {
+    const [row] = await this.rows(
+      "SELECT * FROM jobs WHERE collection_id = $1 AND document_id = $2 AND status IN ('queued', 'running') LIMIT 1",
+      [collectionId, documentId],
+    );
+    return row ? jobFromRow(row) : undefined;
+  }
+
   async startConversation(collectionId: string) {
     const id = randomUUID();
     await this.rows(

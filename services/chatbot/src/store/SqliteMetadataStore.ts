@@ -260,6 +260,13 @@ export class SqliteMetadataStore implements MetadataStore {
     return row ? jobFromRow(row) : undefined;
   }
 
+  async pendingJobForDocument(collectionId: string, documentId: string) {
+    const row = this.stmt(
+      "SELECT * FROM jobs WHERE collection_id = ? AND document_id = ? AND status IN ('queued', 'running') LIMIT 1",
+    ).get(collectionId, documentId) as Record<string, any> | undefined;
+    return row ? jobFromRow(row) : undefined;
+  }
+
   async startConversation(collectionId: string) {
     const id = randomUUID();
     this.stmt(
