@@ -105,14 +105,21 @@ export async function waitForJob(
   timeoutMs = 60_000,
 ) {
   const deadline = Date.now() + timeoutMs;
+  // From 50 ms up to 1 s between polls, and the server's Retry-After on a
+  // 429: a long ingestion (the eval's, with a hosted embeddings model) must
+  // not spend the rate limit that the questions after it need.
+  let pause = 50;
   while (Date.now() < deadline) {
-    const { body } = await api(
+    const { status, body, headers } = await api(
       base,
       'GET',
       `/v1/collections/${collection}/jobs/${jobId}`,
     );
-    if (body.status === 'succeeded' || body.status === 'failed') return body;
-    await new Promise(r => setTimeout(r, 50));
+    if (body?.status === 'succeeded' || body?.status === 'failed') return body;
+    const wait =
+      status === 429 ? Number(headers.get('retry-after') ?? 1) * 1000 : pause;
+    await new Promise(r => setTimeout(r, wait));
+    pause = Math.min(1000, pause * 1.5);
   }
   throw new Error(`job ${jobId} did not finish in ${timeoutMs} ms`);
 }
