@@ -119,6 +119,29 @@ describe('ingestion', () => {
     assert.equal(none.status, 400);
   });
 
+  test('names the multipart field a file came in, or the count, when either is wrong', async () => {
+    const pdf = await textPdf(['Fan speeds.']);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(pdf)]), 'fan.pdf');
+    const res = await fetch(`${svc.url}/v1/collections/routers/documents`, {
+      method: 'POST',
+      headers: auth,
+      body: form,
+    });
+    assert.equal(res.status, 400);
+    assert.match(
+      (await res.json()).error.message,
+      /a file came in the multipart field "file": send PDFs in the field "files" \(at most 10\)/,
+    );
+    const many = await upload(
+      svc.url,
+      'routers',
+      Array.from({ length: 11 }, (_, i) => ({ name: `${i}.pdf`, data: pdf })),
+    );
+    assert.equal(many.status, 400);
+    assert.match(many.body.error.message, /send at most 10 PDFs/);
+  });
+
   test('rejects a file over the size limit with 413', async () => {
     const big = Buffer.concat([
       Buffer.from('%PDF-1.7\n'),

@@ -362,6 +362,19 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     }
   });
 
+  test('a 404 from the model server points at LLM_BASE_URL', async () => {
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, () =>
+        HttpResponse.text('404 page not found', { status: 404 }),
+      ),
+    );
+    const { events } = await chat(svc.url, 'docs', question);
+    assert.match(
+      events.at(-1)!.data.message,
+      /answered 404: 404 page not found \(POST \/v1\/chat\/completions: check LLM_BASE_URL, which for OpenAI-compatible servers usually ends in \/v1\)/,
+    );
+  });
+
   test('a Retry-After longer than UPSTREAM_TIMEOUT_MS is waited out, and the retry gets its own clock', async t => {
     let calls = 0;
     server.use(

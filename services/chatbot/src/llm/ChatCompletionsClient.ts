@@ -99,7 +99,11 @@ export class ChatCompletionsClient {
               reject(
                 new ModelServerStatusError(
                   status,
-                  errorDetail(text),
+                  errorDetail(text) +
+                    // Most often a base URL without its /v1.
+                    (status === 404
+                      ? ` (POST ${this.url.pathname}: check LLM_BASE_URL, which for OpenAI-compatible servers usually ends in /v1)`
+                      : ''),
                   parseRetryAfter(res.headers['retry-after']),
                 ),
               ),

@@ -65,13 +65,23 @@ export function documentRoutes(
             ),
           );
         }
+        // multer says LIMIT_UNEXPECTED_FILE for one file too many as well.
         if (
           error.code === 'LIMIT_FILE_COUNT' ||
-          error.code === 'LIMIT_UNEXPECTED_FILE'
+          (error.code === 'LIMIT_UNEXPECTED_FILE' && error.field === 'files')
         ) {
           return next(
             badRequest(
               `send at most ${options.maxFiles} PDFs in the multipart field "files"`,
+            ),
+          );
+        }
+        if (error.code === 'LIMIT_UNEXPECTED_FILE') {
+          return next(
+            badRequest(
+              `a file came in the multipart field "${
+                error.field ?? ''
+              }": send PDFs in the field "files" (at most ${options.maxFiles})`,
             ),
           );
         }
