@@ -129,7 +129,10 @@ describe('Pinecone vector store with OpenAI-compatible embeddings', () => {
       'Some words about antennas.',
     ]);
     assert.equal(job.status, 'failed');
-    assert.match(job.error, /pinecone: upsert failed/);
+    assert.match(
+      job.error,
+      /pinecone: upsert failed: Pinecone answered with a server error \(5xx\), or could not be reached, on 4 attempts; nothing was stored\. Upload the file again/,
+    );
     const cleanup = pinecone.calls
       .filter(c => c.path === '/vectors/delete')
       .at(-1)!;

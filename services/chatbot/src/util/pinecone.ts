@@ -62,11 +62,25 @@ export function callPinecone<T>(
   ).catch(error => {
     throw new UpstreamError(
       options.provider,
-      `${operation} failed: ${(error as Error).message}`,
+      `${operation} failed: ${describe(error, options.retries + 1)}`,
       isRetryablePineconeError(error),
       { cause: error },
     );
   });
+}
+
+/**
+ * The SDK reports a 5xx or a connection failure as "exceeded the max
+ * configured retries (0). Increase the maxRetries field…", though its own
+ * retries are off on purpose (callPinecone retries): say what happened.
+ */
+function describe(error: unknown, attempts: number): string {
+  const e = error as Error;
+  return e?.name === 'PineconeMaxRetriesExceededError'
+    ? `Pinecone answered with a server error (5xx), or could not be reached, on ${attempts} attempt${
+        attempts === 1 ? '' : 's'
+      }`
+    : e?.message ?? String(error);
 }
 
 /** Rejects with a PineconeTimeoutError (retryable) when the call outlasts ms. */
