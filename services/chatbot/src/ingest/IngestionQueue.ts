@@ -230,7 +230,7 @@ export class IngestionQueue {
       } catch (error) {
         if (error instanceof JobSettledElsewhere) {
           log.warn(
-            'job settled by another replica while held here (lease lapsed); dropping its work',
+            'job settled while held here (its collection was deleted, or another replica settled it after its lease lapsed); dropping its work',
           );
           await this.removeVectors(job, log);
           return;

@@ -128,7 +128,7 @@ export class PdfParser {
     if (pages.length === 0) {
       throw new PdfRejected(
         'no_text',
-        'no extractable text: the PDF holds only images (scanned?); run OCR on it first',
+        'no extractable text: its pages are blank or only images (scanned?); run OCR on it first if it was scanned',
       );
     }
     return {

@@ -95,7 +95,7 @@ describe('DocumentsPanel', () => {
         'job-0',
         'failed',
         0,
-        'no extractable text: the PDF holds only images (scanned?); run OCR on it first',
+        'no extractable text: its pages are blank or only images (scanned?); run OCR on it first if it was scanned',
       ),
     ]);
     await renderPanel(api);
