@@ -29,6 +29,7 @@ export const llmChatbotPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         database: coreServices.database,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init(deps) {
         const config = readLlmChatbotConfig(deps.config);
@@ -40,7 +41,7 @@ export const llmChatbotPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             config,
-            targets: new ChatbotTargets(deps.catalog, config),
+            targets: new ChatbotTargets(deps.catalog, config, deps.auth),
             conversations,
             jenkins: readJenkinsInstances(deps.config),
             httpAuth: deps.httpAuth,

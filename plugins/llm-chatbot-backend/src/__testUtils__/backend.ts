@@ -49,6 +49,21 @@ export const ENTITIES: Entity[] = [
   }),
   // A service without an allowlist, and no collection annotation.
   component('open-bot', { 'llm-chatbot.io/service': 'open' }),
+  // Two entities anyone could register claiming one collection on a service
+  // without an allowlist, and a third claiming team-bot's Jenkins job.
+  component('team-bot', {
+    'llm-chatbot.io/service': 'open',
+    'llm-chatbot.io/collection': 'team-bot',
+    'jenkins.io/job-full-name': 'default:chatbots/team-bot',
+  }),
+  component('team-thief', {
+    'llm-chatbot.io/service': 'open',
+    'llm-chatbot.io/collection': 'team-bot',
+  }),
+  component('job-thief', {
+    'llm-chatbot.io/service': 'open',
+    'jenkins.io/job-full-name': 'chatbots/team-bot',
+  }),
 ];
 
 export const CONFIG = {

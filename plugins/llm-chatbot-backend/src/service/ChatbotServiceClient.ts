@@ -55,6 +55,9 @@ export class ChatbotServiceClient {
           ...options.headers,
         },
         signal,
+        // A redirect from a chatbot service is never followed: it would make
+        // the portal fetch whatever host the service names (SSRF).
+        redirect: 'manual',
         // A streamed request body (uploads) needs half-duplex in undici.
         ...(options.body && typeof options.body !== 'string'
           ? { duplex: 'half' }
@@ -77,6 +80,12 @@ export class ChatbotServiceClient {
       );
     } finally {
       clearTimeout(timer);
+    }
+    if (response.status >= 300 && response.status < 400) {
+      void response.body?.cancel();
+      throw new UpstreamError(
+        `chatbot service "${this.service.name}" answered a redirect (${response.status}), which the portal does not follow: set llmChatbot.services.${this.service.name}.baseUrl to the address it serves at`,
+      );
     }
     if (!response.ok) throw await this.refusal(response);
     return response;

@@ -1,10 +1,13 @@
-import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   type CompoundEntityRef,
   type Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CHATBOT_COLLECTION_ID,
@@ -36,6 +39,7 @@ export class ChatbotTargets {
   constructor(
     private readonly catalog: CatalogService,
     private readonly config: LlmChatbotConfig,
+    private readonly auth: AuthService,
   ) {
     this.services = config.services;
   }
@@ -79,8 +83,11 @@ export class ChatbotTargets {
     return entity;
   }
 
-  /** The service for an entity; a name missing from config is a 404 that says what to add. */
-  target(entity: Entity): ChatbotTarget {
+  /**
+   * The service for an entity; a name missing from config is a 404 that says
+   * what to add, and a collection another entity also names is a 409.
+   */
+  async target(entity: Entity): Promise<ChatbotTarget> {
     const entityRef = stringifyEntityRef(entity);
     const annotations = entity.metadata.annotations ?? {};
     const serviceName = annotations[LLM_CHATBOT_SERVICE_ANNOTATION];
@@ -107,9 +114,7 @@ export class ChatbotTargets {
         `chatbot service "${serviceName}" is not configured for ${entityRef}: add it to llmChatbot.services.${serviceName}.entities`,
       );
     }
-    const collection =
-      annotations[LLM_CHATBOT_COLLECTION_ANNOTATION] ??
-      defaultCollection(entity);
+    const collection = collectionOf(entity);
     if (!CHATBOT_COLLECTION_ID.test(collection)) {
       throw new InputError(
         `${entityRef}'s ${LLM_CHATBOT_COLLECTION_ANNOTATION} "${collection.slice(
@@ -118,6 +123,22 @@ export class ChatbotTargets {
         )}" is not a collection id: use 1-63 lowercase letters, digits and dashes`,
       );
     }
+    const rivals = (
+      await this.claimants(LLM_CHATBOT_SERVICE_ANNOTATION, [serviceName])
+    ).filter(
+      other =>
+        collectionOf(other) === collection &&
+        (!service.entities ||
+          service.entities.has(
+            stringifyEntityRef(other).toLocaleLowerCase('en-US'),
+          )),
+    );
+    assertSole(
+      entityRef,
+      rivals,
+      `collection "${collection}" of chatbot service "${serviceName}"`,
+      `${LLM_CHATBOT_SERVICE_ANNOTATION}: ${serviceName} and ${LLM_CHATBOT_COLLECTION_ANNOTATION}: ${collection}`,
+    );
     return {
       entity,
       entityRef,
@@ -126,6 +147,77 @@ export class ChatbotTargets {
       client: this.client(service, collection),
     };
   }
+
+  /**
+   * A Jenkins job the entity's annotation names (`value`, and the same job
+   * written another way), unless another entity names it too: an
+   * annotation anyone can write must not run another team's pipeline.
+   */
+  async assertSoleJob(
+    entityRef: string,
+    annotation: string,
+    values: string[],
+  ): Promise<void> {
+    assertSole(
+      entityRef,
+      await this.claimants(annotation, values),
+      `Jenkins job ${values[0]}`,
+      `${annotation}: ${values[0]}`,
+    );
+  }
+
+  /**
+   * Every entity whose `annotation` holds one of `values`, read with the
+   * plugin's own credentials: an entity the caller may not see still
+   * counts as a claim.
+   */
+  private async claimants(annotation: string, values: string[]) {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: { [`metadata.annotations.${annotation}`]: values },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+        ],
+      },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return items;
+  }
+}
+
+/**
+ * Annotations are written by whoever registers an entity: a collection or a
+ * job named by two entities belongs to neither until one claim is removed.
+ * The other entities are not named (the caller may not be allowed to see
+ * them); an administrator finds them by the annotation.
+ */
+function assertSole(
+  entityRef: string,
+  claimants: Entity[],
+  what: string,
+  annotations: string,
+) {
+  const self = entityRef.toLocaleLowerCase('en-US');
+  const others = claimants.filter(
+    e => stringifyEntityRef(e).toLocaleLowerCase('en-US') !== self,
+  );
+  if (others.length > 0) {
+    throw new ConflictError(
+      `${what} is claimed by ${others.length} other ${
+        others.length === 1 ? 'entity' : 'entities'
+      } as well as ${entityRef}; it belongs to one entity only: ask a catalog administrator to remove the other claims (entities annotated ${annotations})`,
+    );
+  }
+}
+
+function collectionOf(entity: Entity): string {
+  return (
+    entity.metadata.annotations?.[LLM_CHATBOT_COLLECTION_ANNOTATION] ??
+    defaultCollection(entity)
+  );
 }
 
 /**

@@ -106,6 +106,34 @@ describe('which service an entity talks to', () => {
     expect(chatbot.documents.get('demo-chatbot')).toHaveLength(1);
   });
 
+  it('refuses a collection or a Jenkins job that two entities claim, to both (409)', async () => {
+    for (const name of ['team-bot', 'team-thief']) {
+      const res = await api()
+        .get(`/api/llm-chatbot/entities/component/default/${name}/documents`)
+        .set(auth(ALICE));
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toMatch(
+        new RegExp(
+          `collection "team-bot" of chatbot service "open" is claimed by 1 other entity as well as component:default/${name}; it belongs to one entity only`,
+        ),
+      );
+      expect(res.body.error.message).not.toMatch(
+        name === 'team-bot' ? /team-thief/ : /component:default\/team-bot\b/,
+      );
+    }
+    const runs = await api()
+      .post(
+        '/api/llm-chatbot/entities/component/default/job-thief/pipeline/runs',
+      )
+      .set(auth(ALICE));
+    expect(runs.status).toBe(409);
+    expect(runs.body.error.message).toMatch(
+      /Jenkins job default:chatbots\/team-bot is claimed by 1 other entity/,
+    );
+    expect(jenkins.builds).toEqual([]);
+    expect(chatbot.collections.size).toBe(0);
+  });
+
   it('names the collection after the whole entity ref when no annotation names one', async () => {
     const seen: string[] = [];
     server.events.on('request:start', ({ request: r }) =>
@@ -332,6 +360,29 @@ describe('upstream failures', () => {
     const res = await api().get(`${DEMO}/documents`).set(auth(ALICE));
     expect(res.status).toBe(502);
     expect(res.body.error.message).toMatch(/disk on fire/);
+  });
+
+  it('never follows a redirect from the service to another address', async () => {
+    let followed = false;
+    server.use(
+      http.get(`${CHATBOT_URL}/v1/collections/:c/documents`, () =>
+        HttpResponse.text('', {
+          status: 302,
+          headers: { location: 'http://metadata.internal/computeMetadata/v1/' },
+        }),
+      ),
+      http.get('http://metadata.internal/*', () => {
+        followed = true;
+        return HttpResponse.json({ documents: [{ filename: 'SECRET' }] });
+      }),
+    );
+    const res = await api().get(`${DEMO}/documents`).set(auth(ALICE));
+    expect(followed).toBe(false);
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(
+      /answered a redirect \(302\), which the portal does not follow: set llmChatbot\.services\.demo\.baseUrl/,
+    );
+    expect(JSON.stringify(res.body)).not.toMatch(/SECRET|metadata\.internal/);
   });
 
   it('times out a silent service with 504 and a message', async () => {

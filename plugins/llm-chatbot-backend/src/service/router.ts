@@ -136,7 +136,7 @@ export async function createRouter(
         `you lack the ${permission.name} permission on ${entityRef}`,
       );
     }
-    return targets.target(entity);
+    return await targets.target(entity);
   }
 
   const scope = (
@@ -397,7 +397,7 @@ export async function createRouter(
   // ---- pipeline ----------------------------------------------------------
 
   /** The entity's Jenkins job and a client for its instance, or a 404 saying what to add. */
-  function jenkinsJob(target: ChatbotTarget) {
+  async function jenkinsJob(target: ChatbotTarget) {
     const annotation =
       target.entity.metadata.annotations?.[JENKINS_JOB_ANNOTATION];
     if (!annotation) {
@@ -412,6 +412,14 @@ export async function createRouter(
         `no Jenkins instance "${instance}" is configured: add it under jenkins.instances in app-config`,
       );
     }
+    // The default instance's jobs may be written without its name.
+    await targets.assertSoleJob(
+      target.entityRef,
+      JENKINS_JOB_ANNOTATION,
+      instance === 'default'
+        ? [`default:${jobFullName}`, jobFullName]
+        : [`${instance}:${jobFullName}`],
+    );
     const client = new JenkinsClient(jenkins, {
       queueWaitMs: config.pipelineQueueWaitMs,
     });
@@ -424,7 +432,7 @@ export async function createRouter(
       await user(req),
       llmChatbotPipelineReadPermission,
     );
-    const { instance, jobFullName, client } = jenkinsJob(target);
+    const { instance, jobFullName, client } = await jenkinsJob(target);
     res.json({
       instance,
       job: jobFullName,
@@ -439,7 +447,7 @@ export async function createRouter(
       credentials,
       llmChatbotPipelineRunPermission,
     );
-    const { instance, jobFullName, client } = jenkinsJob(target);
+    const { instance, jobFullName, client } = await jenkinsJob(target);
     const build = await audited(
       req,
       'pipeline-run',
