@@ -8,3 +8,9 @@ export class UpstreamError extends CustomErrorBase {
   name = 'UpstreamError';
   statusCode = 502;
 }
+
+/** An upstream system gave no answer in time: 504. */
+export class UpstreamTimeoutError extends CustomErrorBase {
+  name = 'UpstreamTimeoutError';
+  statusCode = 504;
+}

@@ -5,14 +5,14 @@ import { CustomErrorBase } from '@backstage/errors';
  * reads `statusCode`, and the body keeps Backstage's ErrorResponseBody shape.
  */
 
-/** The chatbot service or Jenkins failed (5xx) or could not be reached: 502 with its message. */
-export { UpstreamError } from '@internal/plugin-llm-chatbot-node';
-
-/** The chatbot service gave no answer in time: 504. */
-export class UpstreamTimeoutError extends CustomErrorBase {
-  name = 'UpstreamTimeoutError';
-  statusCode = 504;
-}
+/**
+ * The chatbot service or Jenkins failed (5xx) or could not be reached: 502
+ * with its message; gave no answer in time: 504.
+ */
+export {
+  UpstreamError,
+  UpstreamTimeoutError,
+} from '@internal/plugin-llm-chatbot-node';
 
 /** The chatbot service refused the request (4xx): its status and message pass through. */
 export class UpstreamRefusedError extends CustomErrorBase {

@@ -5,6 +5,7 @@ import {
   CHATBOT_URL,
   FakeChatbotService,
   FakeJenkins,
+  JENKINS_URL,
 } from '../__testUtils__/handlers';
 import {
   ALICE,
@@ -716,6 +717,25 @@ describe('run pipeline', () => {
     expect(
       (await api().get(`${DEMO}/pipeline/builds`).set(auth(BOB))).status,
     ).toBe(403);
+  });
+
+  it('answers 504 when Jenkins does not answer within the request timeout', async () => {
+    server.use(
+      http.get(
+        `${JENKINS_URL}/job/chatbots/job/demo-chatbot/api/json`,
+        async () => {
+          await delay('infinite');
+          return HttpResponse.json({});
+        },
+      ),
+    );
+    const started = Date.now();
+    const res = await api().get(`${DEMO}/pipeline/builds`).set(auth(BOB));
+    expect(res.status).toBe(504);
+    expect(res.body.error.message).toMatch(
+      /Jenkins instance "default" did not answer within 500 ms/,
+    );
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('triggers a new build with a crumb on its session, follows the queue to the build number, and audits it', async () => {

@@ -1,4 +1,4 @@
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import type {
@@ -396,6 +396,15 @@ export async function createRouter(
 
   // ---- pipeline ----------------------------------------------------------
 
+  /** Aborts when the browser goes away before the answer was sent: Jenkins is not waited on for nobody. */
+  function closed(res: Response): AbortSignal {
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort(new Error('client disconnected'));
+    });
+    return gone.signal;
+  }
+
   /** The entity's Jenkins job and a client for its instance, or a 404 saying what to add. */
   async function jenkinsJob(target: ChatbotTarget) {
     const annotation =
@@ -422,6 +431,7 @@ export async function createRouter(
     );
     const client = new JenkinsClient(jenkins, {
       queueWaitMs: config.pipelineQueueWaitMs,
+      requestTimeoutMs: config.requestTimeoutMs,
     });
     return { instance, jobFullName, client };
   }
@@ -436,7 +446,7 @@ export async function createRouter(
     res.json({
       instance,
       job: jobFullName,
-      builds: await client.lastBuilds(jobFullName),
+      builds: await client.lastBuilds(jobFullName, 5, closed(res)),
     });
   });
 
@@ -452,7 +462,7 @@ export async function createRouter(
       req,
       'pipeline-run',
       { entityRef: target.entityRef, instance, job: jobFullName },
-      () => client.triggerBuild(jobFullName),
+      () => client.triggerBuild(jobFullName, closed(res)),
       result => ({
         ...result,
         buildNumber: result.buildNumber ?? null,

@@ -6,7 +6,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import type { ChatbotPipelineBuild } from '@internal/plugin-llm-chatbot-common';
-import { UpstreamError } from '../errors';
+import { UpstreamError, UpstreamTimeoutError } from '../errors';
 import { sleep } from '../util/sleep';
 
 /** One Jenkins instance from the `jenkins` config block the community plugin reads. */
@@ -126,7 +126,12 @@ export function folderXml(permittedClouds: string[] = []) {
 export class JenkinsClient {
   constructor(
     private readonly instance: JenkinsInstance,
-    private readonly options: { queueWaitMs: number; pollMs?: number },
+    private readonly options: {
+      queueWaitMs: number;
+      pollMs?: number;
+      /** Each call's bound, to its response headers; none when unset. */
+      requestTimeoutMs?: number;
+    },
   ) {}
 
   private get auth() {
@@ -140,13 +145,26 @@ export class JenkinsClient {
   }
 
   private async send(url: string, init: RequestInit = {}): Promise<Response> {
+    const { requestTimeoutMs } = this.options;
+    const timeout = requestTimeoutMs
+      ? AbortSignal.timeout(requestTimeoutMs)
+      : undefined;
+    const signals = [init.signal, timeout].filter((s): s is AbortSignal =>
+      Boolean(s),
+    );
     try {
       return await fetch(url, {
         ...init,
         headers: { authorization: this.auth, ...init.headers },
         redirect: 'manual',
+        signal: signals.length ? AbortSignal.any(signals) : undefined,
       });
     } catch (error) {
+      if (timeout?.aborted && !init.signal?.aborted) {
+        throw new UpstreamTimeoutError(
+          `Jenkins instance "${this.instance.name}" did not answer within ${requestTimeoutMs} ms`,
+        );
+      }
       // fetch says only "fetch failed"; the reason (DNS, TLS, refused) is its cause.
       const cause = (error as { cause?: { code?: string; message?: string } })
         .cause;
@@ -160,8 +178,8 @@ export class JenkinsClient {
   }
 
   /** The crumb header and the session cookie it belongs to; none when CSRF protection is off. */
-  private async crumb(): Promise<Record<string, string>> {
-    const res = await this.send(this.url('/crumbIssuer/api/json'));
+  private async crumb(signal?: AbortSignal): Promise<Record<string, string>> {
+    const res = await this.send(this.url('/crumbIssuer/api/json'), { signal });
     if (res.status === 404) return {};
     if (!res.ok) throw await this.failure(res, 'fetching a crumb');
     const body = (await res.json()) as {
@@ -195,12 +213,14 @@ export class JenkinsClient {
   async lastBuilds(
     jobFullName: string,
     count = 5,
+    signal?: AbortSignal,
   ): Promise<ChatbotPipelineBuild[]> {
     const tree = `builds[number,result,building,timestamp,duration,url]{0,${count}}`;
     const res = await this.send(
       this.url(
         `${jobPath(jobFullName)}/api/json?tree=${encodeURIComponent(tree)}`,
       ),
+      { signal },
     );
     if (res.status === 404) {
       throw new NotFoundError(
@@ -243,7 +263,7 @@ export class JenkinsClient {
     signal?: AbortSignal,
     parameters?: Record<string, string>,
   ): Promise<{ queueItemUrl: string }> {
-    const headers = await this.crumb();
+    const headers = await this.crumb(signal);
     const withParameters = parameters && Object.keys(parameters).length > 0;
     const res = await this.send(
       this.url(
@@ -343,7 +363,10 @@ export class JenkinsClient {
   private async postXml(path: string, xml: string, signal?: AbortSignal) {
     return this.send(this.url(path), {
       method: 'POST',
-      headers: { ...(await this.crumb()), 'content-type': 'application/xml' },
+      headers: {
+        ...(await this.crumb(signal)),
+        'content-type': 'application/xml',
+      },
       body: xml,
       signal,
     });
