@@ -35,6 +35,10 @@ export interface Config {
     requestTimeoutMs?: number;
     /** A chat stream silent for this many ms (no event, no heartbeat) ends with an error event. Default 120000. */
     streamIdleTimeoutMs?: number;
+    /** A chat stream still open after this many ms, heartbeats or not, ends with an error event. Default 600000. */
+    streamMaxMs?: number;
+    /** An answer longer than this many characters is cut off with an error event (it is stored whole otherwise). Default 100000. */
+    maxAnswerChars?: number;
     /** Uploads through the portal. */
     uploads?: {
       /** Largest PDF accepted, in MB. Default 25 (the service's MAX_UPLOAD_MB default). */

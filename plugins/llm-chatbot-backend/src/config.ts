@@ -13,6 +13,8 @@ export interface LlmChatbotConfig {
   services: Map<string, ChatbotServiceConfig>;
   requestTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  streamMaxMs: number;
+  maxAnswerChars: number;
   maxFileBytes: number;
   maxFiles: number;
   chatRateLimitPerMinute: number;
@@ -58,6 +60,8 @@ export function readLlmChatbotConfig(config: Config): LlmChatbotConfig {
     requestTimeoutMs: root?.getOptionalNumber('requestTimeoutMs') ?? 30_000,
     streamIdleTimeoutMs:
       root?.getOptionalNumber('streamIdleTimeoutMs') ?? 120_000,
+    streamMaxMs: root?.getOptionalNumber('streamMaxMs') ?? 600_000,
+    maxAnswerChars: root?.getOptionalNumber('maxAnswerChars') ?? 100_000,
     maxFileBytes:
       (root?.getOptionalNumber('uploads.maxFileMb') ?? 25) * 1024 * 1024,
     maxFiles: root?.getOptionalNumber('uploads.maxFiles') ?? 10,

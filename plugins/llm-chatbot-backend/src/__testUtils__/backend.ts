@@ -78,6 +78,8 @@ export const CONFIG = {
     },
     requestTimeoutMs: 500,
     streamIdleTimeoutMs: 800,
+    streamMaxMs: 3000,
+    maxAnswerChars: 200,
     uploads: { maxFileMb: 1, maxFiles: 2 },
     chatRateLimitPerMinute: 50,
     pipelineQueueWaitMs: 2000,

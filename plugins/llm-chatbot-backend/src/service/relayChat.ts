@@ -20,13 +20,16 @@ export interface RelayedAnswer {
  * Passes the service's SSE events to the browser one by one as they arrive,
  * with the conversation id rewritten to the portal's. Ends with an `error`
  * event (never a hang) when the service breaks off, goes silent for
- * idleTimeoutMs, or closes before `done`.
+ * idleTimeoutMs, closes before `done`, or passes maxStreamMs (keep-alive
+ * comments re-arm the idle clock, not this one) or maxAnswerChars.
  */
 export async function relayChat(options: {
   upstream: Response;
   sse: SseWriter;
   conversationId: string;
   idleTimeoutMs: number;
+  maxStreamMs: number;
+  maxAnswerChars: number;
   /** Aborted when the browser went away: stop reading and report "stopped". */
   clientGone: AbortSignal;
   /** The upstream request's controller: aborted on silence, or when the browser went away. */
@@ -70,6 +73,17 @@ export async function relayChat(options: {
           result.sources = event.data.sources;
           break;
         case 'token':
+          if (
+            result.answer.length + event.data.text.length >
+            options.maxAnswerChars
+          ) {
+            upstreamAbort.abort(
+              new Error(
+                `the answer passed ${options.maxAnswerChars} characters (llmChatbot.maxAnswerChars)`,
+              ),
+            );
+            return;
+          }
           result.answer += event.data.text;
           break;
         case 'done':
@@ -90,6 +104,15 @@ export async function relayChat(options: {
   });
 
   armIdle();
+  const deadline = setTimeout(
+    () =>
+      upstreamAbort.abort(
+        new Error(
+          `the answer took longer than ${options.maxStreamMs} ms (llmChatbot.streamMaxMs)`,
+        ),
+      ),
+    options.maxStreamMs,
+  );
   const decoder = new TextDecoder();
   const reader = upstream.body!.getReader();
   // Cancelling the reader ends a pending read whatever the transport does
@@ -128,6 +151,7 @@ export async function relayChat(options: {
     }
   } finally {
     clearTimeout(idle);
+    clearTimeout(deadline);
     upstreamAbort.signal.removeEventListener('abort', cancel);
     // After `done` too: the connection is not held for a body no one reads.
     void reader.cancel().catch(() => {});

@@ -643,6 +643,48 @@ describe('chat', () => {
     expect(chatbot.upstreamAborted).toBe(true);
   });
 
+  it('ends a stream that only sends keep-alives after streamMaxMs, and one that runs past maxAnswerChars', async () => {
+    chatbot.chatScript = async ({ controller, frame }) => {
+      controller.enqueue(
+        frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
+      );
+      // Alive (each comment re-arms the 800 ms idle clock), never answering.
+      for (let i = 0; i < 40 && !chatbot.upstreamAborted; i++) {
+        controller.enqueue(new TextEncoder().encode(': keep-alive\n\n'));
+        await delay(200);
+      }
+    };
+    const id = await conversation();
+    const started = Date.now();
+    const slow = await api()
+      .post(`${DEMO}/chat`)
+      .set(auth(ALICE))
+      .send({ conversationId: id, message: 'q' });
+    expect(slow.text).toMatch(
+      /event: error\ndata: \{"message":"the answer broke off: the answer took longer than 3000 ms \(llmChatbot\.streamMaxMs\)/,
+    );
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(chatbot.upstreamAborted).toBe(true);
+
+    chatbot.reset();
+    chatbot.chatScript = async ({ controller, frame }) => {
+      controller.enqueue(
+        frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
+      );
+      for (let i = 0; i < 100; i++)
+        controller.enqueue(frame('token', { text: 'words words ' }));
+      controller.close();
+    };
+    const long = await api()
+      .post(`${DEMO}/chat`)
+      .set(auth(ALICE))
+      .send({ conversationId: id, message: 'q' });
+    expect(long.text).toMatch(
+      /the answer broke off: the answer passed 200 characters \(llmChatbot\.maxAnswerChars\)/,
+    );
+    expect(long.text.match(/event: token/g)!.length).toBe(16);
+  }, 15_000);
+
   it('reports a stream closed before done', async () => {
     chatbot.chatScript = async ({ controller, frame }) => {
       controller.enqueue(

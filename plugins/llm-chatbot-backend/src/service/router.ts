@@ -368,6 +368,8 @@ export async function createRouter(
         sse,
         conversationId: conversation.id,
         idleTimeoutMs: config.streamIdleTimeoutMs,
+        maxStreamMs: config.streamMaxMs,
+        maxAnswerChars: config.maxAnswerChars,
         clientGone: clientGone.signal,
         upstreamAbort,
       });
