@@ -16,32 +16,45 @@ const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 /**
  * Streams a multipart upload to the chatbot service unchanged (multipart in,
  * multipart out; nothing is held in memory), while busboy reads the same
- * bytes to enforce the limits. A declared size over the limit is refused
- * before anything is sent; a file or count found over the limit mid-stream
- * aborts the upstream request, and the service keeps nothing of it (it
- * creates jobs only once the whole body has arrived).
+ * bytes to enforce the limits (after assertUploadHeaders). A file, count or total found over the limit
+ * mid-stream aborts the upstream request, and the service keeps nothing of
+ * it (it creates jobs only once the whole body has arrived).
  */
+/** The most bytes one upload may hold: every file at its limit, and room for the multipart framing. */
+const ceilingOf = (limits: UploadLimits) =>
+  limits.maxFiles * limits.maxFileBytes + 1024 * 1024;
+
+const tooLarge = (bytes: number, limits: UploadLimits) =>
+  new PayloadTooLargeError(
+    `the upload is ${mb(bytes)}; at most ${limits.maxFiles} PDFs of ${mb(
+      limits.maxFileBytes,
+    )} each are accepted`,
+  );
+
+/**
+ * What can be refused from the headers alone: checked before anything is
+ * sent to the service (not even the collection it would go to).
+ */
+export function assertUploadHeaders(req: Request, limits: UploadLimits) {
+  if (!(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
+    throw new InputError(
+      'send the PDFs as multipart/form-data, one or more in the field "files"',
+    );
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > ceilingOf(limits)) {
+    throw tooLarge(declared, limits);
+  }
+}
+
 export async function forwardUpload(
   req: Request,
   client: ChatbotServiceClient,
   collection: string,
   limits: UploadLimits,
 ): Promise<ChatbotUploadAccepted> {
-  const contentType = req.headers['content-type'] ?? '';
-  if (!contentType.startsWith('multipart/form-data')) {
-    throw new InputError(
-      'send the PDFs as multipart/form-data, one or more in the field "files"',
-    );
-  }
-  const declared = Number(req.headers['content-length']);
-  const ceiling = limits.maxFiles * limits.maxFileBytes + 1024 * 1024;
-  if (Number.isFinite(declared) && declared > ceiling) {
-    throw new PayloadTooLargeError(
-      `the upload is ${mb(declared)}; at most ${limits.maxFiles} PDFs of ${mb(
-        limits.maxFileBytes,
-      )} each are accepted`,
-    );
-  }
+  // The caller ran assertUploadHeaders before making the collection.
+  const contentType = req.headers['content-type']!;
 
   const abort = new AbortController();
   let refusal: Error | undefined;
@@ -90,9 +103,18 @@ export async function forwardUpload(
     refuse(new InputError(`bad multipart upload: ${(error as Error).message}`)),
   );
 
-  // Every chunk goes both ways: on to the service, and into busboy.
+  // Every chunk goes both ways: on to the service, and into busboy. Bytes
+  // are counted too: a chunked body declares no length, and busboy's limits
+  // see only file parts, not what follows the closing boundary.
+  let bytes = 0;
   const tee = new Transform({
     transform(chunk, _encoding, callback) {
+      bytes += chunk.length;
+      if (bytes > ceilingOf(limits)) {
+        refuse(tooLarge(bytes, limits));
+        callback();
+        return;
+      }
       inspector.write(chunk);
       callback(null, chunk);
     },

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse, delay } from 'msw';
@@ -315,9 +317,58 @@ describe('documents', () => {
       .set('Content-Type', 'multipart/form-data; boundary=x')
       .set('Content-Length', String(50 * 1024 * 1024))
       .send('--x--');
+    const form = await api()
+      .post(`${DEMO}/documents`)
+      .set(auth(ALICE))
+      .set('Content-Type', 'text/plain')
+      .send('not a form');
     server.events.removeAllListeners();
     expect(res.status).toBe(413);
-    expect(calls.filter(c => c.startsWith(`POST ${CHATBOT_URL}`))).toEqual([]);
+    expect(form.status).toBe(400);
+    expect(form.body.error.message).toMatch(/as multipart\/form-data/);
+    // Not even the collection is made.
+    expect(calls.filter(c => c.includes(CHATBOT_URL))).toEqual([]);
+  });
+
+  it('refuses a chunked upload that grows past the limit after its files, forwarding none of it', async () => {
+    const { port } = backend.server.address() as AddressInfo;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: `${DEMO}/documents`,
+          method: 'POST',
+          headers: {
+            ...auth(ALICE),
+            'content-type': 'multipart/form-data; boundary=x',
+          },
+        },
+        res => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
+      req.on('error', reject);
+      req.write(
+        '--x\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n',
+      );
+      req.write(pdf);
+      req.write('\r\n--x--\r\n');
+      // 4 MB after the closing boundary: no file part, so no file limit sees it.
+      let sent = 0;
+      const more = () => {
+        while (sent < 64) {
+          sent++;
+          if (!req.write(Buffer.alloc(64 * 1024, 97)))
+            return void req.once('drain', more);
+        }
+        req.end();
+      };
+      more();
+    });
+    expect(status).toBe(413);
+    expect(chatbot.uploads).toEqual([]);
   });
 
   it("passes the service's reason for a file that is not a PDF", async () => {

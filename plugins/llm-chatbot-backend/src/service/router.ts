@@ -33,7 +33,7 @@ import {
 } from '@internal/plugin-llm-chatbot-node';
 import type { ChatbotTarget, ChatbotTargets } from './ChatbotTargets';
 import { UpstreamRefusedError } from './errors';
-import { forwardUpload } from './forwardUpload';
+import { assertUploadHeaders, forwardUpload } from './forwardUpload';
 import { UserRateLimiter } from './UserRateLimiter';
 import { relayChat } from './relayChat';
 import { SseWriter } from './SseWriter';
@@ -209,6 +209,11 @@ export async function createRouter(
       credentials,
       llmChatbotDocumentsManagePermission,
     );
+    const limits = {
+      maxFileBytes: config.maxFileBytes,
+      maxFiles: config.maxFiles,
+    };
+    assertUploadHeaders(req, limits);
     const accepted = await audited(
       req,
       'document-upload',
@@ -217,10 +222,7 @@ export async function createRouter(
         await target.client.ensureCollection(target.collection, {
           recheck: true,
         });
-        return forwardUpload(req, target.client, target.collection, {
-          maxFileBytes: config.maxFileBytes,
-          maxFiles: config.maxFiles,
-        });
+        return forwardUpload(req, target.client, target.collection, limits);
       },
       result => ({
         jobs: result.jobs.map(j => ({ id: j.id, filename: j.filename })),
