@@ -357,11 +357,13 @@ describe('documents', () => {
       req.write('\r\n--x--\r\n');
       // 4 MB after the closing boundary: no file part, so no file limit sees it.
       let sent = 0;
-      const more = () => {
+      const more = (): void => {
         while (sent < 64) {
           sent++;
-          if (!req.write(Buffer.alloc(64 * 1024, 97)))
-            return void req.once('drain', more);
+          if (!req.write(Buffer.alloc(64 * 1024, 97))) {
+            req.once('drain', more);
+            return;
+          }
         }
         req.end();
       };
