@@ -1,9 +1,11 @@
 /**
  * Key names that hold secret values. References to a Secret by name
- * (existingSecret, hfTokenSecret, secretName) do not match.
+ * (existingSecret, hfTokenSecret, secretName) do not match, so neither does
+ * every name ending in "secret" (webhookSecret goes unnoticed): a bare
+ * `secret` key does.
  */
 const SECRET_LIKE =
-  /(token|password|passwd|api_?key|private_?key|credentials|client_?secret)$/i;
+  /(token|password|passwd|(api|access|secret|private)[_-]?key|credentials|client[_-]?secret|^secret)$/i;
 
 /** Paths of the keys in a values object whose names say they hold a secret. */
 export function findSecretLikeKeys(values: unknown, prefix = ''): string[] {
