@@ -70,12 +70,16 @@ export class ChatbotServiceClient {
           `chatbot service "${this.service.name}" did not answer within ${timeoutMs} ms`,
         );
       }
+      // The code only (ECONNREFUSED, ENOTFOUND): the browser reads this
+      // message, and the cause's text names internal addresses. The cause
+      // stays on the error for the backend's log.
+      const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
       throw new UpstreamError(
-        `chatbot service "${this.service.name}" could not be reached: ${
-          (error as Error).cause
-            ? ((error as Error).cause as Error).message
-            : (error as Error).message
-        }`,
+        `chatbot service "${this.service.name}" could not be reached (${
+          cause?.code ?? 'connection failed'
+        }): check llmChatbot.services.${
+          this.service.name
+        }.baseUrl and that the service is up`,
         error,
       );
     } finally {

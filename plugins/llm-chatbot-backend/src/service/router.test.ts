@@ -439,6 +439,20 @@ describe('upstream failures', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/SECRET|metadata\.internal/);
   });
 
+  it('says a service could not be reached without naming its address', async () => {
+    server.use(
+      http.get(`${CHATBOT_URL}/v1/collections/:c/documents`, () =>
+        HttpResponse.error(),
+      ),
+    );
+    const res = await api().get(`${DEMO}/documents`).set(auth(ALICE));
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(
+      /chatbot service "demo" could not be reached \(.+\): check llmChatbot\.services\.demo\.baseUrl/,
+    );
+    expect(res.body.error.message).not.toContain(new URL(CHATBOT_URL).host);
+  });
+
   it('times out a silent service with 504 and a message', async () => {
     server.use(
       http.get(`${CHATBOT_URL}/v1/collections/:c/documents`, async () => {
