@@ -45,17 +45,23 @@ const serviceEnv = {
   CHUNK_OVERLAP: '20',
 };
 
-before(async () => {
-  server.listen({ onUnhandledRequest: 'bypass' });
-  svc = await startService(serviceEnv);
-  await api(svc.url, 'PUT', '/v1/collections/routers');
+/** A service on the fake index with the router manual in "routers", and its job. */
+async function routersService() {
+  const service = await startService(serviceEnv);
+  await api(service.url, 'PUT', '/v1/collections/routers');
   const job = await ingestInto(
-    svc.url,
+    service.url,
     'routers',
     'router-manual.pdf',
     await textPdf(pages),
   );
   assert.equal(job.status, 'succeeded', job.error);
+  return { service, job };
+}
+
+before(async () => {
+  server.listen({ onUnhandledRequest: 'bypass' });
+  svc = (await routersService()).service;
 });
 
 after(async () => {
@@ -166,16 +172,8 @@ describe('Pinecone sparse-dense retrieval', () => {
     );
     server.close();
     server2.listen({ onUnhandledRequest: 'bypass' });
-    const cosine = await startService(serviceEnv);
+    const { service: cosine, job } = await routersService();
     try {
-      await api(cosine.url, 'PUT', '/v1/collections/routers');
-      const job = await ingestInto(
-        cosine.url,
-        'routers',
-        'router-manual.pdf',
-        await textPdf(pages),
-      );
-      assert.equal(job.status, 'succeeded', job.error);
       const upserts = store.calls.filter(c => c.path === '/vectors/upsert');
       assert.ok(upserts[0].body.vectors[0].sparseValues, 'tried sparse first');
       assert.ok(
