@@ -47,8 +47,14 @@ export class FakeLlmChatbotApi implements LlmChatbotApi {
     onProgress: (p: UploadProgress) => void,
   ) => Promise<string[]> = async files => files.map((_, i) => `job-${i}`);
 
+  /** Holds the next listDocuments answer (what it lists is read when it is sent, as a slow server's is). */
+  listHold?: Promise<void>;
   async listDocuments() {
-    return this.documents;
+    const documents = this.documents;
+    const hold = this.listHold;
+    this.listHold = undefined;
+    await hold;
+    return documents;
   }
   async uploadDocuments(
     _e: unknown,

@@ -88,6 +88,35 @@ describe('DocumentsPanel', () => {
     expect(await within(list).findByText('manual.pdf')).toBeInTheDocument();
   });
 
+  it('lists a document whose ingestion finished while the first list was still loading', async () => {
+    const api = new FakeLlmChatbotApi();
+    const firstList = gate();
+    api.listHold = firstList.promise;
+    api.uploadScript = async files => files.map((_, i) => `job-${i}`);
+    api.jobs.set('job-0', [job('job-0', 'succeeded', 4)]);
+    await renderPanel(api); // the first list is asked for, and held
+    // The document exists by the time its job says it succeeded.
+    api.documents = [
+      {
+        id: 'doc-job-0',
+        filename: 'manual.pdf',
+        pages: 4,
+        chunks: 9,
+        bytes: 2048,
+        createdAt: new Date().toISOString(),
+      },
+    ];
+    await userEvent.upload(screen.getByTestId('upload-input'), [
+      pdf('manual.pdf'),
+    ]);
+    expect(
+      await screen.findByText('Ready: 4 pages, 9 chunks'),
+    ).toBeInTheDocument();
+    firstList.release(); // the load from before the upload answers last, empty
+    const list = screen.getByRole('list', { name: 'Documents' });
+    expect(await within(list).findByText('manual.pdf')).toBeInTheDocument();
+  });
+
   it("shows the service's reason when a file fails", async () => {
     const api = new FakeLlmChatbotApi();
     api.jobs.set('job-0', [
