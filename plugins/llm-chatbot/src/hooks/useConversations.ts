@@ -1,15 +1,14 @@
 import { useCallback } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import { llmChatbotApiRef } from '../api';
+import { useReloadable } from './useReloadable';
 
 /** The signed-in user's conversations with this entity, and what changes them. */
 export function useConversations(entity: CompoundEntityRef) {
   const api = useApi(llmChatbotApiRef);
   const key = `${entity.kind}:${entity.namespace}/${entity.name}`;
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const state = useAsyncRetry(() => api.listConversations(entity), [api, key]);
+  const state = useReloadable(() => api.listConversations(entity), [api, key]);
   const { retry } = state;
 
   const create = useCallback(

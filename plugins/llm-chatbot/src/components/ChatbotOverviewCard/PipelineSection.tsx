@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   Box,
   Button,
@@ -23,6 +22,7 @@ import {
   type ChatbotPipelineRun,
 } from '@internal/plugin-llm-chatbot-common';
 import { llmChatbotApiRef } from '../../api';
+import { useReloadable } from '../../hooks/useReloadable';
 
 /** The gateway's own message (it names the key to add), not the HTTP status line. */
 const messageOf = (e: Error) =>
@@ -37,9 +37,8 @@ export function PipelineSection({ entity }: { entity: Entity }) {
     resourceRef: stringifyEntityRef(entity),
   });
   const ref = getCompoundEntityRef(entity);
-  const builds = useAsyncRetry(
+  const builds = useReloadable(
     async () => (job ? api.listBuilds(ref) : []),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, job, ref.kind, ref.namespace, ref.name],
   );
   const [running, setRunning] = useState(false);
