@@ -99,6 +99,36 @@ describe('chatbot services with a {collection} host', () => {
     expect((await listed.target(victim)).collection).toBe('support-bot');
   });
 
+  it('asks the catalog again for a claim not yet found sole, not for one that was', async () => {
+    const victim = entity('support-bot', 'support-bot');
+    const catalog = catalogServiceMock({ entities: [victim] });
+    const getEntities = jest.spyOn(catalog, 'getEntities');
+    const t = new ChatbotTargets(
+      catalog,
+      readLlmChatbotConfig(
+        new ConfigReader({
+          llmChatbot: {
+            services: {
+              chatbots: {
+                baseUrl: 'https://{collection}.chat.example.com',
+                token: 't',
+              },
+            },
+          },
+        }),
+      ),
+      mockServices.auth(),
+    );
+    await t.target(victim);
+    await t.target(victim);
+    expect(getEntities).toHaveBeenCalledTimes(1);
+    // A rival registered since is refused at once: its claim was never found sole.
+    const thief = entity('thief', 'support-bot');
+    getEntities.mockResolvedValueOnce({ items: [victim, thief] });
+    await expect(t.target(thief)).rejects.toThrow(/claimed by 1 other entity/);
+    expect(getEntities).toHaveBeenCalledTimes(2);
+  });
+
   it('refuses a Jenkins job another entity names, however it is written', async () => {
     const job = (name: string, value: string): Entity => ({
       ...entity(name, name),

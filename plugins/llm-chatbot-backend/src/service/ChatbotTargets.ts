@@ -27,6 +27,7 @@ export interface ChatbotTarget {
 }
 
 const COLLECTION_PLACEHOLDER = '{collection}';
+const SOLE_CLAIM_MS = 30_000;
 
 /**
  * Finds an entity with the caller's own credentials (so catalog permissions
@@ -123,21 +124,21 @@ export class ChatbotTargets {
         )}" is not a collection id: use 1-63 lowercase letters, digits and dashes`,
       );
     }
-    const rivals = (
-      await this.claimants(LLM_CHATBOT_SERVICE_ANNOTATION, [serviceName])
-    ).filter(
-      other =>
-        collectionOf(other) === collection &&
-        (!service.entities ||
-          service.entities.has(
-            stringifyEntityRef(other).toLocaleLowerCase('en-US'),
-          )),
-    );
-    assertSole(
+    await this.assertSole(
       entityRef,
-      rivals,
       `collection "${collection}" of chatbot service "${serviceName}"`,
       `${LLM_CHATBOT_SERVICE_ANNOTATION}: ${serviceName} and ${LLM_CHATBOT_COLLECTION_ANNOTATION}: ${collection}`,
+      async () =>
+        (
+          await this.claimants(LLM_CHATBOT_SERVICE_ANNOTATION, [serviceName])
+        ).filter(
+          other =>
+            collectionOf(other) === collection &&
+            (!service.entities ||
+              service.entities.has(
+                stringifyEntityRef(other).toLocaleLowerCase('en-US'),
+              )),
+        ),
     );
     return {
       entity,
@@ -158,12 +159,35 @@ export class ChatbotTargets {
     annotation: string,
     values: string[],
   ): Promise<void> {
-    assertSole(
+    await this.assertSole(
       entityRef,
-      await this.claimants(annotation, values),
       `Jenkins job ${values[0]}`,
       `${annotation}: ${values[0]}`,
+      () => this.claimants(annotation, values),
     );
+  }
+
+  /** When each entity's claim was last found sole, by entity and claim. */
+  private readonly soleSince = new Map<string, number>();
+
+  /**
+   * Throws unless `entityRef` is the only claimant `find` returns. A claim
+   * found sole is trusted for SOLE_CLAIM_MS, sparing a catalog query per
+   * request; a rival registered since is still refused at once, since its
+   * own claim was never found sole.
+   */
+  private async assertSole(
+    entityRef: string,
+    what: string,
+    annotations: string,
+    find: () => Promise<Entity[]>,
+  ) {
+    const key = `${entityRef.toLocaleLowerCase('en-US')} ${what}`;
+    const since = this.soleSince.get(key);
+    if (since !== undefined && Date.now() - since < SOLE_CLAIM_MS) return;
+    assertSole(entityRef, await find(), what, annotations);
+    if (this.soleSince.size > 10_000) this.soleSince.clear();
+    this.soleSince.set(key, Date.now());
   }
 
   /**
