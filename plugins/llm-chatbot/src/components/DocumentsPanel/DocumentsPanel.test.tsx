@@ -34,6 +34,16 @@ const job = (
   updatedAt: '',
 });
 
+/** What the service lists once job-0 has ingested manual.pdf. */
+const manualDocument = () => ({
+  id: 'doc-job-0',
+  filename: 'manual.pdf',
+  pages: 4,
+  chunks: 9,
+  bytes: 2048,
+  createdAt: new Date().toISOString(),
+});
+
 function renderPanel(api: FakeLlmChatbotApi, canManage = true) {
   return renderInTestApp(
     <TestApiProvider apis={[[llmChatbotApiRef, api]]}>
@@ -65,16 +75,7 @@ describe('DocumentsPanel', () => {
       pdf('manual.pdf'),
     ]);
     expect(await screen.findByText('Sending… 50%')).toBeInTheDocument();
-    api.documents = [
-      {
-        id: 'doc-job-0',
-        filename: 'manual.pdf',
-        pages: 4,
-        chunks: 9,
-        bytes: 2048,
-        createdAt: new Date().toISOString(),
-      },
-    ];
+    api.documents = [manualDocument()];
     sent.release();
     expect(await screen.findByText(/Reading pages 2\/4/)).toBeInTheDocument();
     expect(
@@ -96,16 +97,7 @@ describe('DocumentsPanel', () => {
     api.jobs.set('job-0', [job('job-0', 'succeeded', 4)]);
     await renderPanel(api); // the first list is asked for, and held
     // The document exists by the time its job says it succeeded.
-    api.documents = [
-      {
-        id: 'doc-job-0',
-        filename: 'manual.pdf',
-        pages: 4,
-        chunks: 9,
-        bytes: 2048,
-        createdAt: new Date().toISOString(),
-      },
-    ];
+    api.documents = [manualDocument()];
     await userEvent.upload(screen.getByTestId('upload-input'), [
       pdf('manual.pdf'),
     ]);
