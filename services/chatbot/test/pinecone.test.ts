@@ -193,7 +193,7 @@ describe('Pinecone vector store with OpenAI-compatible embeddings', () => {
 
   test('batches end at a hundred records or before their JSON passes the byte budget', () => {
     const sizes = (bytes: number[]) =>
-      [...upsertBatches(bytes, n => ({ pad: 'x'.repeat(n) }))].map(
+      [...upsertBatches(bytes.map(n => ({ pad: 'x'.repeat(n) })))].map(
         b => b.length,
       );
     assert.deepEqual(sizes(Array(250).fill(10)), [100, 100, 50]);

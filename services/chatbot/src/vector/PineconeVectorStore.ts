@@ -1,4 +1,7 @@
-import type { Index } from '@pinecone-database/pinecone';
+import type {
+  Index,
+  PineconeRecord as PineconeRecordOf,
+} from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { callPinecone, pineconeClient } from '../util/pinecone.js';
 import {
@@ -18,6 +21,8 @@ type ChunkMetadata = {
   text: string;
   section?: string;
 };
+
+type PineconeRecord = PineconeRecordOf<ChunkMetadata>;
 
 /**
  * Pinecone's documented limit is 2 MB or 1,000 records per upsert request,
@@ -85,13 +90,16 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     onStored: (n: number) => void | Promise<void>,
   ) {
     const ns = this.index.namespace(collectionId);
-    const upsert = (batch: ChunkToStore[]) =>
+    // Each record is built once (its sparse half is a BM25 pass over the
+    // text), measured for the batch, then sent; dense only after a refusal.
+    const upsert = (batch: PineconeRecord[]) =>
       this.call('upsert', () =>
-        ns.upsert({ records: batch.map(c => this.record(documentId, c)) }),
+        ns.upsert({
+          records: this.sparseRecords ? batch : batch.map(denseOnly),
+        }),
       );
-    for (const batch of upsertBatches(chunks, c =>
-      this.record(documentId, c),
-    )) {
+    const records = chunks.map(c => this.record(documentId, c));
+    for (const batch of upsertBatches(records)) {
       await upsert(batch).catch(error => {
         if (!this.sparseRecords || !refusedSparse(error)) throw error;
         this.refuseSparse(error);
@@ -101,7 +109,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     }
   }
 
-  private record(documentId: string, c: ChunkToStore) {
+  private record(documentId: string, c: ChunkToStore): PineconeRecord {
     return {
       id: c.id,
       values: c.vector,
@@ -218,18 +226,15 @@ function sparseValues(text: string) {
 }
 
 /**
- * Chunks in upsert requests of at most PINECONE_UPSERT_BATCH records and
+ * Records in upsert requests of at most PINECONE_UPSERT_BATCH records and
  * about PINECONE_UPSERT_BYTES of JSON (a record alone may be larger: its
  * metadata text is capped, its vector is what it is).
  */
-export function* upsertBatches<T>(
-  chunks: T[],
-  record: (chunk: T) => object,
-): Generator<T[]> {
+export function* upsertBatches<T extends object>(records: T[]): Generator<T[]> {
   let batch: T[] = [];
   let bytes = 0;
-  for (const chunk of chunks) {
-    const size = Buffer.byteLength(JSON.stringify(record(chunk)));
+  for (const record of records) {
+    const size = Buffer.byteLength(JSON.stringify(record));
     if (
       batch.length > 0 &&
       (batch.length === PINECONE_UPSERT_BATCH ||
@@ -239,10 +244,15 @@ export function* upsertBatches<T>(
       batch = [];
       bytes = 0;
     }
-    batch.push(chunk);
+    batch.push(record);
     bytes += size;
   }
   if (batch.length > 0) yield batch;
+}
+
+/** A record without its sparse half, for an index that refuses them. */
+function denseOnly({ sparseValues: _sparse, ...dense }: PineconeRecord) {
+  return dense;
 }
 
 /**
