@@ -1,5 +1,6 @@
 import type { DocumentTermCounts } from '../store/MetadataStore.js';
 import type { SearchHit } from '../vector/VectorStore.js';
+import { rescaled } from './fusion.js';
 
 /** A term marks a document when this share of its chunks holds it... */
 const MIN_SHARE_OF_DOCUMENT = 0.3;
@@ -53,14 +54,5 @@ export function favourDocuments(
   documents: Set<string>,
 ): SearchHit[] {
   if (documents.size === 0) return hits;
-  return hits
-    .map(hit =>
-      documents.has(hit.documentId)
-        ? { ...hit, score: boosted(hit.score) }
-        : hit,
-    )
-    .sort((a, b) => b.score - a.score);
+  return rescaled(hits, hit => (documents.has(hit.documentId) ? BOOST : 1));
 }
-
-// A negative score (a dense cosine) moves up by shrinking.
-const boosted = (score: number) => (score >= 0 ? score * BOOST : score / BOOST);

@@ -46,3 +46,21 @@ export function bestPerPage(hits: SearchHit[], topK: number): SearchHit[] {
   }
   return out;
 }
+
+/**
+ * The hits re-ranked with each score scaled by `factor(hit)`: above 1
+ * favours, below 1 demotes. A negative score (a dense cosine) is divided
+ * instead, so that a factor above 1 still moves it up.
+ */
+export function rescaled(
+  hits: SearchHit[],
+  factor: (hit: SearchHit) => number,
+): SearchHit[] {
+  return hits
+    .map(hit => {
+      const f = factor(hit);
+      if (f === 1) return hit;
+      return { ...hit, score: hit.score >= 0 ? hit.score * f : hit.score / f };
+    })
+    .sort((a, b) => b.score - a.score);
+}

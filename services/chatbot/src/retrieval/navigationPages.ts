@@ -1,4 +1,5 @@
 import type { SearchHit } from '../vector/VectorStore.js';
+import { rescaled } from './fusion.js';
 
 /**
  * Entries of a table of contents or a back-of-book index: a dot leader
@@ -23,14 +24,5 @@ export function isNavigation(text: string): boolean {
  * lists, so BM25 ranks it high, but it answers nothing: its score is halved.
  */
 export function demoteNavigation(hits: SearchHit[]): SearchHit[] {
-  return hits
-    .map(hit =>
-      isNavigation(hit.text)
-        ? {
-            ...hit,
-            score: hit.score >= 0 ? hit.score * DEMOTION : hit.score / DEMOTION,
-          }
-        : hit,
-    )
-    .sort((a, b) => b.score - a.score);
+  return rescaled(hits, hit => (isNavigation(hit.text) ? DEMOTION : 1));
 }
