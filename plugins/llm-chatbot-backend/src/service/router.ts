@@ -77,6 +77,18 @@ const createBody = titleBody.partial();
  * Ids the service and the database know are UUIDs; anything else (`..`
  * included) cannot name one, so it is a 404 before any call is made.
  */
+/**
+ * Aborts when the browser goes away before the answer was sent: an upstream
+ * answer (a chat, a Jenkins call) is not waited on for nobody.
+ */
+function closed(res: Response): AbortSignal {
+  const gone = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) gone.abort(new Error('client disconnected'));
+  });
+  return gone.signal;
+}
+
 function uuidParam(req: Request, name: string): string {
   const value = req.params[name];
   if (!z.string().uuid().safeParse(value).success) {
@@ -319,13 +331,12 @@ export async function createRouter(
     );
 
     const upstreamAbort = new AbortController();
-    const clientGone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        clientGone.abort();
-        upstreamAbort.abort(new Error('the browser went away'));
-      }
-    });
+    const clientGone = closed(res);
+    clientGone.addEventListener(
+      'abort',
+      () => upstreamAbort.abort(new Error('the browser went away')),
+      { once: true },
+    );
     const ask = () =>
       target.client.chat(
         target.collection,
@@ -372,7 +383,7 @@ export async function createRouter(
         idleTimeoutMs: config.streamIdleTimeoutMs,
         maxStreamMs: config.streamMaxMs,
         maxAnswerChars: config.maxAnswerChars,
-        clientGone: clientGone.signal,
+        clientGone,
         upstreamAbort,
       });
       await recorded;
@@ -399,15 +410,6 @@ export async function createRouter(
   });
 
   // ---- pipeline ----------------------------------------------------------
-
-  /** Aborts when the browser goes away before the answer was sent: Jenkins is not waited on for nobody. */
-  function closed(res: Response): AbortSignal {
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) gone.abort(new Error('client disconnected'));
-    });
-    return gone.signal;
-  }
 
   /** The entity's Jenkins job and a client for its instance, or a 404 saying what to add. */
   async function jenkinsJob(target: ChatbotTarget) {
