@@ -14,8 +14,15 @@ export interface ChatbotConversation {
   updatedAt: string;
 }
 
-/** complete, stopped (the user stopped it) or failed. @public */
-export type ChatbotMessageStatus = 'complete' | 'stopped' | 'failed';
+/**
+ * complete; truncated (complete, but the model stopped at its token limit);
+ * stopped (the user stopped it); or failed. @public
+ */
+export type ChatbotMessageStatus =
+  | 'complete'
+  | 'truncated'
+  | 'stopped'
+  | 'failed';
 
 /** One stored turn; answers keep the sources they cited. @public */
 export interface ChatbotStoredMessage {

@@ -124,6 +124,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
       promptTokens: 42,
       completionTokens: 5,
     });
+    assert.equal(done.data.truncated, false);
     const sent = requests[0];
     assert.equal(sent.model, 'test-model');
     assert.equal(sent.stream, true);
@@ -303,6 +304,23 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
       events.at(-1)!.data.message,
       /closed the stream before the answer was complete/,
     );
+  });
+
+  test('an answer the model stopped at max_tokens is marked truncated', async () => {
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse(
+          { tokens: ['Hold ', 'the '], finishReason: 'length' },
+          request.signal,
+        ),
+      ),
+    );
+    const { events, answer } = await chat(svc.url, 'docs', question);
+    assert.equal(answer, 'Hold the ');
+    const done = events.at(-1)!;
+    assert.equal(done.event, 'done');
+    assert.equal(done.data.truncated, true);
+    assert.deepEqual(done.data.usage, { promptTokens: 42, completionTokens: 2 });
   });
 
   test('[DONE] without a finish_reason ends the answer, and chunks without choices are skipped', async () => {

@@ -1,6 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import type {
   ChatbotChatEvent,
+  ChatbotMessageStatus,
   ChatbotSource,
 } from '@internal/plugin-llm-chatbot-common';
 import type { SseWriter } from './SseWriter';
@@ -11,7 +12,7 @@ export interface RelayedAnswer {
   serviceConversationId?: string;
   answer: string;
   sources: ChatbotSource[];
-  outcome: 'complete' | 'stopped' | 'failed';
+  outcome: ChatbotMessageStatus;
   error?: string;
   traceId?: string;
 }
@@ -89,7 +90,7 @@ export async function relayChat(options: {
         case 'done':
           event.data.conversationId = conversationId;
           finished = true;
-          result.outcome = 'complete';
+          result.outcome = event.data.truncated ? 'truncated' : 'complete';
           result.traceId = event.data.traceId;
           break;
         case 'error':

@@ -667,6 +667,37 @@ describe('chat', () => {
     expect(chatbot.collections.has('demo-chatbot')).toBe(true);
   });
 
+  it('stores an answer the model cut at its token limit as truncated', async () => {
+    chatbot.chatScript = async ({ controller, frame }) => {
+      controller.enqueue(
+        frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
+      );
+      controller.enqueue(frame('token', { text: 'Hold reset for' }));
+      controller.enqueue(
+        frame('done', {
+          conversationId: 'c1',
+          answered: true,
+          truncated: true,
+          usage: { promptTokens: 10, completionTokens: 512 },
+          timings: { retrievalMs: 1, firstTokenMs: 2, totalMs: 3 },
+        }),
+      );
+      controller.close();
+    };
+    const id = await conversation();
+    const res = await api()
+      .post(`${DEMO}/chat`)
+      .set(auth(ALICE))
+      .send({ conversationId: id, message: 'q' });
+    expect(res.text).toMatch(/event: done\ndata: \{[^\n]*"truncated":true/);
+    const messages = (
+      await api().get(`${DEMO}/conversations/${id}/messages`).set(auth(ALICE))
+    ).body.messages;
+    expect(messages[1]).toEqual(
+      expect.objectContaining({ content: 'Hold reset for', status: 'truncated' }),
+    );
+  });
+
   it('ends with an error event when the service breaks off mid-stream', async () => {
     chatbot.chatScript = async ({ controller, frame }) => {
       controller.enqueue(

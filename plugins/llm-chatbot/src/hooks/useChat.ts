@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { ChatbotSource } from '@internal/plugin-llm-chatbot-common';
+import type {
+  ChatbotMessageStatus,
+  ChatbotSource,
+} from '@internal/plugin-llm-chatbot-common';
 import { llmChatbotApiRef } from '../api';
 
 /** One turn on screen: stored, or streaming now. */
@@ -10,7 +13,7 @@ export interface ChatTurn {
   role: 'user' | 'assistant';
   content: string;
   sources?: ChatbotSource[];
-  status: 'streaming' | 'complete' | 'stopped' | 'failed';
+  status: 'streaming' | ChatbotMessageStatus;
   error?: string;
   traceId?: string;
 }
@@ -113,7 +116,7 @@ export function useChat(
             } else if (event.event === 'done') {
               updateLast(t => ({
                 ...t,
-                status: 'complete',
+                status: event.data.truncated ? 'truncated' : 'complete',
                 traceId: event.data.traceId,
               }));
             } else if (event.event === 'error') {

@@ -290,6 +290,8 @@ export interface components {
                 conversationId: string;
                 /** @description false when nothing relevant was found and the answer declines */
                 answered: boolean;
+                /** @description true when the model stopped at its token limit (the service's LLM_MAX_TOKENS), so the answer is cut short (absent from services older than API 1.2.0) */
+                truncated?: boolean;
                 usage: {
                     promptTokens: number;
                     completionTokens: number;

@@ -17,7 +17,9 @@ export interface AnswerRequest {
 
 export type AnswerEvent =
   | { type: 'token'; text: string }
-  | { type: 'usage'; promptTokens: number; completionTokens: number };
+  | { type: 'usage'; promptTokens: number; completionTokens: number }
+  /** The model stopped at its token limit (LLM_MAX_TOKENS): the answer is cut short. */
+  | { type: 'truncated' };
 
 /** Generates answers. Implementations must stop work when `signal` aborts. */
 export interface ChatProvider {

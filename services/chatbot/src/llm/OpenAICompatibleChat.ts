@@ -152,6 +152,7 @@ export class OpenAICompatibleChat implements ChatProvider {
         if (choice?.delta?.content)
           yield { type: 'token', text: choice.delta.content };
         if (choice?.finish_reason) finished = true;
+        if (choice?.finish_reason === 'length') yield { type: 'truncated' };
         if (chunk.usage) {
           yield {
             type: 'usage',

@@ -155,6 +155,7 @@ export class ChatService {
     let answer = '';
     let firstTokenMs: number | null = null;
     let usage = { promptTokens: 0, completionTokens: 0 };
+    let truncated = false;
     const providerName = passages.length ? this.provider.name : 'none';
     const stream = passages.length
       ? this.provider.streamAnswer({
@@ -178,6 +179,10 @@ export class ChatService {
             promptTokens: part.promptTokens,
             completionTokens: part.completionTokens,
           };
+          continue;
+        }
+        if (part.type === 'truncated') {
+          truncated = true;
           continue;
         }
         if (firstTokenMs === null) {
@@ -222,6 +227,7 @@ export class ChatService {
       data: {
         conversationId,
         answered: passages.length > 0,
+        truncated,
         usage,
         timings: {
           retrievalMs: round(retrievalMs),

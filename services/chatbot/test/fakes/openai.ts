@@ -38,6 +38,8 @@ export interface StreamScript {
   failAfter?: number;
   /** Close the stream cleanly after this many tokens, with no finish_reason (a proxy cutting it short). */
   closeAfter?: number;
+  /** `length`: the model stopped at max_tokens. Default `stop`. */
+  finishReason?: 'stop' | 'length';
   onAbort?: () => void;
 }
 
@@ -63,7 +65,7 @@ export function sseResponse(script: StreamScript, signal: AbortSignal) {
         controller.enqueue(frame(chunk(token)));
         if (script.delayMs) await delay(script.delayMs);
       }
-      controller.enqueue(frame(chunk(null, 'stop')));
+      controller.enqueue(frame(chunk(null, script.finishReason ?? 'stop')));
       controller.enqueue(
         frame(
           chunk(null, null, {

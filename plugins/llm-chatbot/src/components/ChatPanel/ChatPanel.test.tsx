@@ -125,6 +125,32 @@ describe('ChatPanel', () => {
     await waitFor(() => expect(screen.getAllByText('Stopped')).toHaveLength(2));
   });
 
+  it('says when an answer was cut at the token limit, streaming and from history', async () => {
+    const api = new FakeLlmChatbotApi();
+    api.messages.set('conv-1', [
+      {
+        seq: 1,
+        role: 'assistant',
+        content: 'Stored cut answer',
+        status: 'truncated',
+        createdAt: '',
+        sources: [],
+      },
+    ]);
+    api.chatScript = async emit => {
+      emit({ event: 'token', data: { text: 'Streamed cut answer' } });
+      emit({ ...done, data: { ...done.data, truncated: true } });
+    };
+    await renderPanel(api);
+    await turns().findByText('Stored cut answer');
+    expect(turns().getAllByText(/reached its token limit/)).toHaveLength(1);
+    await userEvent.type(screen.getByLabelText('Question'), 'Long?{Enter}');
+    await turns().findByText('Streamed cut answer');
+    await waitFor(() =>
+      expect(turns().getAllByText(/reached its token limit/)).toHaveLength(2),
+    );
+  });
+
   it('shows an error in place and asks again on Retry', async () => {
     const api = new FakeLlmChatbotApi();
     let calls = 0;

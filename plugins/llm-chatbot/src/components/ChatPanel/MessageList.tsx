@@ -105,6 +105,12 @@ export function MessageList(props: { turns: ChatTurn[]; onRetry: () => void }) {
                       Trace of this answer
                     </Link>
                   )}
+                  {turn.status === 'truncated' && (
+                    <Typography variant="caption" color="textSecondary">
+                      Cut short: the model reached its token limit
+                      (LLM_MAX_TOKENS on the chatbot service)
+                    </Typography>
+                  )}
                   {turn.status === 'stopped' && (
                     <Typography variant="caption" color="textSecondary">
                       Stopped
