@@ -99,6 +99,8 @@ test('a stalled embed call is cut off after UPSTREAM_TIMEOUT_MS and retried, as 
     failed502.at - stalled.at < 3000,
     `the stall was cut short after ${failed502.at - stalled.at} ms`,
   );
+  // ...and its request cancelled, not left running.
+  assert.deepEqual(pinecone.cancelled, ['/embed']);
 
   pinecone.stalls['/embed'] = 3;
   const failed = await ingest(

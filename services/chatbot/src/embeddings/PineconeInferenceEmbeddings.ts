@@ -25,7 +25,7 @@ export class PineconeInferenceEmbeddings extends Embeddings {
     limits: { retries: number; timeoutMs: number },
   ) {
     super({});
-    this.client = pineconeClient(apiKey);
+    this.client = pineconeClient(apiKey, limits.timeoutMs);
     this.calls = { provider: 'pinecone-inference', ...limits };
   }
 

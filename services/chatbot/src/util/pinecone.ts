@@ -28,10 +28,26 @@ export function isRetryablePineconeError(error: unknown): boolean {
 /**
  * The one client setup for the vector store and hosted inference: the SDK's
  * own retries are off, so that callPinecone's policy (backoff on 429 too)
- * governs every call.
+ * governs every call. Its requests are cancelled soon after callPinecone
+ * gives up on them (the SDK's calls take no signal, its fetch does): a
+ * timed-out upsert would otherwise run on behind the failed upload's
+ * cleanup, and store vectors after it.
  */
-export const pineconeClient = (apiKey: string) =>
-  new Pinecone({ apiKey, maxRetries: 0 });
+export const pineconeClient = (apiKey: string, timeoutMs: number) =>
+  new Pinecone({
+    apiKey,
+    maxRetries: 0,
+    fetchApi: (input, init) => {
+      const cancel = AbortSignal.timeout(timeoutMs + CANCEL_GRACE_MS);
+      return fetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, cancel]) : cancel,
+      });
+    },
+  });
+
+/** After callPinecone's own timeout, so that its clearer error wins the race. */
+const CANCEL_GRACE_MS = 250;
 
 export interface PineconeCallOptions {
   /** Names the upstream in errors and metrics: `pinecone`, `pinecone-inference`. */
@@ -43,9 +59,8 @@ export interface PineconeCallOptions {
 
 /**
  * One SDK call with a timeout per attempt and retries with backoff; failures
- * become an UpstreamError naming the operation. The SDK takes no abort
- * signal, so a timed-out attempt is abandoned, not cancelled; undici's own
- * timeouts close its connection later.
+ * become an UpstreamError naming the operation. A timed-out attempt's
+ * request is cancelled by pineconeClient's fetch just after.
  */
 export function callPinecone<T>(
   operation: string,

@@ -70,7 +70,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     private readonly options: PineconeOptions,
     private readonly logger: Logger,
   ) {
-    this.index = pineconeClient(options.apiKey).index<ChunkMetadata>({
+    this.index = pineconeClient(options.apiKey, options.timeoutMs).index<ChunkMetadata>({
       name: options.indexName,
       host: options.indexHost,
     });

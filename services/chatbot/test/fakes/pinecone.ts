@@ -52,10 +52,18 @@ export class FakePinecone {
   failures: Record<string, number[]> = {};
   /** Requests to leave unanswered, per path, before behaving (a stalled upstream). */
   stalls: Record<string, number> = {};
+  /** Paths of stalled requests the client cancelled (closed), in order. */
+  cancelled: string[] = [];
   /** The index's metric: only dotproduct indexes take sparse queries. */
   metric: 'cosine' | 'dotproduct' = 'cosine';
   /** How the fake hosted model embeds text (tests plug in the hashing embedder). */
   embed: (text: string) => number[] = () => [1, 0, 0, 0];
+
+  /** Never answers; notes when the client gives up on the request. */
+  private async stall(path: string, request: Request): Promise<never> {
+    request.signal.addEventListener('abort', () => this.cancelled.push(path));
+    return delay('infinite') as Promise<never>;
+  }
 
   handlers() {
     const route = (
@@ -67,7 +75,7 @@ export class FakePinecone {
         const body = JSON.parse(raw);
         this.calls.push({ path, body, at: performance.now() });
         if (this.stalls[path] && this.stalls[path]-- > 0)
-          await delay('infinite');
+          await this.stall(path, request);
         if (request.headers.get('api-key') !== 'pc-test-key') {
           return HttpResponse.json(
             { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' } },
@@ -100,7 +108,7 @@ export class FakePinecone {
         const body = (await request.json()) as any;
         this.calls.push({ path: '/embed', body, at: performance.now() });
         if (this.stalls['/embed'] && this.stalls['/embed']-- > 0)
-          await delay('infinite');
+          await this.stall('/embed', request);
         const status = this.failures['/embed']?.shift();
         if (status)
           return HttpResponse.json(
