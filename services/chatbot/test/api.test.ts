@@ -378,6 +378,13 @@ describe('chat', () => {
       (await chat(svc.url, 'routers', { message: '   ' })).status,
       400,
     );
+    const nul = await fetch(`${svc.url}/v1/collections/routers/chat`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'reset\u0000?' }),
+    });
+    assert.equal(nul.status, 400);
+    assert.match((await nul.json()).error.message, /NUL character/);
     const kitchen = await chat(svc.url, 'kitchen', { message: 'pancakes' });
     const foreign = await chat(svc.url, 'routers', {
       conversationId: kitchen.events[0].data.conversationId,

@@ -288,6 +288,19 @@ function contract(
       assert.deepEqual(await store.recentMessages(id, 1), all.slice(-2));
     });
 
+    it('stores a turn holding U+0000 without it (PostgreSQL text refuses it)', async () => {
+      await store.createCollection('nul');
+      const id = await store.startConversation('nul');
+      await store.appendMessages(id, [
+        { role: 'user', content: 'reset?' },
+        { role: 'assistant', content: 'Hold\u0000 reset.' },
+      ]);
+      assert.deepEqual(
+        (await store.recentMessages(id, 1)).map(m => m.content),
+        ['reset?', 'Hold reset.'],
+      );
+    });
+
     it('names only committed documents of the collection', async () => {
       await store.createCollection('names');
       await store.createCollection('elsewhere');

@@ -139,10 +139,11 @@ export class ConversationStore {
       await tx('llm_chatbot_messages').insert({
         conversation_id: id,
         role: message.role,
-        content: message.content,
+        content: storable(message.content),
+        // JSON writes U+0000 as the escape \u0000, which text holds.
         sources: message.sources ? JSON.stringify(message.sources) : null,
         status: message.status,
-        error: message.error?.slice(0, 1000) ?? null,
+        error: message.error ? storable(message.error).slice(0, 1000) : null,
         trace_id: message.traceId ?? null,
         created_at: now,
       });
@@ -156,6 +157,15 @@ export class ConversationStore {
         });
     });
   }
+}
+
+/**
+ * An answer from a chatbot service (quoting a PDF) can hold U+0000, which
+ * PostgreSQL's text refuses: the whole answer would be lost for one
+ * invisible character.
+ */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '');
 }
 
 function toConversation(row: Record<string, any>): Conversation {

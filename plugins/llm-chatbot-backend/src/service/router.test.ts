@@ -836,6 +836,50 @@ describe('chat', () => {
       .send({ conversationId: 'x', message: 'hi' });
     expect(bad.status).toBe(400);
   });
+
+  it('refuses a NUL character from the user, and stores an answer holding one without it', async () => {
+    const id = await conversation();
+    const asked = await api()
+      .post(`${DEMO}/chat`)
+      .set(auth(ALICE))
+      .send({ conversationId: id, message: 'reset\u0000?' });
+    expect(asked.status).toBe(400);
+    expect(asked.body.error.message).toMatch(
+      /message: message contains a NUL character/,
+    );
+    const titled = await api()
+      .patch(`${DEMO}/conversations/${id}`)
+      .set(auth(ALICE))
+      .send({ title: 'a\u0000b' });
+    expect(titled.status).toBe(400);
+    expect(titled.body.error.message).toMatch(/title contains a NUL/);
+
+    chatbot.chatScript = async ({ controller, frame }) => {
+      controller.enqueue(
+        frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
+      );
+      controller.enqueue(frame('token', { text: 'Hold\u0000 reset.' }));
+      controller.enqueue(
+        frame('done', {
+          conversationId: 'c1',
+          answered: true,
+          usage: { promptTokens: 1, completionTokens: 2 },
+          timings: { retrievalMs: 1, firstTokenMs: 2, totalMs: 3 },
+        }),
+      );
+      controller.close();
+    };
+    await api()
+      .post(`${DEMO}/chat`)
+      .set(auth(ALICE))
+      .send({ conversationId: id, message: 'reset?' });
+    const messages = (
+      await api().get(`${DEMO}/conversations/${id}/messages`).set(auth(ALICE))
+    ).body.messages;
+    expect(messages[1]).toEqual(
+      expect.objectContaining({ content: 'Hold reset.', status: 'complete' }),
+    );
+  });
 });
 
 describe('run pipeline', () => {

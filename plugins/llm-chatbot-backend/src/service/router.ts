@@ -54,6 +54,12 @@ const titleFrom = (message: string) =>
   message.length > 60 ? `${message.slice(0, 57).trimEnd()}…` : message;
 const ENTITY = '/entities/:kind/:namespace/:name';
 
+/** PostgreSQL's text cannot hold U+0000: refused with a reason, not a 500. */
+const withoutNul = (field: string) =>
+  [
+    (text: string) => !text.includes('\u0000'),
+    `${field} contains a NUL character (\\u0000), which cannot be stored`,
+  ] as const;
 const chatBody = z.object({
   conversationId: z
     .string()
@@ -62,21 +68,19 @@ const chatBody = z.object({
     .string()
     .trim()
     .min(1, 'message is empty')
-    .max(4000, 'message is longer than 4000 characters'),
+    .max(4000, 'message is longer than 4000 characters')
+    .refine(...withoutNul('message')),
 });
 const titleBody = z.object({
   title: z
     .string()
     .trim()
     .min(1, 'title is empty')
-    .max(200, 'title is longer than 200 characters'),
+    .max(200, 'title is longer than 200 characters')
+    .refine(...withoutNul('title')),
 });
 const createBody = titleBody.partial();
 
-/**
- * Ids the service and the database know are UUIDs; anything else (`..`
- * included) cannot name one, so it is a 404 before any call is made.
- */
 /**
  * Aborts when the browser goes away before the answer was sent: an upstream
  * answer (a chat, a Jenkins call) is not waited on for nobody.
@@ -89,6 +93,10 @@ function closed(res: Response): AbortSignal {
   return gone.signal;
 }
 
+/**
+ * Ids the service and the database know are UUIDs; anything else (`..`
+ * included) cannot name one, so it is a 404 before any call is made.
+ */
 function uuidParam(req: Request, name: string): string {
   const value = req.params[name];
   if (!z.string().uuid().safeParse(value).success) {

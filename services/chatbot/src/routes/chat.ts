@@ -63,6 +63,11 @@ export function chatRoutes(
       req.body ?? {},
     );
     const message = body.message.trim();
+    // PostgreSQL's text cannot hold it, and no question needs it.
+    if (message.includes('\u0000'))
+      throw badRequest(
+        'message contains a NUL character (\\u0000), which cannot be stored',
+      );
     let { conversationId } = body;
     if (
       conversationId &&

@@ -181,3 +181,13 @@ export interface MetadataStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A turn as stored: a model (or a PDF it quotes) can emit U+0000, which
+ * PostgreSQL's text refuses, and one invisible character would lose the
+ * turn. Both stores drop it, so both keep the same text.
+ */
+export const storableTurn = (message: ChatMessage): ChatMessage => ({
+  ...message,
+  content: message.content.replaceAll('\u0000', ''),
+});

@@ -4,6 +4,7 @@ import {
   DuplicatePendingUpload,
   INTERRUPTED_JOB_ERROR,
   UnknownCollection,
+  storableTurn,
   type ChatMessage,
   type DocumentRecord,
   type JobPatch,
@@ -388,7 +389,8 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.reverse();
   }
 
-  async appendMessages(conversationId: string, messages: ChatMessage[]) {
+  async appendMessages(conversationId: string, turns: ChatMessage[]) {
+    const messages = turns.map(storableTurn);
     // One round trip: the UPDATE takes the conversation's row lock and hands
     // out sequence numbers, so concurrent appends (any replica) stay ordered.
     await this.rows(

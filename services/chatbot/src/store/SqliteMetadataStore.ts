@@ -4,6 +4,7 @@ import {
   DuplicatePendingUpload,
   INTERRUPTED_JOB_ERROR,
   UnknownCollection,
+  storableTurn,
   type ChatMessage,
   type DocumentRecord,
   type DocumentTermCounts,
@@ -296,9 +297,11 @@ export class SqliteMetadataStore implements MetadataStore {
       const insert = this.stmt(
         'INSERT INTO messages (conversation_id, seq, role, content) VALUES (?, ?, ?, ?)',
       );
-      messages.forEach((m, i) =>
-        insert.run(conversationId, next + i, m.role, m.content),
-      );
+      messages
+        .map(storableTurn)
+        .forEach((m, i) =>
+          insert.run(conversationId, next + i, m.role, m.content),
+        );
     })();
   }
 
