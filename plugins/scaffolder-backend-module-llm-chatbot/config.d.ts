@@ -10,6 +10,14 @@ export interface Config {
          * @visibility secret
          */
         credentials?: string;
+        /**
+         * The GCP projects the template may create clusters in and deploy
+         * to, e.g. the one the Kubernetes plugin watches (GKE_PROJECT_ID).
+         * The form names one; any other is refused before a call is made,
+         * since the steps act with the portal's credentials and place its
+         * Secrets there. Unset: none.
+         */
+        projects?: string[];
       };
       gke?: {
         /** How often to poll a running GKE operation, in seconds. Default 10. */

@@ -229,7 +229,7 @@ beforeAll(async () => {
           },
           llmChatbot: {
             scaffolder: {
-              google: { credentials: google.json },
+              google: { credentials: google.json, projects: [PROJECT] },
               gke: { operationPollSeconds: 0.01 },
               clusterSecrets: {
                 'grafana-admin': {

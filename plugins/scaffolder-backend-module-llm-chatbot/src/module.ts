@@ -22,6 +22,7 @@ import {
 } from './google/credentials';
 import { GkeClusters } from './google/GkeClusters';
 import { clusterResolver } from './google/clusterAccess';
+import { AllowedProjects } from './google/allowedProjects';
 import { NodeServiceAccount } from './google/NodeServiceAccount';
 
 /**
@@ -49,12 +50,17 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
         const googleAuth = () => (auth ??= googleAuthFromConfig(config));
         const accessToken = accessTokenProvider(googleAuth);
         const jenkins = jenkinsClientFactory(config);
-        const clusters = clusterResolver(() => new GkeClusters(googleAuth()));
+        const projects = AllowedProjects.fromConfig(config);
+        const clusters = clusterResolver(
+          () => new GkeClusters(googleAuth()),
+          projects,
+        );
         scaffolder.addActions(
           createSourceFetchAction({ reader, integrations }),
           createGithubRepoFindAction({ integrations }),
           createGkeClusterEnsureAction({
             gke: () => new GkeClusters(googleAuth()),
+            projects,
             serviceAccounts: new NodeServiceAccount({
               request: options => googleAuth().request(options),
             }),

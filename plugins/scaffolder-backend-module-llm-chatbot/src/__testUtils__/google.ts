@@ -1,6 +1,7 @@
 import { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { GkeClusters } from '../google/GkeClusters';
 import { NodeServiceAccount } from '../google/NodeServiceAccount';
+import { AllowedProjects } from '../google/allowedProjects';
 
 /** Credentials holding a fixed token, so no metadata server or token endpoint is called. */
 export function fakeGoogleAuth() {
@@ -21,6 +22,8 @@ export function googleDeps() {
   return {
     gke: () =>
       new GkeClusters(new GoogleAuth({ authClient: authClient as any })),
+    /** The examples' project. */
+    projects: new AllowedProjects(['acme-chatbots']),
     serviceAccounts: new NodeServiceAccount(authClient as any, {
       baseDelayMs: 1,
     }),

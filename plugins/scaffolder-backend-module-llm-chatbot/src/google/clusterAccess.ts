@@ -1,5 +1,6 @@
 import { ClusterError } from '../errors';
 import type { GkeClusters } from './GkeClusters';
+import type { AllowedProjects } from './allowedProjects';
 
 /** A GKE cluster, named as the form names it. */
 export interface ClusterRef {
@@ -19,10 +20,14 @@ export type ClusterResolver = (ref: ClusterRef) => Promise<ClusterConnection>;
 /**
  * The endpoint and CA come from GKE, never from the template: a template
  * that named a host of its own would otherwise receive the portal's Google
- * token and the Secrets it places.
+ * token and the Secrets it places. Only in a project the portal deploys to.
  */
-export function clusterResolver(gke: () => GkeClusters): ClusterResolver {
+export function clusterResolver(
+  gke: () => GkeClusters,
+  projects: AllowedProjects,
+): ClusterResolver {
   return async ({ project, location, cluster }) => {
+    projects.assert(project);
     const client = gke();
     try {
       const found = await client.get(project, location, cluster);

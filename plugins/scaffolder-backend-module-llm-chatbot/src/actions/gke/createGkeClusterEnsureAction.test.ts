@@ -81,6 +81,19 @@ describe('gke:cluster:ensure', () => {
     });
   });
 
+  it('refuses a project the portal does not deploy to, in a dry run too, before any call', async () => {
+    for (const isDryRun of [false, true]) {
+      const { ctx } = actionContext({
+        input: { ...input, project: 'attacker-owned-1' },
+        isDryRun,
+      });
+      await expect(action().handler(ctx)).rejects.toThrow(
+        /GCP project attacker-owned-1 is not one the portal deploys to \(acme-chatbots\)/,
+      );
+    }
+    expect(gke.requests).toEqual([]);
+  });
+
   it('adopts a matching cluster without creating anything, and reports harmless differences', async () => {
     gke.addCluster('acme-chatbots', 'asia-southeast1-b', 'llm-chatbots', {
       releaseChannel: { channel: ReleaseChannel.Channel.STABLE },

@@ -7,6 +7,7 @@ import {
   type Cluster,
 } from '../../google/GkeClusters';
 import { NodeServiceAccount } from '../../google/NodeServiceAccount';
+import type { AllowedProjects } from '../../google/allowedProjects';
 import { ClusterError, DeadlineExceededError } from '../../errors';
 import { sleep } from '@internal/plugin-llm-chatbot-node';
 import {
@@ -112,6 +113,7 @@ const output = (z: typeof zod) =>
  */
 export function createGkeClusterEnsureAction(options: {
   gke: () => GkeClusters;
+  projects: AllowedProjects;
   serviceAccounts: NodeServiceAccount;
   pollMs?: number;
 }) {
@@ -124,6 +126,7 @@ export function createGkeClusterEnsureAction(options: {
     schema: { input, output },
     async handler(ctx) {
       const args = input(zod).parse(ctx.input);
+      options.projects.assert(args.project); // a dry run says so too
       const where = `${args.project}/${args.location}/${args.name}`;
       if (ctx.isDryRun) {
         ctx.logger.info(
