@@ -324,17 +324,31 @@ export class JenkinsClient {
     return true;
   }
 
+  /** A job's config.xml as Jenkins keeps it. */
+  async jobConfig(jobFullName: string, signal?: AbortSignal): Promise<string> {
+    const res = await this.send(
+      this.url(`${jobPath(jobFullName)}/config.xml`),
+      { signal },
+    );
+    if (!res.ok)
+      throw await this.failure(res, `reading the config of ${jobFullName}`);
+    return res.text();
+  }
+
   /**
    * Creates the job from its config XML, or replaces the config of the job
    * that is already there, so running it twice leaves one job. Missing
    * folders on the way are created first, from `folderConfigXml` (a plain
-   * folder by default); existing folders are left as they are.
+   * folder by default); existing folders are left as they are. A job
+   * already there is replaced only if `replaceable` accepts its current
+   * config (it throws to refuse).
    */
   async ensureJob(
     jobFullName: string,
     configXml: string,
     signal?: AbortSignal,
     folderConfigXml: string = folderXml(),
+    replaceable: (currentConfigXml: string) => void = () => undefined,
   ): Promise<EnsuredJob> {
     const parts = jobFullName.split('/');
     const createdFolders: string[] = [];
@@ -346,16 +360,15 @@ export class JenkinsClient {
       }
     }
     const url = this.jobUrl(jobFullName);
-    if (await this.exists(jobFullName, signal)) {
+    const replace = async () => {
+      replaceable(await this.jobConfig(jobFullName, signal));
       await this.updateConfig(jobFullName, configXml, signal);
-      return { outcome: 'updated', url, createdFolders };
-    }
+      return { outcome: 'updated' as const, url, createdFolders };
+    };
+    if (await this.exists(jobFullName, signal)) return replace();
     const created = await this.createItem(jobFullName, configXml, signal);
-    if (!created) {
-      // Someone created it between the lookup and ours: update instead.
-      await this.updateConfig(jobFullName, configXml, signal);
-      return { outcome: 'updated', url, createdFolders };
-    }
+    // Someone created it between the lookup and ours: update instead.
+    if (!created) return replace();
     return { outcome: 'created', url, createdFolders };
   }
 

@@ -160,6 +160,15 @@ export class FakeJenkins {
             },
           });
         }
+        const config = /^(.*)\/config\.xml$/.exec(url.pathname);
+        if (config) {
+          const item = this.items.get(FakeJenkins.fullName(config[1]));
+          return item
+            ? new HttpResponse(item.config, {
+                headers: { 'content-type': 'application/xml' },
+              })
+            : new HttpResponse(null, { status: 404 });
+        }
         const api = /^(.*)\/api\/json$/.exec(url.pathname);
         if (api) {
           const item = this.items.get(FakeJenkins.fullName(api[1]));

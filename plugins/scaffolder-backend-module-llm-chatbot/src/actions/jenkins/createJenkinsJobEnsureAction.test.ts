@@ -81,6 +81,40 @@ describe('jenkins:job:ensure', () => {
     );
   });
 
+  it("refuses to re-point another chatbot's job at a different repository", async () => {
+    await action().handler(actionContext({ input }).ctx);
+    // The same repository written another way is the same job's re-run.
+    await action().handler(
+      actionContext({
+        input: { ...input, repoUrl: 'https://GitHub.com/acme/support-bot/' },
+      }).ctx,
+    );
+    const { ctx } = actionContext({
+      input: { ...input, repoUrl: 'https://github.com/evil/evil-bot.git' },
+    });
+    await expect(action().handler(ctx)).rejects.toThrow(
+      'Jenkins job chatbots/support-bot already exists and builds https://GitHub.com/acme/support-bot/, not https://github.com/evil/evil-bot.git: choose another chatbot name, or have a Jenkins administrator delete that job first',
+    );
+    expect(jenkins.items.get('chatbots/support-bot')!.config).toContain(
+      '<url>https://GitHub.com/acme/support-bot/</url>',
+    );
+
+    // A job made by hand, of another shape, is not taken over either.
+    jenkins.items.set('chatbots/hand-made', {
+      kind: 'job',
+      config: '<project><builders/></project>',
+    });
+    await expect(
+      action().handler(
+        actionContext({
+          input: { ...input, jobFullName: 'chatbots/hand-made' },
+        }).ctx,
+      ),
+    ).rejects.toThrow(
+      /builds something other than a repository this action made it for/,
+    );
+  });
+
   it('escapes what it puts in the config XML', async () => {
     const { ctx } = actionContext({
       input: { ...input, description: 'Q&A <bot>' },

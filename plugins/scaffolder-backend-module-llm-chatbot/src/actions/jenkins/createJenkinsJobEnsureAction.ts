@@ -1,10 +1,14 @@
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { folderXml } from '@internal/plugin-llm-chatbot-node';
 import type { JenkinsClientFactory } from './jenkinsInstances';
 import { instanceField, jobFullNameField } from './jenkinsFields';
-import { pipelineJobXml } from './pipelineJobXml';
+import {
+  builtRepository,
+  pipelineJobXml,
+  sameRepository,
+} from './pipelineJobXml';
 import { examples } from './createJenkinsJobEnsureAction.examples';
 
 const input = (z: typeof zod) =>
@@ -113,6 +117,7 @@ export function createJenkinsJobEnsureAction(options: {
             configXml,
             ctx.signal,
             folderXml(options.permittedClouds),
+            current => assertSameRepository(args, current),
           );
           return {
             created: ensured.outcome === 'created',
@@ -133,4 +138,24 @@ export function createJenkinsJobEnsureAction(options: {
       ctx.output('created', result.created);
     },
   });
+}
+
+/**
+ * A re-run updates the job it made; it never re-points another chatbot's
+ * job (same name, another repository) at the caller's repository, which
+ * would run the caller's Jenkinsfile with that chatbot's deploy rights.
+ */
+function assertSameRepository(
+  args: { jobFullName: string; repoUrl: string },
+  currentConfigXml: string,
+) {
+  const built = builtRepository(currentConfigXml);
+  if (built && sameRepository(built, args.repoUrl)) return;
+  throw new ConflictError(
+    `Jenkins job ${args.jobFullName} already exists and builds ${
+      built ?? 'something other than a repository this action made it for'
+    }, not ${
+      args.repoUrl
+    }: choose another chatbot name, or have a Jenkins administrator delete that job first`,
+  );
 }

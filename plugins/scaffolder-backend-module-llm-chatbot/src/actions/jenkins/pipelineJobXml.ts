@@ -58,3 +58,39 @@ export function pipelineJobXml(spec: PipelineJobSpec): string {
 </flow-definition>
 `;
 }
+
+const XML_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+};
+
+/**
+ * The repository a pipeline job's config builds (its first git remote), as
+ * pipelineJobXml writes it and Jenkins keeps it; undefined for a job of
+ * another shape.
+ */
+export function builtRepository(configXml: string): string | undefined {
+  const url =
+    /<hudson\.plugins\.git\.UserRemoteConfig>\s*<url>([^<]*)<\/url>/.exec(
+      configXml,
+    )?.[1];
+  return url?.replace(/&(amp|lt|gt|quot|apos);/g, (_, e) => XML_ENTITIES[e]);
+}
+
+/** Two ways of writing one repository: host case, a trailing .git or slash. */
+export function sameRepository(a: string, b: string): boolean {
+  const key = (url: string) => {
+    try {
+      const u = new URL(url.trim());
+      return `${u.protocol}//${u.host}${u.pathname
+        .replace(/\/+$/, '')
+        .replace(/\.git$/, '')}`.toLowerCase();
+    } catch {
+      return url.trim();
+    }
+  };
+  return key(a) === key(b);
+}
