@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { registerSecrets } from './util/secrets.js';
 
 /**
  * Service configuration, read once from the environment. Every variable is
@@ -166,5 +167,11 @@ export function readConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       'Invalid configuration: CHUNK_OVERLAP must be smaller than CHUNK_SIZE',
     );
   }
+  registerSecrets(
+    config.CHATBOT_API_TOKEN,
+    config.LLM_API_KEY,
+    config.EMBEDDINGS_API_KEY,
+    config.PINECONE_API_KEY,
+  );
   return config;
 }

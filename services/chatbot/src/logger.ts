@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { trace } from '@opentelemetry/api';
+import { redactSecrets } from './util/secrets.js';
 
 export type { Logger };
 
@@ -22,6 +23,8 @@ export function createLogger(level: string): Logger {
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Upstream errors can quote the key they were sent (see util/secrets).
+    hooks: { streamWrite: redactSecrets },
     // Grafana links a log line to its trace in Tempo by this field.
     mixin() {
       const span = trace.getActiveSpan();

@@ -393,6 +393,29 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     );
   });
 
+  test('a server that echoes the API key in its error shows [redacted] instead', async () => {
+    let key = '';
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) => {
+        key = request.headers.get('authorization')!.replace(/^Bearer /, '');
+        return HttpResponse.json(
+          {
+            error: {
+              message: `Incorrect API key provided: ${key}`,
+              type: 'invalid_request_error',
+            },
+          },
+          { status: 401 },
+        );
+      }),
+    );
+    const { events } = await chat(svc.url, 'docs', question);
+    const { message } = events.at(-1)!.data;
+    assert.ok(key.length >= 16);
+    assert.ok(!message.includes(key), message);
+    assert.match(message, /answered 401: Incorrect API key provided: \[redacted\]/);
+  });
+
   test('a Retry-After longer than UPSTREAM_TIMEOUT_MS is waited out, and the retry gets its own clock', async t => {
     let calls = 0;
     server.use(

@@ -1,5 +1,6 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   api,
@@ -145,6 +146,33 @@ describe('Pinecone vector store with OpenAI-compatible embeddings', () => {
       docs.map((d: any) => d.filename),
       ['notes.pdf'],
     );
+  });
+
+  test('a Pinecone error that echoes the API key is stored in the job as [redacted]', async () => {
+    let key = '';
+    server.use(
+      http.post(
+        `${PINECONE_ENV.PINECONE_INDEX_HOST}/vectors/upsert`,
+        ({ request }) => {
+          key = request.headers.get('api-key')!;
+          return HttpResponse.json(
+            {
+              error: {
+                code: 'INVALID_ARGUMENT',
+                message: `Request from key ${key} is malformed`,
+              },
+            },
+            { status: 400 },
+          );
+        },
+        { once: true },
+      ),
+    );
+    const job = await ingest('other', 'echo.pdf', ['Antenna notes.']);
+    assert.equal(job.status, 'failed');
+    assert.ok(key.length >= 8);
+    assert.ok(!job.error.includes(key), job.error);
+    assert.match(job.error, /\[redacted\]/);
   });
 
   test('deleting a document deletes its vectors by metadata filter', async () => {

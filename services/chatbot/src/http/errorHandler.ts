@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
 import { HttpError, STATUS_NAMES, UpstreamError } from '../errors.js';
+import { redactSecrets } from '../util/secrets.js';
 
 /**
  * The one error body: Backstage's ErrorResponseBody (so the portal's
@@ -22,7 +23,7 @@ export function sendError(
     );
   }
   res.status(status).json({
-    error: { name, message },
+    error: { name, message: redactSecrets(message) },
     request: { method: req.method, url: req.originalUrl },
     response: { statusCode: status },
     requestId: String(res.getHeader('x-request-id') ?? ''),

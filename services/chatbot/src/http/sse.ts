@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { redactSecrets } from '../util/secrets.js';
 
 export interface SseOptions {
   /**
@@ -55,7 +56,10 @@ export class SseStream {
   send(event: string, data: unknown) {
     const changed = event !== this.lastEvent;
     this.lastEvent = event;
-    this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, changed);
+    const json = JSON.stringify(data);
+    // An error's text may quote an upstream server that echoed a key.
+    const safe = event === 'error' ? redactSecrets(json) : json;
+    this.write(`event: ${event}\ndata: ${safe}\n\n`, changed);
   }
 
   end() {

@@ -14,6 +14,7 @@ import type { VectorStore } from '../vector/VectorStore.js';
 import { serviceUnavailable } from '../errors.js';
 import { chunkPages } from './chunking.js';
 import { PdfRejected } from './pdf.js';
+import { redactSecrets } from '../util/secrets.js';
 import type { PdfParser } from './PdfParser.js';
 
 export interface QueuedUpload {
@@ -250,7 +251,7 @@ export class IngestionQueue {
                   : 'the document is not listed, though some of its passages may remain in the vector store (answers never cite them)'
               }. Upload the file again`;
         await this.metadata
-          .updateJob(job.id, { status: 'failed', error: message })
+          .updateJob(job.id, { status: 'failed', error: redactSecrets(message) })
 
           .catch(err =>
             log.warn(
