@@ -2,6 +2,12 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { registerSecrets } from './util/secrets.js';
 
+/** A URL, https:// assumed when only a host is given. */
+const withHttps = z.preprocess(
+  v => (typeof v === 'string' && !/^[a-z]+:\/\//i.test(v) ? `https://${v}` : v),
+  z.string().url(),
+);
+
 /**
  * Service configuration, read once from the environment. Every variable is
  * listed in README.md. Secrets (tokens, API keys) come only from the
@@ -66,7 +72,11 @@ const schema = z.object({
   VECTOR_STORE: z.enum(['embedded', 'pinecone']).default('embedded'),
   PINECONE_API_KEY: z.string().optional(),
   PINECONE_INDEX: z.string().optional(),
-  PINECONE_INDEX_HOST: z.string().url().optional(),
+  // As Pinecone's console and describe_index give it: a host, no scheme.
+  PINECONE_INDEX_HOST: withHttps.optional(),
+  // Pinecone Local, a proxy or a test double; the SDK's own variable, which
+  // it reads only when given no options at all.
+  PINECONE_CONTROLLER_HOST: withHttps.optional(),
   // Sparse-dense (BM25 + embeddings) records and queries; the index's metric
   // must be dotproduct. An index that refuses sparse queries is searched
   // dense only, with a warning.

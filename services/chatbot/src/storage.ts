@@ -75,6 +75,7 @@ export async function openStorage(
           apiKey: config.PINECONE_API_KEY!,
           indexName: config.PINECONE_INDEX!,
           indexHost: config.PINECONE_INDEX_HOST,
+          controllerHost: config.PINECONE_CONTROLLER_HOST,
           retries: config.UPSTREAM_RETRIES,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
           sparse: config.PINECONE_SPARSE,

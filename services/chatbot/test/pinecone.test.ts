@@ -10,7 +10,11 @@ import {
   type RunningService,
 } from './helpers/service.js';
 import { textPdf } from './helpers/pdfs.js';
-import { FakePinecone, PINECONE_ENV } from './fakes/pinecone.js';
+import {
+  FakePinecone,
+  PINECONE_CONTROLLER,
+  PINECONE_ENV,
+} from './fakes/pinecone.js';
 import { EMBED_BASE, embeddingsHandler } from './fakes/openai.js';
 import { HashingEmbeddings } from '../src/embeddings/HashingEmbeddings.js';
 import {
@@ -173,6 +177,71 @@ describe('Pinecone vector store with OpenAI-compatible embeddings', () => {
     assert.ok(key.length >= 8);
     assert.ok(!job.error.includes(key), job.error);
     assert.match(job.error, /\[redacted\]/);
+  });
+
+  test('without an index host, the host comes from PINECONE_CONTROLLER_HOST (a scheme-less host is https)', async t => {
+    const { PINECONE_INDEX_HOST, ...withoutHost } = PINECONE_ENV;
+    const located = await startService({
+      ...withoutHost,
+      PINECONE_CONTROLLER_HOST: new URL(PINECONE_CONTROLLER).host,
+      EMBEDDINGS_PROVIDER: 'openai',
+      EMBEDDINGS_BASE_URL: EMBED_BASE,
+      EMBEDDINGS_MODEL: 'BAAI/bge-small-en-v1.5',
+    });
+    t.after(() => located.close());
+    await api(located.url, 'PUT', '/v1/collections/located');
+    const job = await ingestInto(
+      located.url,
+      'located',
+      'located.pdf',
+      await textPdf(['Antenna alignment notes.']),
+    );
+    assert.equal(job.status, 'succeeded', job.error);
+    assert.ok(pinecone.calls.some(c => c.path === '/indexes/chatbot-index'));
+    assert.equal(pinecone.ns('located').size, 1);
+    assert.ok(PINECONE_INDEX_HOST);
+  });
+
+  test("a namespace Pinecone does not know yet (404) has no matches, and matches without this service's metadata are skipped", async () => {
+    const query = `${PINECONE_ENV.PINECONE_INDEX_HOST}/query`;
+    server.use(
+      http.post(
+        query,
+        () =>
+          HttpResponse.json(
+            { code: 5, message: 'Namespace not found', details: [] },
+            { status: 404 },
+          ),
+        { once: true },
+      ),
+    );
+    const empty = await chat(svc.url, 'routers', {
+      message: 'How do I update the firmware?',
+    });
+    assert.equal(empty.events.at(-1)!.event, 'done', empty.answer);
+
+    server.use(
+      http.post(
+        query,
+        () =>
+          HttpResponse.json({
+            matches: [
+              { id: 'foreign-1', score: 0.9, metadata: { title: 'x' } },
+              { id: 'foreign-2', score: 0.8 },
+            ],
+            namespace: 'routers',
+          }),
+        { once: true },
+      ),
+    );
+    const foreign = await chat(svc.url, 'routers', {
+      message: 'How do I update the firmware?',
+    });
+    assert.equal(foreign.events.at(-1)!.event, 'done', foreign.answer);
+    assert.deepEqual(
+      foreign.events.find(e => e.event === 'sources')!.data.sources,
+      [],
+    );
   });
 
   test('deleting a document deletes its vectors by metadata filter', async () => {

@@ -22,10 +22,13 @@ export class PineconeInferenceEmbeddings extends Embeddings {
   constructor(
     apiKey: string,
     private readonly model: string,
-    limits: { retries: number; timeoutMs: number },
+    {
+      controllerHost,
+      ...limits
+    }: { retries: number; timeoutMs: number; controllerHost?: string },
   ) {
     super({});
-    this.client = pineconeClient(apiKey, limits.timeoutMs);
+    this.client = pineconeClient({ apiKey, controllerHost, ...limits });
     this.calls = { provider: 'pinecone-inference', ...limits };
   }
 

@@ -32,6 +32,7 @@ export function createEmbeddings(config: ServiceConfig): Embeddings {
         {
           retries: config.UPSTREAM_RETRIES,
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          controllerHost: config.PINECONE_CONTROLLER_HOST,
         },
       );
     default:

@@ -33,10 +33,20 @@ export function isRetryablePineconeError(error: unknown): boolean {
  * timed-out upsert would otherwise run on behind the failed upload's
  * cleanup, and store vectors after it.
  */
-export const pineconeClient = (apiKey: string, timeoutMs: number) =>
+export const pineconeClient = ({
+  apiKey,
+  timeoutMs,
+  controllerHost,
+}: {
+  apiKey: string;
+  timeoutMs: number;
+  /** PINECONE_CONTROLLER_HOST: the control plane and hosted inference. */
+  controllerHost?: string;
+}) =>
   new Pinecone({
     apiKey,
     maxRetries: 0,
+    ...(controllerHost && { controllerHostUrl: controllerHost }),
     fetchApi: (input, init) => {
       const cancel = AbortSignal.timeout(timeoutMs + CANCEL_GRACE_MS);
       return fetch(input, {

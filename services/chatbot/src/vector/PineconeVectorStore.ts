@@ -1,6 +1,7 @@
 import type {
   Index,
   PineconeRecord as PineconeRecordOf,
+  ScoredPineconeRecord,
 } from '@pinecone-database/pinecone';
 import type { Logger } from '../logger.js';
 import { callPinecone, pineconeClient } from '../util/pinecone.js';
@@ -39,6 +40,8 @@ export interface PineconeOptions {
   apiKey: string;
   indexName: string;
   indexHost?: string;
+  /** Where the index's host is looked up when indexHost is not given. */
+  controllerHost?: string;
   retries: number;
   timeoutMs: number;
   /**
@@ -70,7 +73,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
     private readonly options: PineconeOptions,
     private readonly logger: Logger,
   ) {
-    this.index = pineconeClient(options.apiKey, options.timeoutMs).index<ChunkMetadata>({
+    this.index = pineconeClient(options).index<ChunkMetadata>({
       name: options.indexName,
       host: options.indexHost,
     });
@@ -179,19 +182,29 @@ export class PineconeVectorStore implements UpsertingVectorStore {
         }),
       );
     const hybrid = this.sparseQueries && sparse !== undefined;
-    const result = await query(hybrid).catch(error => {
-      if (!hybrid || !refusedSparse(error)) throw error;
-      this.refuseSparse(error);
-      return query(false);
-    });
-    return result.matches
-      .filter(m => m.metadata)
-      .map(m => ({
+    const result = await query(hybrid)
+      .catch(error => {
+        if (!hybrid || !refusedSparse(error)) throw error;
+        this.refuseSparse(error);
+        return query(false);
+      })
+      // A collection with nothing stored yet has no namespace (404).
+      .catch(error => (unlessNamespaceMissing(error), { matches: [] }));
+    const matches: ScoredPineconeRecord<ChunkMetadata>[] =
+      result.matches ?? [];
+    const usable = matches.filter(isChunkMatch);
+    if (usable.length < matches.length) {
+      this.logger.warn(
+        { provider: 'pinecone', skipped: matches.length - usable.length },
+        `Pinecone returned matches in namespace ${collectionId} without this service's metadata (documentId, page, text): were other vectors written to it?`,
+      );
+    }
+    return usable.map(m => ({
         chunkId: m.id,
-        documentId: m.metadata!.documentId,
-        page: Number(m.metadata!.page),
-        text: m.metadata!.text,
-        ...(m.metadata!.section && { section: String(m.metadata!.section) }),
+        documentId: m.metadata.documentId,
+        page: Number(m.metadata.page),
+        text: m.metadata.text,
+        ...(m.metadata.section && { section: String(m.metadata.section) }),
         score: m.score ?? 0,
       }));
   }
@@ -275,5 +288,17 @@ function refusedSparse(error: unknown) {
   return (
     cause?.name === 'PineconeBadRequestError' &&
     /sparse|dotproduct/i.test(cause.message ?? '')
+  );
+}
+
+/** A match carrying the metadata this store writes with every chunk. */
+function isChunkMatch(
+  match: ScoredPineconeRecord<ChunkMetadata>,
+): match is ScoredPineconeRecord<ChunkMetadata> & { metadata: ChunkMetadata } {
+  const m = match.metadata;
+  return (
+    typeof m?.documentId === 'string' &&
+    typeof m.text === 'string' &&
+    Number.isInteger(Number(m.page))
   );
 }

@@ -14,6 +14,9 @@ import { delay, http, HttpResponse } from 'msw';
  */
 const PINECONE_HOST = 'https://chatbot-index-abc123.svc.test.pinecone.io';
 
+/** The control plane, for a service given PINECONE_CONTROLLER_HOST and no index host. */
+export const PINECONE_CONTROLLER = 'https://controller.pinecone.test';
+
 /** The service's settings for the fake index. */
 export const PINECONE_ENV = {
   VECTOR_STORE: 'pinecone',
@@ -103,6 +106,24 @@ export class FakePinecone {
         { status: 400 },
       );
     return [
+      // Control plane: GET /indexes/{name} (describe_index) names the host.
+      http.get(`${PINECONE_CONTROLLER}/indexes/:name`, ({ params }) => {
+        this.calls.push({
+          path: `/indexes/${params.name}`,
+          body: null,
+          at: performance.now(),
+        });
+        return HttpResponse.json({
+          name: params.name,
+          dimension: 64,
+          metric: this.metric,
+          host: new URL(PINECONE_HOST).host,
+          vector_type: 'dense',
+          deletion_protection: 'disabled',
+          spec: { serverless: { cloud: 'gcp', region: 'us-central1' } },
+          status: { ready: true, state: 'Ready' },
+        });
+      }),
       // Hosted inference: POST https://api.pinecone.io/embed
       http.post('https://api.pinecone.io/embed', async ({ request }) => {
         const body = (await request.json()) as any;
