@@ -94,6 +94,8 @@ const schema = z.object({
   EMBEDDINGS_MODEL: z.string().default('text-embedding-3-small'),
   EMBEDDINGS_API_KEY: z.string().optional(),
   EMBEDDINGS_DIMENSIONS: z.coerce.number().int().positive().optional(),
+  // Inputs per /v1/embeddings request (Hugging Face TEI allows 32 by default).
+  EMBEDDINGS_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
 
   LLM_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
   LLM_BASE_URL: z.string().url().optional(),

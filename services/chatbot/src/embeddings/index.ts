@@ -1,5 +1,5 @@
 import type { Embeddings } from '@langchain/core/embeddings';
-import { OpenAIEmbeddings } from '@langchain/openai';
+import { CheckedOpenAIEmbeddings } from './CheckedOpenAIEmbeddings.js';
 import type { ServiceConfig } from '../config.js';
 import { HashingEmbeddings } from './HashingEmbeddings.js';
 import { PineconeInferenceEmbeddings } from './PineconeInferenceEmbeddings.js';
@@ -15,12 +15,12 @@ export function createEmbeddings(config: ServiceConfig): Embeddings {
     case 'offline':
       return new HashingEmbeddings(256);
     case 'openai':
-      return new OpenAIEmbeddings({
+      return new CheckedOpenAIEmbeddings({
         model: config.EMBEDDINGS_MODEL,
         // Self-hosted servers (TEI, Ollama, vLLM) accept any key.
         apiKey: config.EMBEDDINGS_API_KEY ?? 'unused',
         dimensions: config.EMBEDDINGS_DIMENSIONS,
-        batchSize: 64,
+        batchSize: config.EMBEDDINGS_BATCH_SIZE,
         maxRetries: config.UPSTREAM_RETRIES,
         timeout: config.UPSTREAM_TIMEOUT_MS,
         configuration: { baseURL: config.EMBEDDINGS_BASE_URL },
