@@ -323,6 +323,27 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     assert.deepEqual(done.data.usage, { promptTokens: 42, completionTokens: 2 });
   });
 
+  test('an answer the content filter stopped, a tool call, or an empty answer ends with an error saying so', async () => {
+    for (const [tokens, finishReason, expected] of [
+      [['Hold '], 'content_filter', /content filter stopped the answer/],
+      [[], 'tool_calls', /asked to call a tool .*offers none/],
+      [[], 'stop', /the model returned an empty answer/],
+    ] as const) {
+      server.use(
+        http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+          sseResponse(
+            { tokens: [...tokens], finishReason },
+            request.signal,
+          ),
+        ),
+      );
+      const { events } = await chat(svc.url, 'docs', question);
+      const last = events.at(-1)!;
+      assert.equal(last.event, 'error', finishReason);
+      assert.match(last.data.message, expected);
+    }
+  });
+
   test('[DONE] without a finish_reason ends the answer, and chunks without choices are skipped', async () => {
     const frame = (data: object) => `data: ${JSON.stringify(data)}\n\n`;
     const delta = (content: string) => ({

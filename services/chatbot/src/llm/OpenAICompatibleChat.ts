@@ -141,6 +141,7 @@ export class OpenAICompatibleChat implements ChatProvider {
       });
       const stream = { done: false };
       let finished = false;
+      let answered = false;
       for await (const chunk of this.answers.chunks(
         res,
         requestSignal,
@@ -149,10 +150,14 @@ export class OpenAICompatibleChat implements ChatProvider {
         idle.touch();
         // Some servers send chunks without choices (usage only, keep-alives).
         const choice = chunk.choices?.[0];
-        if (choice?.delta?.content)
+        if (choice?.delta?.content) {
+          answered = true;
           yield { type: 'token', text: choice.delta.content };
+        }
         if (choice?.finish_reason) finished = true;
         if (choice?.finish_reason === 'length') yield { type: 'truncated' };
+        const unusable = UNUSABLE_ENDS.get(choice?.finish_reason ?? '');
+        if (unusable) throw new Error(unusable);
         if (chunk.usage) {
           yield {
             type: 'usage',
@@ -167,6 +172,9 @@ export class OpenAICompatibleChat implements ChatProvider {
         throw new Error(
           'the model server closed the stream before the answer was complete',
         );
+      }
+      if (!answered && !signal.aborted) {
+        throw new Error('the model returned an empty answer');
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -296,3 +304,22 @@ function upstream(error: unknown): UpstreamError {
     { cause: error },
   );
 }
+
+/**
+ * Ends that leave no answer to show as one; any other finish_reason (stop,
+ * length, TGI's eos_token and stop_sequence, …) ends it normally.
+ */
+const UNUSABLE_ENDS = new Map([
+  [
+    'content_filter',
+    "the model server's content filter stopped the answer (finish_reason content_filter)",
+  ],
+  [
+    'tool_calls',
+    'the model asked to call a tool (finish_reason tool_calls); this service offers none, so there is no answer',
+  ],
+  [
+    'function_call',
+    'the model asked to call a function (finish_reason function_call); this service offers none, so there is no answer',
+  ],
+]);

@@ -38,8 +38,8 @@ export interface StreamScript {
   failAfter?: number;
   /** Close the stream cleanly after this many tokens, with no finish_reason (a proxy cutting it short). */
   closeAfter?: number;
-  /** `length`: the model stopped at max_tokens. Default `stop`. */
-  finishReason?: 'stop' | 'length';
+  /** `length`: the model stopped at max_tokens; `content_filter`, `tool_calls`… Default `stop`. */
+  finishReason?: string;
   onAbort?: () => void;
 }
 
