@@ -8,6 +8,11 @@ export interface RetryOptions {
   isRetryable: (error: unknown) => boolean;
   /** The server's own wait (Retry-After), used instead of the backoff when given. */
   retryAfterMs?: (error: unknown) => number | undefined;
+  /**
+   * A longer Retry-After is not waited out: the error is thrown at once,
+   * saying how long the server asked for. Default 60 s.
+   */
+  maxRetryAfterMs?: number;
   onRetry?: (error: unknown, attempt: number) => void;
   signal?: AbortSignal;
 }
@@ -28,13 +33,20 @@ export async function withRetry<T>(
         options.signal?.aborted
       )
         throw error;
-      options.onRetry?.(error, attempt + 1);
       const asked = options.retryAfterMs?.(error);
+      const patience = options.maxRetryAfterMs ?? 60_000;
+      if (asked !== undefined && asked > patience) {
+        if (error instanceof Error)
+          error.message += ` (the server asked to be retried after ${Math.ceil(
+            asked / 1000,
+          )} s, longer than the ${patience / 1000} s this service waits)`;
+        throw error;
+      }
+      options.onRetry?.(error, attempt + 1);
       const delay =
-        asked !== undefined
-          ? Math.min(maxDelayMs, asked)
-          : Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) *
-            (0.5 + Math.random() / 2);
+        asked ??
+        Math.min(maxDelayMs, baseDelayMs * 2 ** attempt) *
+          (0.5 + Math.random() / 2);
       await sleep(delay, undefined, { signal: options.signal });
     }
   }
