@@ -344,6 +344,29 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     }
   });
 
+  test('memory keeps the first 8,000 characters of a runaway answer, which every follow-up resends', async () => {
+    const word = 'runaway ';
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
+        sseResponse(
+          { tokens: Array.from({ length: 5000 }, () => word) },
+          request.signal,
+        ),
+      ),
+    );
+    const first = await chat(svc.url, 'docs', question);
+    assert.equal(first.answer.length, 5000 * word.length, 'the user sees it all');
+    const conversationId = first.events[0].data.conversationId;
+    requests.length = 0;
+    await chat(svc.url, 'docs', { conversationId, message: 'And then?' });
+    const resent = requests
+      .flatMap(r => r.messages)
+      .find((m: any) => m.role === 'assistant' || /runaway/.test(m.content));
+    assert.ok(resent, 'the answer is resent with the follow-up');
+    const kept = (resent.content.match(/runaway/g) ?? []).length;
+    assert.ok(kept > 900 && kept <= 1000, `${kept} words resent`);
+  });
+
   test('[DONE] without a finish_reason ends the answer, and chunks without choices are skipped', async () => {
     const frame = (data: object) => `data: ${JSON.stringify(data)}\n\n`;
     const delta = (content: string) => ({

@@ -208,7 +208,7 @@ export class ChatService {
     await this.metadata
       .appendMessages(conversationId, [
         { role: 'user', content: message },
-        { role: 'assistant', content: answer },
+        { role: 'assistant', content: remembered(answer) },
       ])
       .catch(async error => {
         // Deleted while the answer streamed, its conversation with it.
@@ -259,6 +259,18 @@ async function* noAnswer() {
 function snippet(text: string) {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
+
+/**
+ * What memory keeps of an answer: every follow-up resends it, twice (the
+ * rewrite and the answer), so one runaway answer from a server that ignored
+ * max_tokens would overflow the model's context for MEMORY_TURNS turns.
+ */
+export const REMEMBERED_ANSWER_CHARS = 8_000;
+function remembered(answer: string): string {
+  return answer.length > REMEMBERED_ANSWER_CHARS
+    ? `${answer.slice(0, REMEMBERED_ANSWER_CHARS)} […]`
+    : answer;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
