@@ -196,9 +196,7 @@ const values = {
   repoUrl: 'github.com?owner=acme&repo=support-bot',
   imageRegistry: `asia-southeast1-docker.pkg.dev/${PROJECT}/chatbots`,
   jenkins: 'install',
-  jenkinsHost: 'jenkins.example.com',
   monitoring: true,
-  grafanaHost: 'grafana.example.com',
   chatbotHost: 'support-bot.chat.example.com',
 };
 
@@ -228,6 +226,8 @@ beforeAll(async () => {
             ],
           },
           llmChatbot: {
+            // The platform's hosts come from here, not from the form.
+            grafana: { baseUrl: 'https://grafana.example.com' },
             scaffolder: {
               google: { credentials: google.json, projects: [PROJECT] },
               gke: { operationPollSeconds: 0.01 },
@@ -573,10 +573,8 @@ describe('the create-chatbot template', () => {
         values: {
           ...values,
           monitoring: false,
-          grafanaHost: undefined,
           jenkins: 'existing',
           jenkinsInstance: 'llm-chatbots',
-          jenkinsHost: undefined,
         },
         secrets: {},
         directoryContents: files(dir).map(path => ({

@@ -16,6 +16,7 @@ import { jenkinsClientFactory } from './actions/jenkins/jenkinsInstances';
 import { readClusterSecrets } from './actions/kubernetes/clusterSecrets';
 import { createKubernetesSecretEnsureAction } from './actions/kubernetes/createKubernetesSecretEnsureAction';
 import { createSourceFetchAction } from './actions/source/createSourceFetchAction';
+import { createPlatformHostsAction } from './actions/platform/createPlatformHostsAction';
 import {
   accessTokenProvider,
   googleAuthFromConfig,
@@ -88,6 +89,12 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
             ) ?? ['chatbots-delivery'],
           }),
           createJenkinsBuildTriggerAction({ jenkins }),
+          createPlatformHostsAction({
+            jenkins,
+            grafanaBaseUrl: config.getOptionalString(
+              'llmChatbot.grafana.baseUrl',
+            ),
+          }),
           createCatalogRegisterAction({ catalog, integrations }),
         );
       },
