@@ -67,7 +67,9 @@ test('the chat tab: upload a PDF, watch it ingest, ask with a cited page, stop a
 }) => {
   await signIn(page);
   await page.goto(`${ENTITY}/chatbot`);
-  await page.getByRole('button', { name: 'New conversation' }).click();
+  await page
+    .getByRole('button', { name: 'New conversation', exact: true })
+    .click();
 
   // Unique per run: the local service keeps its documents between runs.
   const filename = `router-manual-${Date.now()}.pdf`;
@@ -97,6 +99,31 @@ test('the chat tab: upload a PDF, watch it ingest, ask with a cited page, stop a
     fullPage: true,
   });
 
+  // Answers that overflow the list are measured as they stream: nothing may
+  // cover the page (the development server's error overlay did, from a
+  // ResizeObserver loop) or the buttons above the list.
+  for (const more of [
+    'What does the reset button do?',
+    'How do I restore factory settings?',
+    'Where is the reset button?',
+  ]) {
+    await question.fill(more);
+    await question.press('Enter');
+    await expect(
+      page.getByRole('button', { name: 'Send question' }),
+    ).toBeVisible();
+  }
+  await expect(page.locator('#webpack-dev-server-client-overlay')).toHaveCount(
+    0,
+  );
+  // The answer read to screen readers takes no room on screen: laid out
+  // off-screen only, it was a full-width strip over the buttons above.
+  const announced = await page
+    .getByRole('status')
+    .filter({ hasText: /reset/ })
+    .boundingBox();
+  expect(announced!.width * announced!.height).toBeLessThanOrEqual(1);
+
   // A slow network keeps the second answer streaming long enough to stop it.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -122,4 +149,10 @@ test('the chat tab: upload a PDF, watch it ingest, ask with a cited page, stop a
   await documents.getByRole('button', { name: `Delete ${filename}` }).click();
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(documents.getByText(filename)).toHaveCount(0);
+
+  // With answers on screen, a mouse click still reaches New conversation.
+  await page
+    .getByRole('button', { name: 'New conversation', exact: true })
+    .click();
+  await expect(turns.getByText(/ten seconds/)).toHaveCount(0);
 });

@@ -6,6 +6,22 @@ import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
 /** The conversation's turns, the answer streaming in, and the question box. */
+/**
+ * Heard, not seen. Moved off-screen only, a long answer still laid out a
+ * full-width strip over the buttons above it, swallowing their clicks.
+ */
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  border: 0,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+
 export function ChatPanel(props: {
   entity: CompoundEntityRef;
   conversationId?: string;
@@ -45,11 +61,7 @@ export function ChatPanel(props: {
         )}
       </Box>
       {/* Screen readers hear each finished answer once. */}
-      <div
-        aria-live="polite"
-        role="status"
-        style={{ position: 'absolute', left: -10000 }}
-      >
+      <div aria-live="polite" role="status" style={visuallyHidden}>
         {announcement}
       </div>
       {!canChat && denialReason && (

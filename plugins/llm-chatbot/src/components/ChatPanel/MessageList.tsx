@@ -42,6 +42,10 @@ export function MessageList(props: { turns: ChatTurn[]; onRetry: () => void }) {
     getScrollElement: () => scroller.current,
     estimateSize: () => 80,
     overscan: 6,
+    // Measuring a streamed answer inside the ResizeObserver callback resized
+    // it again in the same frame: the browser's "ResizeObserver loop"
+    // error, which the development server shows over the whole page.
+    useAnimationFrameWithResizeObserver: true,
   });
 
   const onScroll = () => {
