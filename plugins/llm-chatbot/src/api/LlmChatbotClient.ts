@@ -47,7 +47,7 @@ export class LlmChatbotClient implements LlmChatbotApi {
       await this.url(entity, route),
       init,
     );
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.ok) throw await gatewayError(res);
     return res;
   }
 
@@ -109,7 +109,7 @@ export class LlmChatbotClient implements LlmChatbotApi {
         reject(new Error('the upload failed: the portal could not be reached'));
       xhr.send(form);
     });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) throw await gatewayError(response);
     return response.json();
   }
 
@@ -210,4 +210,17 @@ export class LlmChatbotClient implements LlmChatbotApi {
   runPipeline(entity: CompoundEntityRef): Promise<ChatbotPipelineRun> {
     return this.json(entity, '/pipeline/runs', { method: 'POST' });
   }
+}
+
+/**
+ * Backstage's ResponseError, whose message is what the gateway said (it
+ * names the fix: "chatbot service "demo" could not be reached (ECONNREFUSED):
+ * check llmChatbot.services.demo.baseUrl…") rather than the status line
+ * ("Request failed with 502 Bad Gateway"), which every panel showed.
+ */
+async function gatewayError(res: Response): Promise<ResponseError> {
+  const error = await ResponseError.fromResponse(res);
+  const said = error.body?.error?.message;
+  if (said) error.message = said;
+  return error;
 }

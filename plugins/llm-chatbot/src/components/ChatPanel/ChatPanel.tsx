@@ -47,7 +47,10 @@ export function ChatPanel(props: {
       <Box flex={1} minHeight={0}>
         {loading && <Progress />}
         {error && (
-          <ErrorPanel error={error} title="Could not load this conversation" />
+          <ErrorPanel
+            error={error}
+            title={`Could not load this conversation: ${error.message}`}
+          />
         )}
         {!conversationId && (
           <Box p={2}>

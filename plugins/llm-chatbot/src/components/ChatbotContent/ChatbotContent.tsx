@@ -78,7 +78,7 @@ export function ChatbotContent() {
           {conversations.error && (
             <ErrorPanel
               error={conversations.error}
-              title="Could not load conversations"
+              title={`Could not load conversations: ${conversations.error.message}`}
             />
           )}
           <ConversationList

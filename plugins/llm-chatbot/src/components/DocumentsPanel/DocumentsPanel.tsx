@@ -122,11 +122,14 @@ export function DocumentsPanel(props: {
         {documents.error && (
           <ErrorPanel
             error={documents.error}
-            title="Could not list the documents"
+            title={`Could not list the documents: ${documents.error.message}`}
           />
         )}
         {deleteError && (
-          <ErrorPanel error={deleteError} title="Could not delete" />
+          <ErrorPanel
+            error={deleteError}
+            title={`Could not delete: ${deleteError.message}`}
+          />
         )}
         {documents.value && documents.value.length === 0 && (
           <Typography variant="body2" color="textSecondary">
