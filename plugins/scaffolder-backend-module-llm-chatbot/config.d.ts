@@ -2,6 +2,14 @@ export interface Config {
   llmChatbot?: {
     /** The create-chatbot template's actions (plugins/scaffolder-backend-module-llm-chatbot). */
     scaffolder?: {
+      /**
+       * The templates that may run the actions acting with the portal's
+       * credentials (gke:cluster:ensure, helm:release:upgrade,
+       * kubernetes:secret:ensure, jenkins:job:ensure, jenkins:build:trigger).
+       * Anyone may register a Template; only these may use them. Default
+       * [template:default/create-chatbot].
+       */
+      templates?: string[];
       google?: {
         /**
          * A service account key (JSON) for GKE, IAM and the clusters' API.

@@ -18,6 +18,10 @@ import { createKubernetesSecretEnsureAction } from './actions/kubernetes/createK
 import { createSourceFetchAction } from './actions/source/createSourceFetchAction';
 import { createPlatformHostsAction } from './actions/platform/createPlatformHostsAction';
 import {
+  DEFAULT_TEMPLATES,
+  onlyForTemplates,
+} from './actions/onlyForTemplates';
+import {
   accessTokenProvider,
   googleAuthFromConfig,
 } from './google/credentials';
@@ -56,9 +60,11 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
           () => new GkeClusters(googleAuth()),
           projects,
         );
-        scaffolder.addActions(
-          createSourceFetchAction({ reader, integrations }),
-          createGithubRepoFindAction({ integrations }),
+        const templates =
+          config.getOptionalStringArray('llmChatbot.scaffolder.templates') ??
+          DEFAULT_TEMPLATES;
+        // Those acting with the portal's credentials run only from its templates.
+        const privileged = [
           createGkeClusterEnsureAction({
             gke: () => new GkeClusters(googleAuth()),
             projects,
@@ -89,6 +95,11 @@ export const scaffolderModuleLlmChatbot = createBackendModule({
             ) ?? ['chatbots-delivery'],
           }),
           createJenkinsBuildTriggerAction({ jenkins }),
+        ].map(action => onlyForTemplates(action, templates));
+        scaffolder.addActions(
+          createSourceFetchAction({ reader, integrations }),
+          createGithubRepoFindAction({ integrations }),
+          ...privileged,
           createPlatformHostsAction({
             jenkins,
             grafanaBaseUrl: config.getOptionalString(

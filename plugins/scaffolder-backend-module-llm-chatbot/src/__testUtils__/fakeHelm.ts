@@ -14,6 +14,8 @@ export interface HelmCall {
   kubeconfig?: string;
   kubeconfigMode?: number;
   kubeconfigText?: string;
+  /** The names of the environment variables helm was given. */
+  envKeys: string[];
 }
 
 /**
@@ -35,7 +37,7 @@ export class FakeHelm {
 const fs = require('fs');
 const argv = process.argv.slice(2);
 const kc = process.env.KUBECONFIG;
-const call = { argv };
+const call = { argv, envKeys: Object.keys(process.env) };
 if (kc && fs.existsSync(kc)) {
   call.kubeconfig = kc;
   call.kubeconfigMode = fs.statSync(kc).mode & 0o777;

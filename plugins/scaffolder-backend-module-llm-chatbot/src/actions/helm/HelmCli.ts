@@ -19,7 +19,7 @@ export class HelmCli {
   run(args: string[], options: { quiet?: boolean } = {}): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, args, {
-        env: { ...process.env, ...this.env },
+        env: { ...helmEnvironment(), ...this.env },
         signal: this.signal,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -65,4 +65,21 @@ export class HelmCli {
       });
     });
   }
+}
+
+/**
+ * What helm needs of the backend's environment: where to find things and
+ * its own settings, never the backend's secrets (GitHub token, database
+ * password…), which a chart's plugin or post-renderer could read.
+ */
+function helmEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined &&
+        /^(PATH|HOME|TMPDIR|LANG|LC_\w+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|HELM_\w+|XDG_\w+)$/.test(
+          entry[0],
+        ),
+    ),
+  );
 }

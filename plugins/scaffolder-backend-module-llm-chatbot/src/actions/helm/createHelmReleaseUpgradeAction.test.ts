@@ -95,6 +95,26 @@ describe('helm:release:upgrade', () => {
     });
   });
 
+  it("gives helm its own settings, never the backend's secrets", async () => {
+    process.env.GITHUB_TOKEN = 'ghp-backend-secret';
+    process.env.HELM_CACHE_HOME = '/tmp/helm-cache';
+    try {
+      const { ctx } = actionContext({
+        input: { ...cluster, chart: 'chart', release: 'support-bot', namespace: 'chatbots' },
+        workspacePath: workspace(),
+      });
+      await action().handler(ctx).catch(() => undefined);
+    } finally {
+      delete process.env.GITHUB_TOKEN;
+      delete process.env.HELM_CACHE_HOME;
+    }
+    const [first] = helm.calls();
+    expect(first.envKeys).not.toContain('GITHUB_TOKEN');
+    expect(first.envKeys).toEqual(
+      expect.arrayContaining(['PATH', 'HELM_CACHE_HOME', 'KUBECONFIG']),
+    );
+  });
+
   it('pins every release in helm/platform.yaml to an exact version whose values files exist', async () => {
     const ws = workspace();
     const file = yaml.parse(
@@ -145,7 +165,7 @@ describe('helm:release:upgrade', () => {
       workspacePath: workspace(),
     });
     await expect(action().handler(ctx)).rejects.toThrow(
-      /values must not carry secrets \(controller.admin.password\)/,
+      /values from the form must not carry secrets, escalate pods or add RBAC objects \(controller.admin.password: a secret.s key\)/,
     );
     expect(helm.calls()).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { HelmCli } from './HelmCli';
 import { writeKubeconfig } from './kubeconfig';
 import { readPlatformRelease } from './platformFile';
 import { recoverPendingRelease } from './recoverPendingRelease';
-import { findSecretLikeKeys } from './secretLikeKeys';
+import { unsafeFormValues } from './unsafeFormValues';
 import { examples } from './createHelmReleaseUpgradeAction.examples';
 import type { AccessTokenProvider } from '../../google/credentials';
 import type { ClusterResolver } from '../../google/clusterAccess';
@@ -101,12 +101,12 @@ export function createHelmReleaseUpgradeAction(options: {
     schema: { input, output },
     async handler(ctx) {
       const args = input(zod).parse(ctx.input);
-      const secretKeys = findSecretLikeKeys(args.values);
-      if (secretKeys.length) {
+      const unsafe = unsafeFormValues(args.values);
+      if (unsafe.length) {
         throw new InputError(
-          `values must not carry secrets (${secretKeys.join(
-            ', ',
-          )}): put them in a Kubernetes Secret and reference it`,
+          `values from the form must not carry secrets, escalate pods or add RBAC objects (${unsafe.join(
+            '; ',
+          )}): put secrets in a Kubernetes Secret the chart references, and the rest in the chart's own values files`,
         );
       }
       if (ctx.isDryRun && args.platformFile) {

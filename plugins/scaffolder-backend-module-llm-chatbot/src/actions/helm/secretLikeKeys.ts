@@ -7,6 +7,9 @@
 const SECRET_LIKE =
   /(token|password|passwd|(api|access|secret|private)[_-]?key|credentials|client[_-]?secret|^secret)$/i;
 
+/** Whether a key (or an env entry's name: OPENAI_API_KEY) names a secret. */
+export const isSecretLikeKey = (key: string) => SECRET_LIKE.test(key);
+
 /** Paths of the keys in a values object whose names say they hold a secret. */
 export function findSecretLikeKeys(values: unknown, prefix = ''): string[] {
   if (!values || typeof values !== 'object') return [];
