@@ -64,12 +64,14 @@ function createHttpApp(
       },
     }),
   );
+  // The API's description is public, as /readyz is: the entity page and
+  // the template link it for people who have no token.
+  v1.get('/openapi.json', mountedAt('/v1'), (_req, res) => {
+    res.json(openApiDocument);
+  });
   v1.use(requireBearerToken(config.CHATBOT_API_TOKEN));
   v1.use(express.json({ limit: '64kb' }));
   v1.use(mountedAt('/v1'));
-  v1.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
-  });
   v1.use(
     '/collections',
     mountedAt('/v1/collections'),

@@ -134,7 +134,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document, as JSON */
+        /** This document, as JSON (no token needed) */
         get: operations["getContract"];
         put?: never;
         post?: never;
