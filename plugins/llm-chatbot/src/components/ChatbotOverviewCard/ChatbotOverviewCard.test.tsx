@@ -155,10 +155,10 @@ function render(options: {
 }
 
 describe('ChatbotOverviewCard', () => {
-  it('says no cluster is configured and which key to add', async () => {
+  it('says no cluster reports the chatbot and which key to set', async () => {
     await render({ items: [] });
     expect(
-      await screen.findByText(/add kubernetes\.clusterLocatorMethods/),
+      await screen.findByText(/list the cluster it runs in under kubernetes\.clusterLocatorMethods/),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/add llmChatbot\.grafana\.baseUrl/),
