@@ -3,6 +3,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +106,26 @@ describe('llm-chatbot:source:fetch', () => {
     });
     await action().handler(ctx);
     expect(logs.join('\n')).toMatch(/not inside a repository here/);
+  });
+
+  it("copies from the portal's folder in its container image, which has backstage.json but no .git", async () => {
+    const root = repository();
+    rmSync(join(root, '.git'), { recursive: true });
+    writeFileSync(join(root, 'backstage.json'), '{"version":"1.0.0"}');
+    const workspacePath = mkdtempSync(join(tmpdir(), 'ws-'));
+    const { ctx } = actionContext({
+      input: { path: 'services/chatbot', targetPath: 'repo' },
+      workspacePath,
+      templateInfo: {
+        entityRef: 'template:default/create-chatbot',
+        baseUrl: `file://${root}/templates/create-chatbot/template.yaml`,
+      },
+    });
+    await action().handler(ctx);
+    const out = (p: string) => join(workspacePath, 'repo', p);
+    expect(existsSync(out('src/server.ts'))).toBe(true);
+    expect(existsSync(out('node_modules'))).toBe(false);
+    expect(existsSync(out('.env'))).toBe(false);
   });
 
   it('fails a real run whose template is outside any repository', async () => {

@@ -6,15 +6,20 @@ import { NotFoundError } from '@backstage/errors';
 import fs from 'fs-extra';
 import ignore from 'ignore';
 
-/** The git work tree holding a local template file: the nearest folder up with a .git. */
+/**
+ * The repository holding a local template file: the nearest folder up with
+ * a .git, or with backstage.json (the portal's root, as its container image
+ * has it: the image carries the sources but not .git).
+ */
 export function findRepositoryRoot(templateFile: string): string {
   let dir = dirname(templateFile);
   for (;;) {
-    if (existsSync(join(dir, '.git'))) return dir;
+    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'backstage.json')))
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) {
       throw new NotFoundError(
-        `The template at ${templateFile} is not inside a git repository, so no source path can be resolved from it`,
+        `The template at ${templateFile} is not inside a git repository or the portal's folder (backstage.json), so no source path can be resolved from it`,
       );
     }
     dir = parent;
