@@ -118,6 +118,8 @@ describe('ChatPanel', () => {
       screen.getByRole('button', { name: 'Stop the answer' }),
     );
     expect(await screen.findByText('Stopped')).toBeInTheDocument();
+    // The Stop button it was on is gone: the focus goes back to the question.
+    await waitFor(() => expect(screen.getByLabelText('Question')).toHaveFocus());
 
     await userEvent.type(screen.getByLabelText('Question'), 'Second?{Enter}');
     await waitFor(() => expect(screen.getAllByText('Partial')).toHaveLength(2));
@@ -190,6 +192,11 @@ describe('ChatPanel', () => {
       'line one{Shift>}{Enter}{/Shift}line two{Enter}',
     );
     await waitFor(() => expect(asked).toEqual(['line one\nline two']));
+  });
+
+  it('puts the focus in the question box when a conversation opens', async () => {
+    await renderPanel(new FakeLlmChatbotApi());
+    await waitFor(() => expect(screen.getByLabelText('Question')).toHaveFocus());
   });
 
   it('shows stored history when a conversation opens', async () => {

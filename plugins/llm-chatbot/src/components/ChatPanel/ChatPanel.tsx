@@ -75,6 +75,7 @@ export function ChatPanel(props: {
       <Composer
         disabled={!conversationId || !canChat}
         streaming={streaming}
+        focusKey={conversationId}
         onSend={send}
         onStop={stop}
       />

@@ -2,6 +2,10 @@ import { useState } from 'react';
 import {
   Box,
   Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
   IconButton,
   List,
   ListItem,
@@ -35,6 +39,8 @@ export function ConversationList(props: {
   } = props;
   const [editing, setEditing] = useState<string>();
   const [title, setTitle] = useState('');
+  // Deleting loses the messages: asked first, as deleting a document is.
+  const [confirm, setConfirm] = useState<ChatbotConversation>();
 
   return (
     <Box>
@@ -105,7 +111,7 @@ export function ConversationList(props: {
                 <IconButton
                   size="small"
                   aria-label={`Delete ${c.title}`}
-                  onClick={() => onDelete(c.id)}
+                  onClick={() => setConfirm(c)}
                 >
                   <DeleteIcon fontSize="small" />
                 </IconButton>
@@ -114,6 +120,25 @@ export function ConversationList(props: {
           ),
         )}
       </List>
+
+      <Dialog open={!!confirm} onClose={() => setConfirm(undefined)}>
+        <DialogTitle>Delete “{confirm?.title}”?</DialogTitle>
+        <DialogContent>
+          <Typography>Its questions and answers are deleted with it.</Typography>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirm(undefined)}>Cancel</Button>
+          <Button
+            color="secondary"
+            onClick={() => {
+              if (confirm) onDelete(confirm.id);
+              setConfirm(undefined);
+            }}
+          >
+            Delete
+          </Button>
+        </DialogActions>
+      </Dialog>
     </Box>
   );
 }
