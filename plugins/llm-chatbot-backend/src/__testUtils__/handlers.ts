@@ -69,6 +69,26 @@ export const answerScript: ChatScript = async ({ body, controller }) => {
   controller.close();
 };
 
+/** A one-token answer, its done event changed by `done` (truncated: true…). */
+export const answerWith =
+  (text: string, done: Record<string, unknown> = {}): ChatScript =>
+  async ({ controller }) => {
+    controller.enqueue(
+      frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
+    );
+    controller.enqueue(frame('token', { text }));
+    controller.enqueue(
+      frame('done', {
+        conversationId: 'c1',
+        answered: true,
+        usage: { promptTokens: 1, completionTokens: 2 },
+        timings: { retrievalMs: 1, firstTokenMs: 2, totalMs: 3 },
+        ...done,
+      }),
+    );
+    controller.close();
+  };
+
 export class FakeChatbotService {
   collections = new Set<string>();
   documents = new Map<

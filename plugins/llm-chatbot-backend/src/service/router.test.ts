@@ -5,6 +5,7 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse, delay } from 'msw';
 import {
   CHATBOT_URL,
+  answerWith,
   FakeChatbotService,
   FakeJenkins,
   JENKINS_URL,
@@ -668,22 +669,7 @@ describe('chat', () => {
   });
 
   it('stores an answer the model cut at its token limit as truncated', async () => {
-    chatbot.chatScript = async ({ controller, frame }) => {
-      controller.enqueue(
-        frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
-      );
-      controller.enqueue(frame('token', { text: 'Hold reset for' }));
-      controller.enqueue(
-        frame('done', {
-          conversationId: 'c1',
-          answered: true,
-          truncated: true,
-          usage: { promptTokens: 10, completionTokens: 512 },
-          timings: { retrievalMs: 1, firstTokenMs: 2, totalMs: 3 },
-        }),
-      );
-      controller.close();
-    };
+    chatbot.chatScript = answerWith('Hold reset for', { truncated: true });
     const id = await conversation();
     const res = await api()
       .post(`${DEMO}/chat`)
@@ -854,21 +840,7 @@ describe('chat', () => {
     expect(titled.status).toBe(400);
     expect(titled.body.error.message).toMatch(/title contains a NUL/);
 
-    chatbot.chatScript = async ({ controller, frame }) => {
-      controller.enqueue(
-        frame('start', { conversationId: 'c1', standaloneQuestion: 'q' }),
-      );
-      controller.enqueue(frame('token', { text: 'Hold\u0000 reset.' }));
-      controller.enqueue(
-        frame('done', {
-          conversationId: 'c1',
-          answered: true,
-          usage: { promptTokens: 1, completionTokens: 2 },
-          timings: { retrievalMs: 1, firstTokenMs: 2, totalMs: 3 },
-        }),
-      );
-      controller.close();
-    };
+    chatbot.chatScript = answerWith('Hold\u0000 reset.');
     await api()
       .post(`${DEMO}/chat`)
       .set(auth(ALICE))

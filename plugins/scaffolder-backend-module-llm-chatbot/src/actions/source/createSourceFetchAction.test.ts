@@ -43,20 +43,24 @@ const action = () =>
     integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
   });
 
+/** Runs the action on services/chatbot of a local repository; `out` names what it copied. */
+async function fetchChatbotFrom(root: string) {
+  const workspacePath = mkdtempSync(join(tmpdir(), 'ws-'));
+  const { ctx, logs } = actionContext({
+    input: { path: 'services/chatbot', targetPath: 'repo' },
+    workspacePath,
+    templateInfo: {
+      entityRef: 'template:default/create-chatbot',
+      baseUrl: `file://${root}/templates/create-chatbot/template.yaml`,
+    },
+  });
+  await action().handler(ctx);
+  return { out: (p: string) => join(workspacePath, 'repo', p), logs };
+}
+
 describe('llm-chatbot:source:fetch', () => {
   it("copies a folder of the template's own repository as a clone has it, without git-ignored files", async () => {
-    const root = repository();
-    const workspacePath = mkdtempSync(join(tmpdir(), 'ws-'));
-    const { ctx, logs } = actionContext({
-      input: { path: 'services/chatbot', targetPath: 'repo' },
-      workspacePath,
-      templateInfo: {
-        entityRef: 'template:default/create-chatbot',
-        baseUrl: `file://${root}/templates/create-chatbot/template.yaml`,
-      },
-    });
-    await action().handler(ctx);
-    const out = (p: string) => join(workspacePath, 'repo', p);
+    const { out, logs } = await fetchChatbotFrom(repository());
     expect(readFileSync(out('package.json'), 'utf8')).toBe(
       '{"name":"chatbot"}',
     );
@@ -112,17 +116,7 @@ describe('llm-chatbot:source:fetch', () => {
     const root = repository();
     rmSync(join(root, '.git'), { recursive: true });
     writeFileSync(join(root, 'backstage.json'), '{"version":"1.0.0"}');
-    const workspacePath = mkdtempSync(join(tmpdir(), 'ws-'));
-    const { ctx } = actionContext({
-      input: { path: 'services/chatbot', targetPath: 'repo' },
-      workspacePath,
-      templateInfo: {
-        entityRef: 'template:default/create-chatbot',
-        baseUrl: `file://${root}/templates/create-chatbot/template.yaml`,
-      },
-    });
-    await action().handler(ctx);
-    const out = (p: string) => join(workspacePath, 'repo', p);
+    const { out } = await fetchChatbotFrom(root);
     expect(existsSync(out('src/server.ts'))).toBe(true);
     expect(existsSync(out('node_modules'))).toBe(false);
     expect(existsSync(out('.env'))).toBe(false);
