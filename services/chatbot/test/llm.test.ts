@@ -139,6 +139,29 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     );
   });
 
+  test('a follow-up whose rewrite fails still tells the client its conversation, then the error', async () => {
+    server.use(
+      http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {
+        const body = (await request.clone().json()) as { stream?: boolean };
+        return body.stream
+          ? sseResponse({ tokens: ['Hold it.'] }, request.signal)
+          : HttpResponse.json({ error: { message: 'bad' } }, { status: 400 });
+      }),
+    );
+    const first = await chat(svc.url, 'docs', question);
+    const conversationId = first.events[0].data.conversationId;
+    const { events } = await chat(svc.url, 'docs', {
+      conversationId,
+      message: 'And then?',
+    });
+    assert.deepEqual(
+      events.map(e => e.event),
+      ['start', 'error'],
+    );
+    assert.equal(events[0].data.conversationId, conversationId);
+    assert.match(events[1].data.message, /answered 400/);
+  });
+
   test('rewrites a follow-up with the model before retrieving', async () => {
     server.use(
       http.post(`${LLM_BASE}/chat/completions`, async ({ request }) => {

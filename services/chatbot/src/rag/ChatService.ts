@@ -97,11 +97,17 @@ export class ChatService {
           conversationId,
           this.options.memoryTurns,
         );
-    const standalone = await this.provider.rewriteQuestion(
-      history,
-      message,
-      signal,
-    );
+    let standalone: string;
+    try {
+      standalone = await this.provider.rewriteQuestion(history, message, signal);
+    } catch (error) {
+      // The conversation exists: its id reaches the client before the error.
+      yield {
+        event: 'start',
+        data: { conversationId, standaloneQuestion: message },
+      };
+      throw error;
+    }
     yield {
       event: 'start',
       data: { conversationId, standaloneQuestion: standalone },
