@@ -56,6 +56,9 @@ test("the image holds what the template's source steps copy, and a root marker w
   for (const p of fetched) assert.ok(inImage(p), `${p} is in the image`);
   assert.ok(inImage('backstage.json'), 'the root is found by backstage.json');
   assert.ok(inImage('.gitignore'), 'git-ignored files stay out of copies');
-  for (const local of ['services/chatbot/node_modules', 'services/chatbot/data'])
+  for (const local of [
+    'services/chatbot/node_modules',
+    'services/chatbot/data',
+  ])
     assert.ok(!inImage(local), `${local} stays out of the image`);
 });

@@ -47,7 +47,10 @@ const texts = ['alpha', 'be', 'gamma ray', 'd'];
 
 test('vectors answered out of order are put back by their index', async () => {
   serve(data => [...data].reverse());
-  assert.deepEqual(await embeddings().embedDocuments(texts), texts.map(vectorOf));
+  assert.deepEqual(
+    await embeddings().embedDocuments(texts),
+    texts.map(vectorOf),
+  );
 });
 
 test('EMBEDDINGS_BATCH_SIZE caps the inputs of each request', async () => {

@@ -343,7 +343,10 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     const done = events.at(-1)!;
     assert.equal(done.event, 'done');
     assert.equal(done.data.truncated, true);
-    assert.deepEqual(done.data.usage, { promptTokens: 42, completionTokens: 2 });
+    assert.deepEqual(done.data.usage, {
+      promptTokens: 42,
+      completionTokens: 2,
+    });
   });
 
   test('an answer the content filter stopped, a tool call, or an empty answer ends with an error saying so', async () => {
@@ -354,10 +357,7 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     ] as const) {
       server.use(
         http.post(`${LLM_BASE}/chat/completions`, ({ request }) =>
-          sseResponse(
-            { tokens: [...tokens], finishReason },
-            request.signal,
-          ),
+          sseResponse({ tokens: [...tokens], finishReason }, request.signal),
         ),
       );
       const { events } = await chat(svc.url, 'docs', question);
@@ -378,7 +378,11 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
       ),
     );
     const first = await chat(svc.url, 'docs', question);
-    assert.equal(first.answer.length, 5000 * word.length, 'the user sees it all');
+    assert.equal(
+      first.answer.length,
+      5000 * word.length,
+      'the user sees it all',
+    );
     const conversationId = first.events[0].data.conversationId;
     requests.length = 0;
     await chat(svc.url, 'docs', { conversationId, message: 'And then?' });
@@ -480,7 +484,10 @@ describe('OpenAI-compatible LLM (TGI, vLLM, Ollama, OpenAI)', () => {
     const { message } = events.at(-1)!.data;
     assert.ok(key.length >= 16);
     assert.ok(!message.includes(key), message);
-    assert.match(message, /answered 401: Incorrect API key provided: \[redacted\]/);
+    assert.match(
+      message,
+      /answered 401: Incorrect API key provided: \[redacted\]/,
+    );
   });
 
   test('a Retry-After longer than UPSTREAM_TIMEOUT_MS is waited out, and the retry gets its own clock', async t => {

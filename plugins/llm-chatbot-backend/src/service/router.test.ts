@@ -680,7 +680,10 @@ describe('chat', () => {
       await api().get(`${DEMO}/conversations/${id}/messages`).set(auth(ALICE))
     ).body.messages;
     expect(messages[1]).toEqual(
-      expect.objectContaining({ content: 'Hold reset for', status: 'truncated' }),
+      expect.objectContaining({
+        content: 'Hold reset for',
+        status: 'truncated',
+      }),
     );
   });
 

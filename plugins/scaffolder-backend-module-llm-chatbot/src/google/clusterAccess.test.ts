@@ -22,7 +22,9 @@ describe('clusterResolver', () => {
     gke.addCluster(ref.project, ref.location, ref.cluster, {
       endpoint: '10.0.0.2',
     });
-    await expect(clusterResolver(googleDeps().gke, googleDeps().projects)(ref)).resolves.toEqual({
+    await expect(
+      clusterResolver(googleDeps().gke, googleDeps().projects)(ref),
+    ).resolves.toEqual({
       endpoint: '10.0.0.2',
       caCertificate: 'Q0EtUEVN',
     });

@@ -251,7 +251,10 @@ export class IngestionQueue {
                   : 'the document is not listed, though some of its passages may remain in the vector store (answers never cite them)'
               }. Upload the file again`;
         await this.metadata
-          .updateJob(job.id, { status: 'failed', error: redactSecrets(message) })
+          .updateJob(job.id, {
+            status: 'failed',
+            error: redactSecrets(message),
+          })
 
           .catch(err =>
             log.warn(

@@ -99,7 +99,11 @@ export class ChatService {
         );
     let standalone: string;
     try {
-      standalone = await this.provider.rewriteQuestion(history, message, signal);
+      standalone = await this.provider.rewriteQuestion(
+        history,
+        message,
+        signal,
+      );
     } catch (error) {
       // The conversation exists: its id reaches the client before the error.
       yield {

@@ -9,7 +9,8 @@ const secrets = new Set<string>();
 /** Called with the configured keys and tokens when the config is read. */
 export function registerSecrets(...values: (string | undefined)[]): void {
   // Shorter values would redact ordinary words; keys are long.
-  for (const value of values) if (value && value.length >= 8) secrets.add(value);
+  for (const value of values)
+    if (value && value.length >= 8) secrets.add(value);
 }
 
 export function redactSecrets(text: string): string {

@@ -190,8 +190,7 @@ export class PineconeVectorStore implements UpsertingVectorStore {
       })
       // A collection with nothing stored yet has no namespace (404).
       .catch(error => (unlessNamespaceMissing(error), { matches: [] }));
-    const matches: ScoredPineconeRecord<ChunkMetadata>[] =
-      result.matches ?? [];
+    const matches: ScoredPineconeRecord<ChunkMetadata>[] = result.matches ?? [];
     const usable = matches.filter(isChunkMatch);
     if (usable.length < matches.length) {
       this.logger.warn(
@@ -200,13 +199,13 @@ export class PineconeVectorStore implements UpsertingVectorStore {
       );
     }
     return usable.map(m => ({
-        chunkId: m.id,
-        documentId: m.metadata.documentId,
-        page: Number(m.metadata.page),
-        text: m.metadata.text,
-        ...(m.metadata.section && { section: String(m.metadata.section) }),
-        score: m.score ?? 0,
-      }));
+      chunkId: m.id,
+      documentId: m.metadata.documentId,
+      page: Number(m.metadata.page),
+      text: m.metadata.text,
+      ...(m.metadata.section && { section: String(m.metadata.section) }),
+      score: m.score ?? 0,
+    }));
   }
 
   /** One attempt, 5 s at most, no retries: readiness must answer quickly. */

@@ -119,7 +119,9 @@ describe('ChatPanel', () => {
     );
     expect(await screen.findByText('Stopped')).toBeInTheDocument();
     // The Stop button it was on is gone: the focus goes back to the question.
-    await waitFor(() => expect(screen.getByLabelText('Question')).toHaveFocus());
+    await waitFor(() =>
+      expect(screen.getByLabelText('Question')).toHaveFocus(),
+    );
 
     await userEvent.type(screen.getByLabelText('Question'), 'Second?{Enter}');
     await waitFor(() => expect(screen.getAllByText('Partial')).toHaveLength(2));
@@ -196,7 +198,9 @@ describe('ChatPanel', () => {
 
   it('puts the focus in the question box when a conversation opens', async () => {
     await renderPanel(new FakeLlmChatbotApi());
-    await waitFor(() => expect(screen.getByLabelText('Question')).toHaveFocus());
+    await waitFor(() =>
+      expect(screen.getByLabelText('Question')).toHaveFocus(),
+    );
   });
 
   it('shows stored history when a conversation opens', async () => {

@@ -158,7 +158,9 @@ describe('ChatbotOverviewCard', () => {
   it('says no cluster reports the chatbot and which key to set', async () => {
     await render({ items: [] });
     expect(
-      await screen.findByText(/list the cluster it runs in under kubernetes\.clusterLocatorMethods/),
+      await screen.findByText(
+        /list the cluster it runs in under kubernetes\.clusterLocatorMethods/,
+      ),
     ).toBeInTheDocument();
     expect(
       screen.getByText(/add llmChatbot\.grafana\.baseUrl/),

@@ -96,9 +96,9 @@ function PodsOf({ entity }: { entity: Entity }) {
         color="textSecondary"
         data-testid="no-cluster"
       >
-        No Kubernetes cluster reports this chatbot: list the cluster it runs
-        in under kubernetes.clusterLocatorMethods in app-config (locally,
-        npm start lists none).
+        No Kubernetes cluster reports this chatbot: list the cluster it runs in
+        under kubernetes.clusterLocatorMethods in app-config (locally, npm start
+        lists none).
       </Typography>
     );
   }

@@ -124,7 +124,9 @@ export function ConversationList(props: {
       <Dialog open={!!confirm} onClose={() => setConfirm(undefined)}>
         <DialogTitle>Delete “{confirm?.title}”?</DialogTitle>
         <DialogContent>
-          <Typography>Its questions and answers are deleted with it.</Typography>
+          <Typography>
+            Its questions and answers are deleted with it.
+          </Typography>
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setConfirm(undefined)}>Cancel</Button>

@@ -100,10 +100,17 @@ describe('helm:release:upgrade', () => {
     process.env.HELM_CACHE_HOME = '/tmp/helm-cache';
     try {
       const { ctx } = actionContext({
-        input: { ...cluster, chart: 'chart', release: 'support-bot', namespace: 'chatbots' },
+        input: {
+          ...cluster,
+          chart: 'chart',
+          release: 'support-bot',
+          namespace: 'chatbots',
+        },
         workspacePath: workspace(),
       });
-      await action().handler(ctx).catch(() => undefined);
+      await action()
+        .handler(ctx)
+        .catch(() => undefined);
     } finally {
       delete process.env.GITHUB_TOKEN;
       delete process.env.HELM_CACHE_HOME;

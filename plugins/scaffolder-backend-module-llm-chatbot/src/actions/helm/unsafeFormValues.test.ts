@@ -1,7 +1,7 @@
 import { unsafeFormValues } from './unsafeFormValues';
 
 describe('unsafeFormValues', () => {
-  it("finds secrets by their value and env entries named like one, whatever the key", () => {
+  it('finds secrets by their value and env entries named like one, whatever the key', () => {
     expect(
       unsafeFormValues({
         env: [
@@ -15,7 +15,7 @@ describe('unsafeFormValues', () => {
         auth: 'user:pass',
       }),
     ).toEqual([
-      'env.0: OPENAI_API_KEY given a value (a secret\'s name)',
+      "env.0: OPENAI_API_KEY given a value (a secret's name)",
       'databaseUrl: a URL with a password',
       'tls.cert: a private key',
       'headers.Authorization: a bearer token',
@@ -51,7 +51,9 @@ describe('unsafeFormValues', () => {
         grafana: {
           ingress: {
             hosts: ['grafana.example.com'],
-            tls: [{ secretName: 'grafana-tls', hosts: ['grafana.example.com'] }],
+            tls: [
+              { secretName: 'grafana-tls', hosts: ['grafana.example.com'] },
+            ],
           },
         },
         controller: {

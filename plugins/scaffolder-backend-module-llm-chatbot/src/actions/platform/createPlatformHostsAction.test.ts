@@ -11,7 +11,7 @@ const action = (grafanaBaseUrl?: string) =>
   });
 
 describe('llm-chatbot:platform:hosts', () => {
-  it("takes the hosts from the config the portal reaches them by, in a dry run too", async () => {
+  it('takes the hosts from the config the portal reaches them by, in a dry run too', async () => {
     for (const isDryRun of [false, true]) {
       const { ctx, outputs } = actionContext({
         input: { jenkinsInstance: 'cluster', monitoring: true },

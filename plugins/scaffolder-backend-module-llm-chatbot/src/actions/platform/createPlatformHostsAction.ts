@@ -23,7 +23,9 @@ const output = (z: typeof zod) =>
     jenkinsHost: z
       .string()
       .optional()
-      .describe("The installed Jenkins' ingress host: its configured baseUrl's"),
+      .describe(
+        "The installed Jenkins' ingress host: its configured baseUrl's",
+      ),
     grafanaHost: z
       .string()
       .optional()

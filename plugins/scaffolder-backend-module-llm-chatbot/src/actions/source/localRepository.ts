@@ -14,7 +14,10 @@ import ignore from 'ignore';
 export function findRepositoryRoot(templateFile: string): string {
   let dir = dirname(templateFile);
   for (;;) {
-    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'backstage.json')))
+    if (
+      existsSync(join(dir, '.git')) ||
+      existsSync(join(dir, 'backstage.json'))
+    )
       return dir;
     const parent = dirname(dir);
     if (parent === dir) {
