@@ -18,8 +18,11 @@ export CHATBOT_API_TOKEN="$(cat "$token_file")"
 
 # Ports: CHATBOT_PORT (8080), PORTAL_PORT (3000) and BACKEND_PORT (7007),
 # passed to the portal as APP_CONFIG_ overrides of app-config.yaml.
+# Only when set: app-config.yaml (and a local override of it) says 8080.
+if [ -n "${CHATBOT_PORT:-}" ]; then
+  export APP_CONFIG_llmChatbot_services_demo_baseUrl="http://127.0.0.1:$CHATBOT_PORT"
+fi
 CHATBOT_PORT="${CHATBOT_PORT:-8080}"
-export APP_CONFIG_llmChatbot_services_demo_baseUrl="http://127.0.0.1:$CHATBOT_PORT"
 if [ -n "${PORTAL_PORT:-}" ]; then
   export APP_CONFIG_app_baseUrl="http://localhost:$PORTAL_PORT"
   export APP_CONFIG_backend_cors_origin="http://localhost:$PORTAL_PORT"
@@ -30,7 +33,10 @@ if [ -n "${BACKEND_PORT:-}" ]; then
 fi
 
 for port in "$CHATBOT_PORT" "${PORTAL_PORT:-3000}" "${BACKEND_PORT:-7007}"; do
-  if ! node "$ROOT/scripts/lib/port-free.mjs" "$port"; then
+  status=0
+  node "$ROOT/scripts/lib/port-free.mjs" "$port" || status=$?
+  [ "$status" -eq 2 ] && exit 1 # not a port number: said so already
+  if [ "$status" -ne 0 ]; then
     echo "Port $port is in use (an earlier npm start still running?). Stop it, or choose other ports: CHATBOT_PORT=8081 PORTAL_PORT=3001 BACKEND_PORT=7008 npm start" >&2
     exit 1
   fi

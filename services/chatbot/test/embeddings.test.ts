@@ -53,6 +53,16 @@ test('vectors answered out of order are put back by their index', async () => {
   );
 });
 
+test('a server that numbers no vector answers in order, as before', async () => {
+  serve(data =>
+    data.map(({ embedding }) => ({ object: 'embedding', embedding })),
+  );
+  assert.deepEqual(
+    await embeddings().embedDocuments(texts),
+    texts.map(vectorOf),
+  );
+});
+
 test('EMBEDDINGS_BATCH_SIZE caps the inputs of each request', async () => {
   const requests = serve(data => data);
   await embeddings(3).embedDocuments(texts);

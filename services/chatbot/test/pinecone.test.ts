@@ -339,5 +339,26 @@ describe('Pinecone vector store with OpenAI-compatible embeddings', () => {
       (await res.json()).checks.vectorStore,
       /pinecone: unavailable/,
     );
+
+    // Open to anyone, so an upstream's words quoting the key are redacted.
+    server.use(
+      http.post(
+        `${PINECONE_ENV.PINECONE_INDEX_HOST}/describe_index_stats`,
+        ({ request }) =>
+          HttpResponse.json(
+            {
+              error: {
+                code: 'INVALID_ARGUMENT',
+                message: `bad request from ${request.headers.get('api-key')}`,
+              },
+            },
+            { status: 400 },
+          ),
+        { once: true },
+      ),
+    );
+    const echoed = await (await fetch(`${svc.url}/readyz`)).json();
+    assert.doesNotMatch(echoed.checks.vectorStore, /pc-test-key/);
+    assert.match(echoed.checks.vectorStore, /\[redacted\]/);
   });
 });

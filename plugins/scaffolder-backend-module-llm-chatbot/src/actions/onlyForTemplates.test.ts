@@ -26,6 +26,17 @@ describe('onlyForTemplates', () => {
     expect(ran).toEqual(['template:default/create-chatbot']);
   });
 
+  it('reads the configured refs without regard to case, as the catalog does', async () => {
+    const { ctx } = actionContext({
+      input: {},
+      templateInfo: { entityRef: 'template:default/create-chatbot' },
+    });
+    await onlyForTemplates(action, ['Template:default/Create-Chatbot']).handler(
+      ctx,
+    );
+    expect(ran).toEqual(['template:default/create-chatbot']);
+  });
+
   it('refuses a template anyone registered, before the action does anything', async () => {
     const { ctx } = actionContext({
       input: {},

@@ -18,11 +18,16 @@ export function onlyForTemplates<A extends TemplateAction<any, any, any>>(
   action: A,
   allowed: readonly string[],
 ): A {
+  // Entity refs compare without case, as the catalog keeps them.
+  const listed = new Set(allowed.map(ref => ref.toLocaleLowerCase('en-US')));
   return {
     ...action,
     async handler(ctx) {
       const template = ctx.templateInfo?.entityRef;
-      if (!ctx.isDryRun && !(template && allowed.includes(template))) {
+      const known =
+        template !== undefined &&
+        listed.has(template.toLocaleLowerCase('en-US'));
+      if (!ctx.isDryRun && !known) {
         throw new NotAllowedError(
           `${action.id} runs only from the portal's templates (${allowed.join(
             ', ',

@@ -21,7 +21,12 @@ export class CheckedOpenAIEmbeddings extends OpenAIEmbeddings {
       });
     });
     const expected = Array.isArray(request.input) ? request.input.length : 1;
-    const data = [...(response.data ?? [])].sort((a, b) => a.index - b.index);
+    const given = response.data ?? [];
+    // Servers that number none of them answer in order; mixed is an error.
+    const numbered = given.some(d => typeof d.index === 'number');
+    const data = numbered
+      ? [...given].sort((a, b) => a.index - b.index)
+      : given.map((d, index) => ({ ...d, index }));
     if (data.length !== expected || data.some((d, i) => d.index !== i)) {
       throw new UpstreamError(
         'embeddings',

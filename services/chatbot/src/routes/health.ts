@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Metrics } from '../metrics.js';
 import type { MetadataStore } from '../store/MetadataStore.js';
 import type { VectorStore } from '../vector/VectorStore.js';
+import { redactSecrets } from '../util/secrets.js';
 import type { ChatProvider } from '../llm/ChatProvider.js';
 
 /**
@@ -26,7 +27,8 @@ export function healthRoutes(
         await fn();
         return 'ok';
       } catch (error) {
-        return `unavailable: ${(error as Error).message}`;
+        // Open to anyone: an upstream's words may quote a key.
+        return `unavailable: ${redactSecrets((error as Error).message)}`;
       }
     };
     const [metadataStore, vectorStore, llm] = await Promise.all([

@@ -29,9 +29,9 @@ export function isRetryablePineconeError(error: unknown): boolean {
  * The one client setup for the vector store and hosted inference: the SDK's
  * own retries are off, so that callPinecone's policy (backoff on 429 too)
  * governs every call. Its requests are cancelled soon after callPinecone
- * gives up on them (the SDK's calls take no signal, its fetch does): a
- * timed-out upsert would otherwise run on behind the failed upload's
- * cleanup, and store vectors after it.
+ * gives up on them (the SDK's calls take no signal, its fetch does), so a
+ * timed-out upsert does not run on for minutes; one Pinecone has already
+ * received may still apply, after the failed upload's cleanup.
  */
 export const pineconeClient = ({
   apiKey,

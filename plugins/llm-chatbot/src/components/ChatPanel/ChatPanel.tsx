@@ -5,7 +5,6 @@ import { useChat } from '../../hooks/useChat';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
-/** The conversation's turns, the answer streaming in, and the question box. */
 /**
  * Heard, not seen. Moved off-screen only, a long answer still laid out a
  * full-width strip over the buttons above it, swallowing their clicks.
@@ -22,6 +21,7 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
+/** The conversation's turns, the answer streaming in, and the question box. */
 export function ChatPanel(props: {
   entity: CompoundEntityRef;
   conversationId?: string;

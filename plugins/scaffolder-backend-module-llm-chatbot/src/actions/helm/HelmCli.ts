@@ -77,9 +77,12 @@ function helmEnvironment(): Record<string, string> {
     Object.entries(process.env).filter(
       (entry): entry is [string, string] =>
         entry[1] !== undefined &&
-        /^(PATH|HOME|TMPDIR|LANG|LC_\w+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|HELM_\w+|XDG_\w+)$/.test(
+        /^(PATH|HOME|TMPDIR|LANG|LC_\w+|HTTPS?_PROXY|NO_PROXY|https?_proxy|no_proxy|SSL_CERT_(FILE|DIR)|HELM_\w+|XDG_\w+)$/.test(
           entry[0],
-        ),
+        ) &&
+        // HELM_KUBEAPISERVER, HELM_KUBETOKEN…: they would override the
+        // run's own kubeconfig (its cluster, its token).
+        !entry[0].startsWith('HELM_KUBE'),
     ),
   );
 }

@@ -97,7 +97,8 @@ describe('helm:release:upgrade', () => {
 
   it("gives helm its own settings, never the backend's secrets", async () => {
     process.env.GITHUB_TOKEN = 'ghp-backend-secret';
-    process.env.HELM_CACHE_HOME = '/tmp/helm-cache';
+    process.env.HELM_PLUGINS = '/tmp/helm-plugins';
+    process.env.HELM_KUBEAPISERVER = 'https://elsewhere.example';
     try {
       const { ctx } = actionContext({
         input: {
@@ -113,12 +114,14 @@ describe('helm:release:upgrade', () => {
         .catch(() => undefined);
     } finally {
       delete process.env.GITHUB_TOKEN;
-      delete process.env.HELM_CACHE_HOME;
+      delete process.env.HELM_PLUGINS;
+      delete process.env.HELM_KUBEAPISERVER;
     }
     const [first] = helm.calls();
     expect(first.envKeys).not.toContain('GITHUB_TOKEN');
+    expect(first.envKeys).not.toContain('HELM_KUBEAPISERVER');
     expect(first.envKeys).toEqual(
-      expect.arrayContaining(['PATH', 'HELM_CACHE_HOME', 'KUBECONFIG']),
+      expect.arrayContaining(['PATH', 'HELM_PLUGINS', 'KUBECONFIG']),
     );
   });
 
