@@ -4,7 +4,6 @@ import type {
   IdentityApi,
 } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
 import type {
   ChatbotChatEvent,
   ChatbotConversation,
@@ -17,6 +16,7 @@ import type {
 } from '@internal/plugin-llm-chatbot-common';
 import { createParser } from 'eventsource-parser';
 import type { LlmChatbotApi, UploadProgress } from './LlmChatbotApi';
+import { gatewayError } from './gatewayError';
 
 const path = (entity: CompoundEntityRef) =>
   `/entities/${encodeURIComponent(entity.kind)}/${encodeURIComponent(
@@ -210,17 +210,4 @@ export class LlmChatbotClient implements LlmChatbotApi {
   runPipeline(entity: CompoundEntityRef): Promise<ChatbotPipelineRun> {
     return this.json(entity, '/pipeline/runs', { method: 'POST' });
   }
-}
-
-/**
- * Backstage's ResponseError, whose message is what the gateway said (it
- * names the fix: "chatbot service "demo" could not be reached (ECONNREFUSED):
- * check llmChatbot.services.demo.baseUrl…") rather than the status line
- * ("Request failed with 502 Bad Gateway"), which every panel showed.
- */
-async function gatewayError(res: Response): Promise<ResponseError> {
-  const error = await ResponseError.fromResponse(res);
-  const said = error.body?.error?.message;
-  if (said) error.message = said;
-  return error;
 }

@@ -19,7 +19,7 @@ import type {
   ObjectsByEntityResponse,
 } from '@backstage/plugin-kubernetes-common';
 import { SWRConfig } from 'swr';
-import { ResponseError } from '@backstage/errors';
+import { gatewayError } from '../../api/gatewayError';
 import { llmChatbotApiRef } from '../../api';
 import { FakeLlmChatbotApi } from '../../__testUtils__/FakeLlmChatbotApi';
 import { ChatbotOverviewCard } from './ChatbotOverviewCard';
@@ -232,7 +232,7 @@ describe('ChatbotOverviewCard', () => {
   it('says which Jenkins config to add when the builds cannot be listed', async () => {
     const api = new FakeLlmChatbotApi();
     api.listBuilds = async () => {
-      throw await ResponseError.fromResponse(
+      throw await gatewayError(
         new Response(
           JSON.stringify({
             error: {

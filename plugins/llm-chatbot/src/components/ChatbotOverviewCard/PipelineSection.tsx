@@ -15,7 +15,6 @@ import {
   type Entity,
 } from '@backstage/catalog-model';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { ResponseError } from '@backstage/errors';
 import {
   JENKINS_JOB_ANNOTATION,
   llmChatbotPipelineRunPermission,
@@ -23,10 +22,6 @@ import {
 } from '@internal/plugin-llm-chatbot-common';
 import { llmChatbotApiRef } from '../../api';
 import { useReloadable } from '../../hooks/useReloadable';
-
-/** The gateway's own message (it names the key to add), not the HTTP status line. */
-const messageOf = (e: Error) =>
-  e instanceof ResponseError ? e.body.error.message : e.message;
 
 /** Runs the entity's Jenkins job through the gateway, for users who may. */
 export function PipelineSection({ entity }: { entity: Entity }) {
@@ -52,7 +47,7 @@ export function PipelineSection({ entity }: { entity: Entity }) {
       setRun(await api.runPipeline(ref));
       builds.retry();
     } catch (e) {
-      setError(messageOf(e as Error));
+      setError((e as Error).message);
     } finally {
       setRunning(false);
     }
@@ -92,7 +87,7 @@ export function PipelineSection({ entity }: { entity: Entity }) {
           </Box>
           {builds.error && (
             <Typography variant="caption" color="textSecondary" display="block">
-              Builds unavailable: {messageOf(builds.error)}
+              Builds unavailable: {builds.error.message}
             </Typography>
           )}
           {builds.value && builds.value.length > 0 && (
