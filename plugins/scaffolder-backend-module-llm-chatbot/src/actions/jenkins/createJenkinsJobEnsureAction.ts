@@ -1,4 +1,4 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z as zod } from 'zod/v3';
 import { folderXml } from '@internal/plugin-llm-chatbot-node';
@@ -14,12 +14,6 @@ import { examples } from './createJenkinsJobEnsureAction.examples';
 const input = (z: typeof zod) =>
   z.object({
     instance: instanceField(z),
-    expectedHost: z
-      .string()
-      .default('')
-      .describe(
-        'The host the instance must be on (the Jenkins the template just installed): a mismatch with its configured baseUrl fails before any call. Default: no check.',
-      ),
     jobFullName: jobFullNameField(z).describe(
       'Job name with its folders, e.g. chatbots/support-bot. Missing folders are created.',
     ),
@@ -92,12 +86,6 @@ export function createJenkinsJobEnsureAction(options: {
     async handler(ctx) {
       const args = input(zod).parse(ctx.input);
       const client = options.jenkins(args.instance);
-      const host = new URL(client.jobUrl('x')).hostname;
-      if (args.expectedHost && host !== args.expectedHost) {
-        throw new InputError(
-          `Jenkins instance "${args.instance}" is configured at ${host}, but this Jenkins was installed at ${args.expectedHost}: set jenkins.instances[name=${args.instance}].baseUrl to https://${args.expectedHost}`,
-        );
-      }
       const jobUrl = client.jobUrl(args.jobFullName);
       if (ctx.isDryRun) {
         ctx.logger.info(
